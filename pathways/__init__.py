@@ -1,0 +1,74 @@
+"""Pathways: learning ladders and mentor matching for the Wikimedia movement."""
+
+from pathlib import Path
+
+from flask import Flask
+
+from .config import Config, instance_database_uri, instance_secret_key
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
+from .i18n import locale_display_name, select_locale, text_direction
+
+MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app: configuration, extensions, blueprints and CLI — nothing else."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(Config)
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config["SQLALCHEMY_DATABASE_URI"] = app.config[
+        "SQLALCHEMY_DATABASE_URI"
+    ] or instance_database_uri(app.instance_path)
+    app.config["SECRET_KEY"] = app.config["SECRET_KEY"] or instance_secret_key(app.instance_path)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_template_helpers(app)
+
+    from . import cli
+
+    cli.register(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    babel.init_app(app, locale_selector=select_locale)
+    csrf.init_app(app)
+    limiter.init_app(app)
+
+    from .auth import load_person
+
+    login_manager.user_loader(load_person)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .auth import bp as auth_bp
+    from .errors import bp as errors_bp
+    from .main import bp as main_bp
+
+    app.register_blueprint(errors_bp)
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp, url_prefix="/auth")
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from flask_babel import get_locale
+
+    from .labels import label
+
+    app.jinja_env.globals.update(label=label)
+
+    @app.context_processor
+    def locale_context() -> dict:
+        code = str(get_locale())
+        return {
+            "html_lang": code.replace("_", "-"),
+            "html_dir": text_direction(code),
+            "locale_choices": [(c, locale_display_name(c)) for c in app.config["LANGUAGES"]],
+        }

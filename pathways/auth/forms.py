@@ -1,0 +1,51 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length, Optional
+from wtforms.validators import Email as EmailFormat
+
+
+class SignUpForm(FlaskForm):
+    username = StringField(
+        _l("Username"),
+        validators=[DataRequired(), Length(max=64)],
+        description=_l("A pseudonym is welcome. Do not use your real name unless you want to."),
+    )
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
+    password_again = PasswordField(
+        _l("Password again"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+    )
+    email = EmailField(
+        _l("E-mail (optional)"),
+        validators=[Optional(), EmailFormat(), Length(max=254)],
+        description=_l("Only for notifications. Nobody else sees it."),
+    )
+    languages = StringField(
+        _l("Languages you can work in"),
+        validators=[DataRequired(), Length(max=200)],
+        default="en",
+        description=_l("Language codes separated by commas, e.g. en, es, ar."),
+    )
+
+
+class LoginForm(FlaskForm):
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
+
+
+class SettingsForm(FlaskForm):
+    locale = SelectField(_l("Interface language"), choices=[], validate_choice=True)
+    email = EmailField(
+        _l("E-mail (optional)"), validators=[Optional(), EmailFormat(), Length(max=254)]
+    )
+    timezone = StringField(_l("Time zone"), validators=[DataRequired(), Length(max=64)])
+    languages = StringField(
+        _l("Languages you can work in"),
+        validators=[DataRequired(), Length(max=200)],
+        description=_l("Language codes separated by commas, e.g. en, es, ar."),
+    )
+
+
+def split_codes(raw: str) -> list[str]:
+    return [part for part in raw.replace(";", ",").split(",") if part.strip()]

@@ -1,0 +1,91 @@
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ..extensions import limiter
+from ..i18n import locale_display_name
+from ..services import DomainError, accounts, transaction
+from ..web import show_domain_error
+from . import bp
+from .forms import LoginForm, SettingsForm, SignUpForm, split_codes
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path on this site, so a link cannot send people elsewhere after sign-in."""
+    if target and target.startswith("/") and not urlsplit(target).netloc:
+        return target
+    return url_for("main.index")
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+def signup():
+    form = SignUpForm()
+    if form.validate_on_submit():
+        try:
+            with transaction():
+                person = accounts.sign_up(
+                    form.username.data,
+                    form.password.data,
+                    form.email.data,
+                    split_codes(form.languages.data),
+                )
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            login_user(person)
+            flash(_("Welcome, %(name)s!", name=person.username), "success")
+            return redirect(url_for("main.index"))
+    return render_template("auth/signup.html", form=form), 200 if not form.errors else 422
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["SIGN_IN_RATE_LIMIT"], methods=["POST"])
+def login():
+    form = LoginForm()
+    if form.validate_on_submit():
+        with transaction():
+            person = accounts.authenticate(form.username.data, form.password.data)
+        if person is not None:
+            login_user(person)
+            return redirect(_safe_next(request.args.get("next")))
+        form.password.errors = [_("Unknown username or wrong password.")]
+    return render_template("auth/login.html", form=form), 200 if not form.errors else 422
+
+
+@bp.post("/logout")
+def logout():
+    logout_user()
+    flash(_("You are signed out."), "success")
+    return redirect(url_for("main.index"))
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@login_required
+def settings():
+    form = SettingsForm(obj=current_user)
+    form.locale.choices = [("", _("As my browser asks")), *_locale_choices()]
+    if request.method == "GET":
+        form.locale.data = current_user.locale or ""
+        form.languages.data = ", ".join(current_user.language_codes)
+    if form.validate_on_submit():
+        try:
+            with transaction():
+                accounts.update_settings(
+                    current_user,
+                    form.locale.data,
+                    form.email.data,
+                    form.timezone.data,
+                    split_codes(form.languages.data),
+                )
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            flash(_("Your settings are saved."), "success")
+            return redirect(url_for("auth.settings"))
+    return render_template("auth/settings.html", form=form), 200 if not form.errors else 422
+
+
+def _locale_choices() -> list[tuple[str, str]]:
+    return [(code, locale_display_name(code)) for code in current_app.config["LANGUAGES"]]

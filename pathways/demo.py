@@ -1,0 +1,202 @@
+"""A believable demo program: volunteers, mentors with terms and capacities, one coordinator.
+
+Deterministic for a seed, so a screenshot or a bug report can be reproduced.
+"""
+
+import random
+from datetime import date, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from .catalog import get_catalog
+from .extensions import db
+from .models import MentorOffer, Person, RoleName, SkillStance, Stance, Term
+from .services import DomainError
+from .services.accounts import create_person
+
+DEMO_PASSWORD = "pathways-demo"
+VOLUNTEERS = 36
+MENTORS = 14
+
+NAMES = (
+    "Amani",
+    "Bilal",
+    "Chiara",
+    "Dawit",
+    "Esra",
+    "Farida",
+    "Goran",
+    "Hina",
+    "Ifeoma",
+    "Joaquín",
+    "Kavya",
+    "Lwazi",
+    "Mei",
+    "Nour",
+    "Oluwaseun",
+    "Priya",
+    "Quentin",
+    "Rania",
+    "Siosaia",
+    "Tomás",
+    "Ulla",
+    "Valentina",
+    "Wanjiru",
+    "Xochitl",
+    "Yusuf",
+    "Zeynep",
+    "Aroha",
+    "Bao",
+    "Cyrine",
+    "Diego",
+    "Elif",
+    "Fatou",
+    "Gustavo",
+    "Hamza",
+    "Ingrid",
+    "Jamal",
+    "Keoni",
+    "Leila",
+    "Mateo",
+    "Naledi",
+    "Omar",
+    "Paulo",
+    "Rashid",
+    "Sakura",
+    "Thandiwe",
+    "Ulises",
+    "Vusi",
+    "Wiremu",
+    "Yara",
+    "Zainab",
+)
+SUFFIXES = ("wiki", "edits", "_lib", "-maps", "WM", "reads", "-cz", "history", "_photos", "bee")
+LANGUAGE_SETS = (
+    ("en",),
+    ("es", "en"),
+    ("fr",),
+    ("ar", "en"),
+    ("hi", "en"),
+    ("pt",),
+    ("id", "en"),
+    ("sw", "en"),
+    ("es",),
+    ("ar", "fr"),
+    ("fr", "en"),
+    ("pt", "es"),
+)
+TIMEZONES = (
+    "Africa/Nairobi",
+    "America/Bogota",
+    "Europe/Paris",
+    "Africa/Cairo",
+    "Asia/Kolkata",
+    "America/Sao_Paulo",
+    "Asia/Jakarta",
+    "Africa/Lagos",
+    "Europe/Madrid",
+    "Asia/Beirut",
+)
+INTERESTS = (
+    "I want to organize edit-a-thons about women scientists and run meetups in my city",
+    "Me interesa escribir artículos sobre historia local con buenas referencias",
+    "I photograph monuments and want to upload them to Commons and add them to articles",
+    "Je veux apprendre à citer mes sources et améliorer les articles sur la musique",
+    "أريد أن أتعلم كيفية تحرير ويكيبيديا وكتابة مقالات عن الأدب العربي",
+    "I care about closing the gender gap and want to start a local user group",
+    "मैं हिंदी विकिपीडिया पर विज्ञान के लेख लिखना चाहता हूँ",
+    "Quero organizar oficinas de edição em universidades e escrever relatórios de impacto",
+    "I am a librarian and want to run training sessions for my colleagues",
+    "I want to handle disputes calmly and help with mediation on talk pages",
+    "Saya ingin menulis artikel tentang budaya Indonesia dan mengajak teman kuliah",
+    "I maintain templates and bots and would like to learn Lua modules",
+    "I want to apply for a grant for a photo contest and learn to write the report",
+    "I lead a small affiliate and want to plan strategy and share power with new members",
+)
+INTROS = (
+    "Editing since 2012, mostly history and referencing. Happy to help newcomers find sources.",
+    "I run monthly edit-a-thons with our user group and coach first-time organizers.",
+    "Commons and Wikidata volunteer; I teach uploading, licensing and structured data.",
+    "Former arbitrator; I help people through conflict, mediation and policy questions.",
+    "Grants committee member: proposals, budgets, reports and impact evaluation.",
+    "Trainer in Wiki Education programs; I love turning students into editors.",
+)
+
+
+def _person_name(rng: random.Random, taken: set[str]) -> str:
+    while True:
+        name = f"{rng.choice(NAMES)}{rng.choice(SUFFIXES)}"
+        if name.casefold() not in taken:
+            taken.add(name.casefold())
+            return name
+
+
+def _add_person(username: str, roles: set[RoleName], rng: random.Random) -> Person:
+    person = create_person(
+        username, DEMO_PASSWORD, roles, languages=list(rng.choice(LANGUAGE_SETS))
+    )
+    person.timezone = rng.choice(TIMEZONES)
+    person.interests = rng.choice(INTERESTS)
+    return person
+
+
+def _assess(person: Person, skill_ids: list[str], stance: Stance) -> None:
+    for skill_id in skill_ids:
+        db.session.add(SkillStance(person_id=person.id, skill_id=skill_id, stance=stance))
+
+
+def _add_mentor(person: Person, rng: random.Random, skill_ids: list[str], today: date) -> None:
+    _assess(person, rng.sample(skill_ids, k=rng.randint(3, 7)), Stance.CAN_TEACH)
+    offer = MentorOffer(
+        person_id=person.id,
+        capacity=rng.choice((1, 2, 2, 3, 3, 4)),
+        intro=rng.choice(INTROS),
+        wiki_projects=rng.choice(("Wikipedia", "Commons, Wikidata", "Wikipedia, Wikisource")),
+    )
+    start = today - timedelta(days=rng.randint(10, 300))
+    offer.terms = [Term(starts_on=start, ends_on=start + timedelta(days=365))]
+    if rng.random() < 0.15:
+        offer.away_from = today - timedelta(days=3)
+        offer.away_until = today + timedelta(days=rng.randint(7, 40))
+        offer.away_reason = "Wiki-break"
+    db.session.add(offer)
+
+
+def database_is_empty() -> bool:
+    return db.session.scalar(select(func.count()).select_from(Person)) == 0
+
+
+def load_demo(seed: int = 2026) -> str:
+    """Add the demo program to an empty database and say what was made."""
+    if not database_is_empty():
+        raise DomainError(
+            _l("The database already holds people; demo data goes only into an empty one.")
+        )
+    rng = random.Random(seed)
+    today = date.today()
+    skill_ids = list(get_catalog().skills)
+    taken: set[str] = {"demo-coordinator", "demo-mentor", "demo-volunteer"}
+
+    _add_person("demo-coordinator", {RoleName.COORDINATOR, RoleName.VOLUNTEER}, rng)
+    mentors = [_add_person("demo-mentor", {RoleName.MENTOR, RoleName.VOLUNTEER}, rng)]
+    mentors += [
+        _add_person(_person_name(rng, taken), {RoleName.MENTOR, RoleName.VOLUNTEER}, rng)
+        for _ in range(MENTORS - 1)
+    ]
+    volunteers = [_add_person("demo-volunteer", {RoleName.VOLUNTEER}, rng)]
+    volunteers += [
+        _add_person(_person_name(rng, taken), {RoleName.VOLUNTEER}, rng)
+        for _ in range(VOLUNTEERS - 1)
+    ]
+    db.session.flush()
+    for mentor in mentors:
+        _add_mentor(mentor, rng, skill_ids, today)
+    fundamentals = [s.id for s in get_catalog().skills_at("fundamental")]
+    for volunteer in volunteers:
+        _assess(volunteer, rng.sample(fundamentals, k=rng.randint(0, 3)), Stance.CONFIDENT)
+    db.session.flush()
+    return (
+        f"Demo program: {len(volunteers)} volunteers, {len(mentors)} mentors, 1 coordinator. "
+        f"Sign in as demo-volunteer, demo-mentor or demo-coordinator with password {DEMO_PASSWORD}."
+    )

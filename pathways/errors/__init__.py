@@ -1,0 +1,62 @@
+"""Styled error pages for people, JSON for API clients."""
+
+from flask import Blueprint, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from ..extensions import db
+
+bp = Blueprint("errors", __name__)
+
+
+def _wants_json() -> bool:
+    if request.path.startswith("/api/"):
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return (
+        best == "application/json"
+        and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+    )
+
+
+def _messages() -> dict[int, tuple[str, str]]:
+    return {
+        400: (_("Bad request"), _("The request could not be understood.")),
+        403: (_("Not allowed"), _("Your account cannot open this page.")),
+        404: (_("Page not found"), _("There is no page at this address.")),
+        405: (_("Not allowed"), _("This page cannot be used that way.")),
+        413: (_("Too large"), _("What you sent is larger than this site accepts.")),
+        429: (_("Slow down"), _("Too many attempts. Wait a minute and try again.")),
+        500: (_("Something broke"), _("An error on our side stopped this page. Try again later.")),
+    }
+
+
+def render_error(status: int, detail: str | None = None):
+    title, message = _messages().get(status, (_("Error"), ""))
+    message = detail or message
+    if _wants_json():
+        return jsonify(error={"status": status, "title": title, "message": message}), status
+    return render_template("errors/error.html", status=status, title=title, message=message), status
+
+
+@bp.app_errorhandler(CSRFError)
+def csrf_error(error: CSRFError):
+    return render_error(
+        400,
+        _(
+            "The form's security token is missing or expired. "
+            "Go back, reload the page and try again."
+        ),
+    )
+
+
+@bp.app_errorhandler(HTTPException)
+def http_error(error: HTTPException):
+    return render_error(error.code or 500)
+
+
+@bp.app_errorhandler(500)
+def internal_error(error: HTTPException):
+    db.session.rollback()
+    return render_error(500)

@@ -1,0 +1,34 @@
+"""Translated names for the program's states and roles, shown in templates."""
+
+from flask_babel import lazy_gettext as _l
+
+from .models import MentorshipState, ProposalState, RequestState, RoleName, Stance, StepStatus
+
+LABELS = {
+    RoleName.VOLUNTEER: _l("Volunteer"),
+    RoleName.MENTOR: _l("Mentor"),
+    RoleName.COORDINATOR: _l("Coordinator"),
+    Stance.NOT_YET: _l("Not yet"),
+    Stance.LEARNING: _l("Learning"),
+    Stance.CONFIDENT: _l("Confident"),
+    Stance.CAN_TEACH: _l("Can teach others"),
+    StepStatus.NOT_STARTED: _l("Not started"),
+    StepStatus.STARTED: _l("Started"),
+    StepStatus.DONE: _l("Done"),
+    RequestState.OPEN: _l("Waiting"),
+    RequestState.PROPOSED: _l("Mentor proposed"),
+    RequestState.MATCHED: _l("Matched"),
+    RequestState.WITHDRAWN: _l("Withdrawn"),
+    ProposalState.PENDING: _l("Pending"),
+    ProposalState.APPROVED: _l("Approved"),
+    ProposalState.REJECTED: _l("Rejected"),
+    ProposalState.SUPERSEDED: _l("Superseded"),
+    MentorshipState.ACTIVE: _l("Active"),
+    MentorshipState.PAUSED: _l("Paused"),
+    MentorshipState.ENDED: _l("Ended"),
+}
+
+
+def label(value) -> str:
+    """The translated name of a role or state; its raw value if it has none."""
+    return str(LABELS.get(value, value))

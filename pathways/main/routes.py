@@ -1,0 +1,37 @@
+from flask import abort, render_template
+
+from ..catalog import get_catalog
+from . import bp
+
+
+@bp.get("/")
+def index():
+    return render_template("main/index.html")
+
+
+@bp.get("/skills")
+def catalog():
+    return render_template("main/catalog.html", catalog=get_catalog())
+
+
+@bp.get("/skills/<skill_id>")
+def skill(skill_id: str):
+    catalog = get_catalog()
+    found = catalog.skills.get(skill_id)
+    if found is None:
+        abort(404)
+    needed_by = [role for role in catalog.roles.values() if skill_id in role.skills]
+    leads_to = [s for s in catalog.skills.values() if skill_id in s.prerequisites]
+    return render_template(
+        "main/skill.html", skill=found, needed_by=needed_by, leads_to=leads_to, catalog=catalog
+    )
+
+
+@bp.get("/roles")
+def roles():
+    return render_template("main/roles.html", catalog=get_catalog())
+
+
+@bp.get("/framework")
+def coverage():
+    return render_template("main/coverage.html", catalog=get_catalog())

@@ -1,0 +1,425 @@
+"""The database model: SQLAlchemy 2.0 typed mappings, one class per product word.
+
+Catalog data (skills, roles, levels) lives in ``data/catalog.yaml``, not in the
+database: rows refer to it by its stable string ids.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, date, datetime
+
+from flask_login import UserMixin
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Enum,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .extensions import db
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _enum(cls: type[enum.Enum]) -> Enum:
+    """Store an enum by its value, as a VARCHAR with a CHECK, on both databases."""
+    return Enum(
+        cls,
+        values_callable=lambda members: [m.value for m in members],
+        native_enum=False,
+        length=20,
+        validate_strings=True,
+    )
+
+
+class RoleName(enum.StrEnum):
+    VOLUNTEER = "volunteer"
+    MENTOR = "mentor"
+    COORDINATOR = "coordinator"
+
+
+class Stance(enum.StrEnum):
+    NOT_YET = "not_yet"
+    LEARNING = "learning"
+    CONFIDENT = "confident"
+    CAN_TEACH = "can_teach"
+
+
+class StepStatus(enum.StrEnum):
+    NOT_STARTED = "not_started"
+    STARTED = "started"
+    DONE = "done"
+
+
+class RequestState(enum.StrEnum):
+    OPEN = "open"
+    PROPOSED = "proposed"
+    MATCHED = "matched"
+    WITHDRAWN = "withdrawn"
+
+
+class ProposalState(enum.StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    SUPERSEDED = "superseded"
+
+
+class MentorshipState(enum.StrEnum):
+    ACTIVE = "active"
+    PAUSED = "paused"
+    ENDED = "ended"
+
+
+class Person(UserMixin, db.Model):
+    """One account. Pseudonymous: a username is all we ask for."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64))
+    username_key: Mapped[str] = mapped_column(String(64), unique=True)
+    email: Mapped[str | None] = mapped_column(String(254))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    locale: Mapped[str | None] = mapped_column(String(10))
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    interests: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    roles: Mapped[list[PersonRole]] = relationship(
+        back_populates="person", cascade="all, delete-orphan", lazy="selectin"
+    )
+    languages: Mapped[list[PersonLanguage]] = relationship(
+        back_populates="person",
+        cascade="all, delete-orphan",
+        lazy="selectin",
+        order_by="PersonLanguage.code",
+    )
+    stances: Mapped[list[SkillStance]] = relationship(
+        back_populates="person", cascade="all, delete-orphan"
+    )
+
+    def has_role(self, role: RoleName) -> bool:
+        return any(r.role == role for r in self.roles)
+
+    @property
+    def role_names(self) -> set[RoleName]:
+        return {r.role for r in self.roles}
+
+    @property
+    def language_codes(self) -> list[str]:
+        return [lang.code for lang in self.languages]
+
+    @property
+    def is_active(self) -> bool:
+        return self.deleted_at is None
+
+
+class PersonRole(db.Model):
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), primary_key=True
+    )
+    role: Mapped[RoleName] = mapped_column(_enum(RoleName), primary_key=True)
+    granted_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    person: Mapped[Person] = relationship(back_populates="roles")
+
+
+class PersonLanguage(db.Model):
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), primary_key=True
+    )
+    code: Mapped[str] = mapped_column(String(12), primary_key=True)
+
+    person: Mapped[Person] = relationship(back_populates="languages")
+
+
+class SkillStance(db.Model):
+    """A person's self-assessment of one catalog skill; ``can_teach`` is what a mentor offers."""
+
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), primary_key=True
+    )
+    skill_id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    stance: Mapped[Stance] = mapped_column(_enum(Stance))
+
+    person: Mapped[Person] = relationship(back_populates="stances")
+
+
+class Plan(db.Model):
+    """A volunteer's ladder: their goals, their hours, and the steps the engine chose."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), unique=True)
+    goal_roles: Mapped[list[str]] = mapped_column(JSON, default=list)
+    hours_per_week: Mapped[float] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    person: Mapped[Person] = relationship()
+    steps: Mapped[list[PlanStep]] = relationship(
+        back_populates="plan", cascade="all, delete-orphan", order_by="PlanStep.position"
+    )
+
+
+class PlanStep(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id", ondelete="CASCADE"))
+    skill_id: Mapped[str] = mapped_column(String(80))
+    position: Mapped[int] = mapped_column(Integer)
+    status: Mapped[StepStatus] = mapped_column(_enum(StepStatus), default=StepStatus.NOT_STARTED)
+    reflection: Mapped[str] = mapped_column(Text, default="")
+    started_at: Mapped[datetime | None] = mapped_column(DateTime)
+    done_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    plan: Mapped[Plan] = relationship(back_populates="steps")
+
+    __table_args__ = (UniqueConstraint("plan_id", "skill_id"),)
+
+
+class Badge(db.Model):
+    """An Open Badges 2.0 assertion for one level reached; public, recipient hashed."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    public_id: Mapped[str] = mapped_column(String(36), unique=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    level_id: Mapped[str] = mapped_column(String(20))
+    recipient_type: Mapped[str] = mapped_column(String(10))
+    recipient_hash: Mapped[str] = mapped_column(String(80))
+    salt: Mapped[str] = mapped_column(String(64))
+    issued_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+    revocation_reason: Mapped[str | None] = mapped_column(Text)
+
+    person: Mapped[Person] = relationship()
+
+    __table_args__ = (UniqueConstraint("person_id", "level_id"),)
+
+
+class MentorOffer(db.Model):
+    """What a mentor offers: capacity, intro, what to show publicly, and a wiki-break."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), unique=True)
+    capacity: Mapped[int] = mapped_column(Integer, default=2)
+    intro: Mapped[str] = mapped_column(Text, default="")
+    wiki_projects: Mapped[str] = mapped_column(String(255), default="")
+    show_languages: Mapped[bool] = mapped_column(Boolean, default=True)
+    show_skills: Mapped[bool] = mapped_column(Boolean, default=True)
+    show_thanks: Mapped[bool] = mapped_column(Boolean, default=True)
+    away_from: Mapped[date | None] = mapped_column(Date)
+    away_until: Mapped[date | None] = mapped_column(Date)
+    away_reason: Mapped[str | None] = mapped_column(String(255))
+    full_since: Mapped[datetime | None] = mapped_column(DateTime)
+    retired_at: Mapped[datetime | None] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    person: Mapped[Person] = relationship()
+    terms: Mapped[list[Term]] = relationship(
+        back_populates="offer", cascade="all, delete-orphan", order_by="Term.starts_on"
+    )
+
+
+class Term(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    offer_id: Mapped[int] = mapped_column(ForeignKey("mentor_offer.id", ondelete="CASCADE"))
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+
+    offer: Mapped[MentorOffer] = relationship(back_populates="terms")
+
+
+class MentorRequest(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mentee_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    skills: Mapped[list[str]] = mapped_column(JSON, default=list)
+    note: Mapped[str] = mapped_column(Text, default="")
+    preferred_mentor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL")
+    )
+    state: Mapped[RequestState] = mapped_column(_enum(RequestState), default=RequestState.OPEN)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    mentee: Mapped[Person] = relationship(foreign_keys=[mentee_id])
+    preferred_mentor: Mapped[Person | None] = relationship(foreign_keys=[preferred_mentor_id])
+    proposals: Mapped[list[MatchProposal]] = relationship(
+        back_populates="request", order_by="MatchProposal.score.desc()"
+    )
+
+    __table_args__ = (
+        Index(
+            "uq_one_open_request_per_mentee",
+            "mentee_id",
+            unique=True,
+            sqlite_where=text("state IN ('open', 'proposed')"),
+            postgresql_where=text("state IN ('open', 'proposed')"),
+        ),
+    )
+
+
+class MatchProposal(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(ForeignKey("mentor_request.id", ondelete="CASCADE"))
+    mentor_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    score: Mapped[float] = mapped_column(Float)
+    reasons: Mapped[dict] = mapped_column(JSON, default=dict)
+    batch_id: Mapped[str | None] = mapped_column(String(36))
+    state: Mapped[ProposalState] = mapped_column(
+        _enum(ProposalState), default=ProposalState.PENDING
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+
+    request: Mapped[MentorRequest] = relationship(back_populates="proposals")
+    mentor: Mapped[Person] = relationship(foreign_keys=[mentor_id])
+
+
+class Mentorship(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mentor_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    mentee_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    request_id: Mapped[int | None] = mapped_column(
+        ForeignKey("mentor_request.id", ondelete="SET NULL")
+    )
+    state: Mapped[MentorshipState] = mapped_column(
+        _enum(MentorshipState), default=MentorshipState.ACTIVE
+    )
+    goals: Mapped[str] = mapped_column(Text, default="")
+    expectations: Mapped[str] = mapped_column(Text, default="")
+    checkin_every_days: Mapped[int] = mapped_column(Integer, default=14)
+    agreed_by_mentor_at: Mapped[datetime | None] = mapped_column(DateTime)
+    agreed_by_mentee_at: Mapped[datetime | None] = mapped_column(DateTime)
+    started_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime)
+    ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    end_reason: Mapped[str | None] = mapped_column(Text)
+
+    mentor: Mapped[Person] = relationship(foreign_keys=[mentor_id])
+    mentee: Mapped[Person] = relationship(foreign_keys=[mentee_id])
+    checkins: Mapped[list[CheckIn]] = relationship(
+        back_populates="mentorship", cascade="all, delete-orphan", order_by="CheckIn.happened_on"
+    )
+    offboarding: Mapped[Offboarding | None] = relationship(
+        back_populates="mentorship", cascade="all, delete-orphan"
+    )
+
+
+class CheckIn(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mentorship_id: Mapped[int] = mapped_column(ForeignKey("mentorship.id", ondelete="CASCADE"))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    happened_on: Mapped[date] = mapped_column(Date)
+    minutes: Mapped[int] = mapped_column(Integer, default=0)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    mentorship: Mapped[Mentorship] = relationship(back_populates="checkins")
+    author: Mapped[Person | None] = relationship()
+
+
+class Offboarding(db.Model):
+    """What a mentorship hands on when it ends, answered on the coordinators' template."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mentorship_id: Mapped[int] = mapped_column(
+        ForeignKey("mentorship.id", ondelete="CASCADE"), unique=True
+    )
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    answers: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    mentorship: Mapped[Mentorship] = relationship(back_populates="offboarding")
+
+
+class OffboardingTemplate(db.Model):
+    """The questions an off-boarding form asks; coordinators edit them."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    questions: Mapped[list[dict]] = mapped_column(JSON, default=list)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+
+
+class ThankYou(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mentor_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    sender_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    message: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    sender: Mapped[Person | None] = relationship(foreign_keys=[sender_id])
+
+
+class Notification(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    params: Mapped[dict] = mapped_column(JSON, default=dict)
+    link: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class ProgramEvent(db.Model):
+    """The audit trail: who decided what, when and why. Kept when a person leaves."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(String(40), index=True)
+    subject_id: Mapped[int | None] = mapped_column(Integer)
+    reason: Mapped[str | None] = mapped_column(Text)
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+
+    actor: Mapped[Person | None] = relationship()
+
+
+class ProblemReport(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mentorship_id: Mapped[int] = mapped_column(ForeignKey("mentorship.id", ondelete="CASCADE"))
+    reporter_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    mentorship: Mapped[Mentorship] = relationship()
+
+
+class SignInLink(db.Model):
+    """A one-time sign-in link for people imported without a password."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    person: Mapped[Person] = relationship(foreign_keys=[person_id])
+
+
+class ProfileVersion(db.Model):
+    """One counter bumped whenever a matching profile changes.
+
+    The matcher's fitted index is cached per value, so every app process agrees
+    on when to refit.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, default=0)

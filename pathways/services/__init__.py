@@ -1,0 +1,29 @@
+"""Use cases: each public function is one action of one person and runs inside
+one transaction opened by its caller with :func:`transaction`. Services never
+commit on their own, so an HTML view, a CLI command and an API view share them.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from ..extensions import db
+
+
+class DomainError(Exception):
+    """A rule of the program refused an action; ``field`` names the input at fault."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(str(message))
+        self.message = message
+        self.field = field
+
+
+@contextmanager
+def transaction() -> Iterator[None]:
+    """Commit everything done inside, or nothing at all."""
+    try:
+        yield
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise

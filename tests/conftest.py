@@ -1,0 +1,142 @@
+"""Fixtures: a migrated database per test session, emptied after every test.
+
+The database comes from ``TEST_DATABASE_URL`` (CI sets it to PostgreSQL for the
+second run); without it, a SQLite file in a temporary folder. If the URL is set
+and the server does not answer, the run stops with an error — never a skip.
+"""
+
+import os
+from collections.abc import Callable, Iterator
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask, g
+from flask.testing import FlaskClient
+
+from pathways import create_app
+from pathways.extensions import db
+from pathways.models import Person, RoleName
+from pathways.services import accounts, transaction
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite")
+
+
+def make_app(database_url: str, instance_path: str, **overrides) -> Flask:
+    config = {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SECRET_KEY": "test-only-secret",
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        **overrides,
+    }
+    app = create_app(config)
+    app.instance_path = instance_path
+
+    @app.teardown_request
+    def forget_signed_in_person(_error):
+        """Tests keep one app context open across requests; a server does not."""
+        g.pop("_login_user", None)
+
+    return app
+
+
+def reset_schema(app: Flask) -> None:
+    """Drop every table, then bring the empty database to head with the migrations."""
+    from flask_migrate import upgrade
+
+    with app.app_context():
+        db.drop_all()
+        with db.engine.begin() as connection:
+            connection.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+        upgrade()
+
+
+@pytest.fixture(scope="session")
+def migrated_database(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> str:
+    app = make_app(database_url, str(tmp_path_factory.mktemp("instance")))
+    try:
+        reset_schema(app)
+    except sa.exc.OperationalError as error:
+        pytest.exit(f"The test database at {database_url} does not answer: {error}", returncode=3)
+    with app.app_context():
+        db.engine.dispose()
+    return database_url
+
+
+def empty_all_tables() -> None:
+    tables = list(reversed(db.metadata.sorted_tables))
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        db.session.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture
+def app(migrated_database: str, tmp_path) -> Iterator[Flask]:
+    app = make_app(migrated_database, str(tmp_path))
+    with app.app_context():
+        yield app
+        db.session.rollback()
+        empty_all_tables()
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_person(app: Flask) -> Callable[..., Person]:
+    """A saved account with the given roles."""
+    counter = iter(range(1, 10_000))
+
+    def make(
+        *roles: RoleName,
+        username: str | None = None,
+        languages: tuple[str, ...] = ("en",),
+        email: str | None = None,
+    ) -> Person:
+        with transaction():
+            person = accounts.create_person(
+                username or f"person{next(counter)}",
+                PASSWORD,
+                set(roles) or {RoleName.VOLUNTEER},
+                email=email,
+                languages=list(languages),
+            )
+        return person
+
+    return make
+
+
+@pytest.fixture
+def login_as(client: FlaskClient, make_person) -> Callable[..., Person]:
+    """Sign the test client in as a new person holding ``roles``."""
+
+    def login(*roles: RoleName, **kwargs) -> Person:
+        person = make_person(*roles, **kwargs)
+        with client.session_transaction() as session:
+            session["_user_id"] = str(person.id)
+            session["_fresh"] = True
+        return person
+
+    return login
