@@ -28,6 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
+from .ladder import Stance
 
 
 def utcnow() -> datetime:
@@ -49,13 +50,6 @@ class RoleName(enum.StrEnum):
     VOLUNTEER = "volunteer"
     MENTOR = "mentor"
     COORDINATOR = "coordinator"
-
-
-class Stance(enum.StrEnum):
-    NOT_YET = "not_yet"
-    LEARNING = "learning"
-    CONFIDENT = "confident"
-    CAN_TEACH = "can_teach"
 
 
 class StepStatus(enum.StrEnum):

@@ -18,6 +18,10 @@ class DomainError(Exception):
         self.field = field
 
 
+class NotAllowed(DomainError):
+    """The person may not act on this record (someone else's request or mentorship)."""
+
+
 @contextmanager
 def transaction() -> Iterator[None]:
     """Commit everything done inside, or nothing at all."""

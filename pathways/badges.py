@@ -1,0 +1,152 @@
+"""Open Badges 2.0 documents for hosted verification.
+
+Pure builders: the web layer computes the URLs and serves the returned dicts as
+``application/ld+json``. See the specification at
+https://www.imsglobal.org/sites/default/files/Badges/OBv2p0Final/index.html.
+
+An assertion names its recipient only by a salted SHA-256 hash, so the public
+document does not reveal a username or an e-mail address.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+OPEN_BADGES_CONTEXT = "https://w3id.org/openbadges/v2"
+HASH_ALGORITHM_PREFIX = "sha256$"
+SALT_BYTES = 16
+
+
+def new_salt() -> str:
+    """Return a fresh random salt (hex) for hashing one recipient identity."""
+    return secrets.token_hex(SALT_BYTES)
+
+
+def hash_identity(identity: str, salt: str) -> str:
+    """Return the spec's IdentityHash: ``sha256$`` + hex SHA-256 of identity + salt."""
+    digest = hashlib.sha256((identity + salt).encode("utf-8")).hexdigest()
+    return HASH_ALGORITHM_PREFIX + digest
+
+
+def recipient_object(*, email: str | None, profile_url: str, salt: str) -> dict[str, Any]:
+    """Build a hashed IdentityObject for a person.
+
+    Accounts are username-only with an optional e-mail: the e-mail (trimmed,
+    lower-cased) identifies the recipient when there is one, otherwise the
+    person's public profile URL does (identity type ``url``).
+    """
+    if email and email.strip():
+        identity_type, identity = "email", email.strip().lower()
+    else:
+        identity_type, identity = "url", profile_url
+    return {
+        "type": identity_type,
+        "hashed": True,
+        "salt": salt,
+        "identity": hash_identity(identity, salt),
+    }
+
+
+def issuer_document(
+    *,
+    issuer_url: str,
+    name: str,
+    website_url: str,
+    description: str | None = None,
+    image_url: str | None = None,
+    email: str | None = None,
+) -> dict[str, Any]:
+    """Build the Issuer Profile served at ``issuer_url``."""
+    document: dict[str, Any] = {
+        "@context": OPEN_BADGES_CONTEXT,
+        "type": "Issuer",
+        "id": issuer_url,
+        "name": name,
+        "url": website_url,
+    }
+    return document | _present(description=description, image=image_url, email=email)
+
+
+def badge_class_document(
+    *,
+    badge_class_url: str,
+    name: str,
+    description: str,
+    image_url: str,
+    criteria_narrative: str,
+    issuer_url: str,
+    criteria_url: str | None = None,
+    tags: Sequence[str] = (),
+) -> dict[str, Any]:
+    """Build the BadgeClass served at ``badge_class_url`` (one per level).
+
+    The criteria always carry a narrative (Markdown); ``criteria_url`` adds a
+    link to a human-readable page about them.
+    """
+    document: dict[str, Any] = {
+        "@context": OPEN_BADGES_CONTEXT,
+        "type": "BadgeClass",
+        "id": badge_class_url,
+        "name": name,
+        "description": description,
+        "image": image_url,
+        "criteria": _present(id=criteria_url) | {"narrative": criteria_narrative},
+        "issuer": issuer_url,
+    }
+    if tags:
+        document["tags"] = list(tags)
+    return document
+
+
+def assertion_document(
+    *,
+    assertion_url: str,
+    badge_class_url: str,
+    recipient: dict[str, Any],
+    issued_on: datetime,
+    evidence_narrative: str | None = None,
+    evidence_url: str | None = None,
+) -> dict[str, Any]:
+    """Build the hosted Assertion served at ``assertion_url``.
+
+    ``recipient`` comes from :func:`recipient_object`. ``issued_on`` must be
+    timezone-aware so the ISO 8601 date carries its offset.
+    """
+    if issued_on.tzinfo is None:
+        raise ValueError("issued_on must be timezone-aware")
+    document: dict[str, Any] = {
+        "@context": OPEN_BADGES_CONTEXT,
+        "type": "Assertion",
+        "id": assertion_url,
+        "recipient": recipient,
+        "badge": badge_class_url,
+        "verification": {"type": "hosted"},
+        "issuedOn": issued_on.isoformat(),
+    }
+    evidence = _present(id=evidence_url, narrative=evidence_narrative)
+    if evidence:
+        document["evidence"] = evidence
+    return document
+
+
+def revoked_assertion_document(*, assertion_url: str, reason: str | None) -> dict[str, Any]:
+    """Build what a revoked hosted assertion's URL serves instead of the assertion.
+
+    The specification asks for the id, ``revoked: true`` and, optionally, the
+    reason; the web layer serves it with HTTP status 410 Gone.
+    """
+    document: dict[str, Any] = {
+        "@context": OPEN_BADGES_CONTEXT,
+        "type": "Assertion",
+        "id": assertion_url,
+        "revoked": True,
+    }
+    return document | _present(revocationReason=reason)
+
+
+def _present(**values: str | None) -> dict[str, str]:
+    return {key: value for key, value in values.items() if value}

@@ -1,0 +1,255 @@
+"""The bridge between the database and the matcher: rows in, profiles out, results stored.
+
+The fitted mentor index is cached per *profile version*: a counter in the database
+bumped by every change to a matching profile, plus today's date (away periods and
+terms start and end with the calendar). Every app process computes the same version,
+so they all refit after the same change and never serve a stale index.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from matcher import (
+    Assignment,
+    IndexCache,
+    MenteeProfile,
+    MentorIndex,
+    MentorProfile,
+    ProfileError,
+    Reasons,
+    Suggestion,
+    UnmatchedReason,
+    pair,
+)
+
+from ..catalog import get_catalog
+from ..extensions import db
+from ..models import (
+    MatchProposal,
+    MentorOffer,
+    MentorRequest,
+    Mentorship,
+    MentorshipState,
+    Person,
+    Plan,
+    PlanStep,
+    ProfileVersion,
+    ProposalState,
+    SkillStance,
+    Stance,
+    StepStatus,
+)
+
+NEXT_RUNG_WEIGHT = 0.5
+NEXT_RUNG_STEPS = 3
+
+
+def bump_profile_version() -> None:
+    """Mark every cached index stale; call in the same transaction as the change."""
+    row = db.session.get(ProfileVersion, 1, with_for_update=True)
+    if row is None:
+        db.session.add(ProfileVersion(id=1, value=1))
+    else:
+        row.value += 1
+
+
+def profile_version(today: date) -> str:
+    value = db.session.scalar(select(ProfileVersion.value).where(ProfileVersion.id == 1)) or 0
+    return f"{value}:{today.isoformat()}"
+
+
+def _index_cache() -> IndexCache:
+    return current_app.extensions.setdefault("pathways.mentor_index", IndexCache())
+
+
+def active_mentee_counts(mentor_ids: Iterable[int] | None = None) -> dict[int, int]:
+    """Mentorships that hold a slot (active or paused), per mentor."""
+    query = (
+        select(Mentorship.mentor_id, func.count())
+        .where(Mentorship.state != MentorshipState.ENDED)
+        .group_by(Mentorship.mentor_id)
+    )
+    if mentor_ids is not None:
+        query = query.where(Mentorship.mentor_id.in_(list(mentor_ids)))
+    return dict(db.session.execute(query).all())
+
+
+def offer_is_open(offer: MentorOffer, today: date) -> bool:
+    """Takes new mentees today: not retired, not away, and inside a term."""
+    return (
+        offer.retired_at is None
+        and not is_away(offer, today)
+        and any(t.starts_on <= today <= t.ends_on for t in offer.terms)
+    )
+
+
+def is_away(offer: MentorOffer, today: date) -> bool:
+    if offer.away_from is None or offer.away_from > today:
+        return False
+    return offer.away_until is None or offer.away_until >= today
+
+
+def _teachable_skills(person_ids: list[int]) -> dict[int, dict[str, float]]:
+    rows = db.session.execute(
+        select(SkillStance.person_id, SkillStance.skill_id).where(
+            SkillStance.person_id.in_(person_ids), SkillStance.stance == Stance.CAN_TEACH
+        )
+    )
+    skills: dict[int, dict[str, float]] = {}
+    for person_id, skill_id in rows:
+        skills.setdefault(person_id, {})[skill_id] = 1.0
+    return skills
+
+
+def mentor_profiles(today: date) -> list[MentorProfile]:
+    offers = db.session.scalars(
+        select(MentorOffer).join(MentorOffer.person).where(Person.deleted_at.is_(None))
+    ).all()
+    ids = [offer.person_id for offer in offers]
+    counts = active_mentee_counts(ids)
+    skills = _teachable_skills(ids)
+    profiles = []
+    for offer in offers:
+        person = offer.person
+        if not skills.get(person.id):
+            continue
+        profiles.append(
+            MentorProfile(
+                id=person.id,
+                languages=frozenset(person.language_codes),
+                skills=skills.get(person.id, {}),
+                text=" ".join((person.interests, offer.intro, offer.wiki_projects)),
+                capacity_left=max(offer.capacity - counts.get(person.id, 0), 0),
+                available=offer_is_open(offer, today),
+                label=person.username,
+            )
+        )
+    return profiles
+
+
+def skill_context() -> dict[str, str]:
+    catalog = get_catalog()
+    return {skill_id: catalog.skill_text(skill_id) for skill_id in catalog.skills}
+
+
+def mentor_index(today: date | None = None) -> MentorIndex:
+    today = today or date.today()
+    return _index_cache().get(
+        profile_version(today), lambda: MentorIndex(mentor_profiles(today), skill_context())
+    )
+
+
+def next_rung_skills(person_id: int) -> list[str]:
+    """The first unfinished steps of the person's ladder: what they will want next."""
+    return list(
+        db.session.scalars(
+            select(PlanStep.skill_id)
+            .join(Plan)
+            .where(Plan.person_id == person_id, PlanStep.status != StepStatus.DONE)
+            .order_by(PlanStep.position)
+            .limit(NEXT_RUNG_STEPS)
+        )
+    )
+
+
+def excluded_mentors(mentee_id: int, request_id: int | None) -> frozenset[int]:
+    """Mentors never to propose again: rejected for this request, or paired before."""
+    paired = select(Mentorship.mentor_id).where(Mentorship.mentee_id == mentee_id)
+    rejected = select(MatchProposal.mentor_id).where(
+        MatchProposal.request_id == request_id, MatchProposal.state == ProposalState.REJECTED
+    )
+    return frozenset(db.session.scalars(paired.union(rejected)))
+
+
+def mentee_profile(request: MentorRequest) -> MenteeProfile:
+    person = request.mentee
+    wants = {skill_id: NEXT_RUNG_WEIGHT for skill_id in next_rung_skills(person.id)}
+    wants.update({skill_id: 1.0 for skill_id in request.skills})
+    return MenteeProfile(
+        id=person.id,
+        languages=frozenset(person.language_codes),
+        wants=wants,
+        text=" ".join((person.interests, request.note)),
+        excluded_mentors=excluded_mentors(person.id, request.id),
+        label=person.username,
+    )
+
+
+@dataclass(frozen=True)
+class MentorSuggestion:
+    mentor: Person
+    score: float
+    reasons: Reasons
+
+
+def reasons_to_dict(reasons: Reasons) -> dict:
+    return {
+        "shared_skills": list(reasons.shared_skills),
+        "related_skills": list(reasons.related_skills),
+        "shared_terms": list(reasons.shared_terms),
+    }
+
+
+def _with_people(suggestions: list[Suggestion]) -> list[MentorSuggestion]:
+    people = {
+        p.id: p
+        for p in db.session.scalars(
+            select(Person).where(Person.id.in_([s.mentor_id for s in suggestions]))
+        )
+    }
+    return [MentorSuggestion(people[s.mentor_id], s.score, s.reasons) for s in suggestions]
+
+
+def suggest_mentors(request: MentorRequest, top: int = 5) -> list[MentorSuggestion]:
+    """The best mentors for one request, best first, each with its reasons."""
+    try:
+        profile = mentee_profile(request)
+        suggestions = mentor_index().suggest(profile, top=top)
+    except ProfileError:
+        return []
+    return _with_people(suggestions)
+
+
+def waiting_requests() -> list[MentorRequest]:
+    return list(
+        db.session.scalars(
+            select(MentorRequest)
+            .where(MentorRequest.state.in_(("open", "proposed")))
+            .order_by(MentorRequest.created_at, MentorRequest.id)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class BatchResult:
+    batch_id: str
+    proposals: list[MatchProposal]
+    unmatched: dict[int, UnmatchedReason]
+    invalid: dict[int, str]
+
+
+def pair_waiting_requests(
+    requests: list[MentorRequest], progress: Callable[[int, int], None] | None = None
+) -> tuple[Assignment, dict[int, str]]:
+    """The optimal assignment for these requests; profiles the matcher refuses are set aside."""
+    profiles, invalid = [], {}
+    for request in requests:
+        try:
+            profiles.append(mentee_profile(request))
+        except ProfileError as error:
+            invalid[request.mentee_id] = str(error)
+    index = mentor_index()
+    while True:
+        try:
+            assignment = pair(
+                index, profiles, min_score=current_app.config["MATCH_MIN_SCORE"], progress=progress
+            )
+        except ProfileError as error:
+            invalid[error.profile_id] = str(error)
+            profiles = [p for p in profiles if p.id != error.profile_id]
+        else:
+            return assignment, invalid
