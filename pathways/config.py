@@ -32,11 +32,13 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     SIGN_IN_RATE_LIMIT = os.environ.get("SIGN_IN_RATE_LIMIT", "10 per minute")
 
+    PASSWORD_HASH_PROFILE = os.environ.get("PASSWORD_HASH_PROFILE", "RFC_9106_LOW_MEMORY")
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     MAX_CONSECUTIVE_TERMS = int(os.environ.get("MAX_CONSECUTIVE_TERMS", "2"))
     BURNOUT_DAYS_AT_CAPACITY = int(os.environ.get("BURNOUT_DAYS_AT_CAPACITY", "90"))
     MATCH_MIN_SCORE = float(os.environ.get("MATCH_MIN_SCORE", "0.05"))
     MAIL_LOG_ONLY = os.environ.get("MAIL_LOG_ONLY", "1") == "1"
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
 
 
 def instance_database_uri(instance_path: str) -> str:

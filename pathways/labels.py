@@ -2,6 +2,8 @@
 
 from flask_babel import lazy_gettext as _l
 
+from matcher import UnmatchedReason
+
 from .models import MentorshipState, ProposalState, RequestState, RoleName, Stance, StepStatus
 
 LABELS = {
@@ -26,6 +28,14 @@ LABELS = {
     MentorshipState.ACTIVE: _l("Active"),
     MentorshipState.PAUSED: _l("Paused"),
     MentorshipState.ENDED: _l("Ended"),
+    UnmatchedReason.NO_MENTORS: _l("no mentors at all"),
+    UnmatchedReason.NO_SHARED_LANGUAGE: _l("no mentor shares a language"),
+    UnmatchedReason.ALL_EXCLUDED: _l(
+        "every mentor sharing a language was rejected or paired before"
+    ),
+    UnmatchedReason.NO_CAPACITY: _l("no mentor with a free place (or better pairs took them)"),
+    UnmatchedReason.BELOW_THRESHOLD: _l("no mentor reaches the minimum score"),
+    "invalid_profile": _l("the request has nothing to match on"),
 }
 
 

@@ -36,6 +36,7 @@ def make_app(database_url: str, instance_path: str, **overrides) -> Flask:
         "SECRET_KEY": "test-only-secret",
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
+        "PASSWORD_HASH_PROFILE": "CHEAPEST",
         **overrides,
     }
     app = create_app(config)
@@ -140,3 +141,27 @@ def login_as(client: FlaskClient, make_person) -> Callable[..., Person]:
         return person
 
     return login
+
+
+@pytest.fixture
+def make_mentor(make_person) -> Callable[..., Person]:
+    """A mentor with an offer and a current term, ready to be matched."""
+    from datetime import date, timedelta
+
+    from pathways.services import mentoring
+
+    def make(
+        skills: tuple[str, ...] = ("referencing",),
+        capacity: int = 2,
+        languages: tuple[str, ...] = ("en",),
+        intro: str = "",
+        **kwargs,
+    ) -> Person:
+        person = make_person(RoleName.VOLUNTEER, RoleName.MENTOR, languages=languages, **kwargs)
+        today = date.today()
+        with transaction():
+            mentoring.save_offer(person, capacity, intro, "Wikipedia", list(skills))
+            mentoring.add_term(person, today - timedelta(days=1), today + timedelta(days=300))
+        return person
+
+    return make

@@ -6,6 +6,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from ..extensions import db
+from ..services import DomainError, NotAllowed
 
 bp = Blueprint("errors", __name__)
 
@@ -24,6 +25,7 @@ def _messages() -> dict[int, tuple[str, str]]:
     return {
         400: (_("Bad request"), _("The request could not be understood.")),
         403: (_("Not allowed"), _("Your account cannot open this page.")),
+        409: (_("Not done"), _("This action does not fit the current state.")),
         404: (_("Page not found"), _("There is no page at this address.")),
         405: (_("Not allowed"), _("This page cannot be used that way.")),
         413: (_("Too large"), _("What you sent is larger than this site accepts.")),
@@ -49,6 +51,17 @@ def csrf_error(error: CSRFError):
             "Go back, reload the page and try again."
         ),
     )
+
+
+@bp.app_errorhandler(NotAllowed)
+def not_allowed(error: NotAllowed):
+    return render_error(403, str(error.message))
+
+
+@bp.app_errorhandler(DomainError)
+def refused(error: DomainError):
+    """A rule refused a button's action (e.g. approving twice): say which, change nothing."""
+    return render_error(409, str(error.message))
 
 
 @bp.app_errorhandler(HTTPException)

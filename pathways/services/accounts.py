@@ -9,8 +9,9 @@ import unicodedata
 from functools import cache
 from zoneinfo import available_timezones
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -21,7 +22,22 @@ from . import DomainError
 USERNAME_PATTERN = re.compile(r"^[\w][\w .\-]*$")
 LANGUAGE_PATTERN = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})?$")
 MIN_PASSWORD_LENGTH = 10
-_hasher = PasswordHasher()
+
+
+@cache
+def _hasher_for(profile: str) -> PasswordHasher:
+    return PasswordHasher.from_parameters(getattr(profiles, profile))
+
+
+def password_hasher() -> PasswordHasher:
+    """The hasher of the configured argon2 profile (RFC 9106 low-memory by default)."""
+    return _hasher_for(current_app.config["PASSWORD_HASH_PROFILE"])
+
+
+def hash_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise DomainError(_l("Use at least %(n)d characters.", n=MIN_PASSWORD_LENGTH), "password")
+    return password_hasher().hash(password)
 
 
 def normalize_username(raw: str) -> str:
@@ -77,7 +93,7 @@ def create_person(
         username=name,
         username_key=username_key(name),
         email=(email or "").strip() or None,
-        password_hash=_hasher.hash(password) if password is not None else None,
+        password_hash=hash_password(password) if password is not None else None,
     )
     person.roles = [PersonRole(role=role) for role in sorted(roles)]
     person.languages = [PersonLanguage(code=c) for c in check_languages(languages or ["en"])]
@@ -93,16 +109,17 @@ def sign_up(username: str, password: str, email: str | None, languages: list[str
 
 def authenticate(username: str, password: str) -> Person | None:
     """The person if the password is right; None otherwise, without saying which part failed."""
+    hasher = password_hasher()
     person = find_by_username(username)
     if person is None or person.password_hash is None or not person.is_active:
-        _hasher.hash(password)
+        hasher.hash(password)
         return None
     try:
-        _hasher.verify(person.password_hash, password)
+        hasher.verify(person.password_hash, password)
     except (VerificationError, InvalidHashError):
         return None
-    if _hasher.check_needs_rehash(person.password_hash):
-        person.password_hash = _hasher.hash(password)
+    if hasher.check_needs_rehash(person.password_hash):
+        person.password_hash = hasher.hash(password)
     person.last_login_at = utcnow()
     return person
 

@@ -5,11 +5,21 @@ their own language. People who gave an e-mail address also get a message — in
 development it is written to the log instead of being sent.
 """
 
-from flask import current_app
+from flask import current_app, has_request_context, url_for
 from sqlalchemy import func, select, update
 
 from ..extensions import db
 from ..models import Notification, Person, ProgramEvent, utcnow
+
+
+def path_for(endpoint: str, **values) -> str:
+    """A site-relative link that can be built without a request (CLI, tests, jobs)."""
+    if has_request_context():
+        return url_for(endpoint, **values)
+    adapter = current_app.url_map.bind(
+        "localhost", script_name=current_app.config["APPLICATION_ROOT"]
+    )
+    return adapter.build(endpoint, values)
 
 
 def record(

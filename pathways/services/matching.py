@@ -253,3 +253,41 @@ def pair_waiting_requests(
             profiles = [p for p in profiles if p.id != error.profile_id]
         else:
             return assignment, invalid
+
+
+def person_profile(person: Person) -> MenteeProfile:
+    """A mentee profile for someone without a request: the skills they marked "not yet"
+    or "learning", the next rungs of their ladder (at half weight), and their interests."""
+    wants = {skill_id: NEXT_RUNG_WEIGHT for skill_id in next_rung_skills(person.id)}
+    wants.update(
+        {
+            stance.skill_id: 1.0
+            for stance in person.stances
+            if stance.stance in (Stance.NOT_YET, Stance.LEARNING)
+        }
+    )
+    return MenteeProfile(
+        id=person.id,
+        languages=frozenset(person.language_codes),
+        wants=wants,
+        text=person.interests,
+        excluded_mentors=excluded_mentors(person.id, None),
+        label=person.username,
+    )
+
+
+def suggest_for_person(person: Person, top: int = 5) -> list[MentorSuggestion]:
+    """The best mentors for a person, best first: for their waiting request if they have
+    one, else for their profile (:func:`person_profile`).
+
+    Raises `ProfileError` when there is nothing to match on (no languages, no wanted
+    skills and no meaningful text).
+    """
+    request = db.session.scalar(
+        select(MentorRequest).where(
+            MentorRequest.mentee_id == person.id,
+            MentorRequest.state.in_(("open", "proposed")),
+        )
+    )
+    profile = mentee_profile(request) if request is not None else person_profile(person)
+    return _with_people(mentor_index().suggest(profile, top=top))

@@ -11,7 +11,7 @@ Every public function is one action of one person; the caller wraps it in
 import uuid
 from datetime import date, timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
@@ -39,7 +39,7 @@ from ..models import (
 )
 from . import DomainError, NotAllowed
 from .accounts import grant_role
-from .events import notify, record
+from .events import notify, path_for, record
 from .matching import (
     active_mentee_counts,
     bump_profile_version,
@@ -251,7 +251,7 @@ def _flag_for_succession(mentor: Person, kind: str) -> None:
         notify(
             coordinator,
             kind,
-            url_for("coordinators.succession", mentor_id=mentor.id),
+            path_for("coordinators.succession", mentor_id=mentor.id),
             mentor=mentor.username,
         )
 
@@ -520,7 +520,7 @@ def run_batch_pairing(coordinator: Person | None, progress=None) -> dict:
         None,
         batch=batch_id,
         proposed=len(proposals),
-        unmatched=len(unmatched),
+        unmatched={str(request_id): reason for request_id, reason in unmatched.items()},
     )
     return {"batch_id": batch_id, "proposals": proposals, "unmatched": unmatched}
 
@@ -539,7 +539,7 @@ def waiting_requests_for_batch() -> list[MentorRequest]:
 
 
 def _mentorship_link(mentorship: Mentorship) -> str:
-    return url_for("mentorships.show", mentorship_id=mentorship.id)
+    return path_for("mentorships.show", mentorship_id=mentorship.id)
 
 
 def is_party(person: Person, mentorship: Mentorship) -> bool:
@@ -695,7 +695,7 @@ def report_problem(person: Person, mentorship: Mentorship, text: str) -> Problem
     db.session.add(report)
     db.session.flush()
     for coordinator in _coordinators():
-        notify(coordinator, "problem_reported", url_for("coordinators.reports"))
+        notify(coordinator, "problem_reported", path_for("coordinators.reports"))
     record(person, "problem_reported", report.id)
     return report
 
@@ -707,7 +707,7 @@ def send_thanks(sender: Person, mentor: Person, message: str) -> ThankYou:
         .select_from(Mentorship)
         .where(Mentorship.mentor_id == mentor.id, Mentorship.mentee_id == sender.id)
     )
-    if not mentored and not sender.has_role(RoleName.COORDINATOR):
+    if sender.id == mentor.id or (not mentored and not sender.has_role(RoleName.COORDINATOR)):
         raise NotAllowed(_l("Only this mentor's mentees and coordinators can thank them here."))
     message = _check_text(message, "message", 1000)
     if not message:
@@ -715,7 +715,7 @@ def send_thanks(sender: Person, mentor: Person, message: str) -> ThankYou:
     thanks = ThankYou(mentor_id=mentor.id, sender_id=sender.id, message=message)
     db.session.add(thanks)
     notify(
-        mentor, "thanked", url_for("mentors.profile", person_id=mentor.id), other=sender.username
+        mentor, "thanked", path_for("mentors.profile", person_id=mentor.id), other=sender.username
     )
     return thanks
 
@@ -745,3 +745,10 @@ def _request_skills(mentorship: Mentorship) -> list[str]:
         db.session.get(MentorRequest, mentorship.request_id) if mentorship.request_id else None
     )
     return list(original.skills) if original else []
+
+
+def resolve_report(coordinator: Person, report: ProblemReport) -> None:
+    if report.resolved_at is not None:
+        raise DomainError(_l("This report is already resolved."))
+    report.resolved_at = utcnow()
+    record(coordinator, "problem_resolved", report.id)

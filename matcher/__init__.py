@@ -1,0 +1,77 @@
+"""The matching engine: mentor and mentee profiles in, ranked suggestions and pairs out.
+
+Plain Python, no Flask and no `pathways` import; the app turns database rows into
+profiles (computing `capacity_left`, `available` and `excluded_mentors`) and catalog
+skills into `skill_context` text.
+
+    index = MentorIndex(mentors, skill_context)        # fit once per mentor-set version
+    index.suggest(mentee, top=5)                        # -> [Suggestion], best first
+    pair(index, mentees, min_score=0.05, candidates=30) # -> Assignment (optimal)
+    TextIndex({skill_id: text}).similarities(interests) # the ladder's interest ranking
+
+Design choices (details in each module's docstring):
+
+* Score = 0.7 × skill cosine + 0.3 × text cosine, in [0, 1]. Skills are canonical ids,
+  identical across languages, so they dominate; free text refines (and breaks ties
+  between mentors who teach the same skills). Each block is TF-IDF, L2-normalised,
+  scaled by √weight and stacked, so one sparse dot product gives the score
+  (`vectorize`). A mentee's want also asks, at up to half weight, for skills whose
+  catalog text is similar (`skill_context`), so a mentor of a related skill gets
+  partial credit and the reason names it.
+* Free text: word unigrams, sublinear tf, min_df=1, Unicode accent folding, a token
+  pattern that keeps combining marks (Devanagari), hyphen joining and plural folding,
+  English + multilingual function-word stop words (`text`). One definition, shared
+  with the ladder through `TextIndex`.
+* Hard constraints are filters, never penalties (`suggest.MentorIndex`): a shared
+  language, mentor available with capacity_left > 0, not the mentee themself, not an
+  excluded mentor.
+* Batch pairing (`pairing`): per-language sparse top-n products (`sparse_dot_topn`),
+  never a dense mentees × mentors matrix, then an OR-Tools min-cost flow with capacity
+  on the mentor → sink arc, which maximises the total score; mentees may stay
+  unmatched, each with an `UnmatchedReason`.
+* Deterministic: mentors ordered by id, ties broken by score desc then mentor id, flow
+  arcs added in a fixed order.
+* Bad input raises `ProfileError` (a `ValueError`) naming the profile and field:
+  structural problems when a profile is built, stop-word-only text (which depends on
+  the vectorizer) when it is vectorized.
+* `IndexCache` keeps the fitted index per caller-computed version; capacity and
+  availability are part of the index, so a change to them is a new version.
+"""
+
+from .cache import IndexCache
+from .pairing import Candidates, candidate_pairs, greedy_pair, pair
+from .profiles import (
+    Assignment,
+    MenteeProfile,
+    MentorProfile,
+    Pair,
+    ProfileError,
+    Reasons,
+    Suggestion,
+    UnmatchedReason,
+)
+from .suggest import MentorIndex
+from .text import TextIndex, analyze, make_vectorizer
+from .vectorize import SKILL_WEIGHT, TEXT_WEIGHT
+
+__all__ = [
+    "SKILL_WEIGHT",
+    "TEXT_WEIGHT",
+    "Assignment",
+    "Candidates",
+    "IndexCache",
+    "MenteeProfile",
+    "MentorIndex",
+    "MentorProfile",
+    "Pair",
+    "ProfileError",
+    "Reasons",
+    "Suggestion",
+    "TextIndex",
+    "UnmatchedReason",
+    "analyze",
+    "candidate_pairs",
+    "greedy_pair",
+    "make_vectorizer",
+    "pair",
+]

@@ -1,0 +1,225 @@
+"""The fitted mentor index: eligibility (hard constraints), scores, reasons, suggestions."""
+
+import itertools
+from collections.abc import Iterable, Mapping, Sequence
+
+import numpy as np
+import scipy.sparse as sp
+
+from .profiles import (
+    MenteeProfile,
+    MentorProfile,
+    ProfileError,
+    Reasons,
+    Suggestion,
+    UnmatchedReason,
+)
+from .text import TextIndex, analyze, strongest_shared
+from .vectorize import ProfileSpace, SkillSpace
+
+__all__ = ["MentorIndex"]
+
+REASON_SKILLS = 5
+REASON_RELATED = 3
+REASON_TERMS = 3
+SCORE_UNITS = 1_000_000  # scores equal to six decimals are ties; the mentor id decides
+
+
+def score_units(scores: np.ndarray) -> np.ndarray:
+    """Scores as integers (× 10⁶): the resolution of ranking ties and of the flow's costs."""
+    return np.rint(np.asarray(scores, dtype=np.float64) * SCORE_UNITS).astype(np.int64)
+
+
+def _check_content(kind: str, profile_id: int, has_skills: bool, text: str) -> None:
+    if not has_skills and not analyze(text):
+        raise ProfileError(
+            kind, profile_id, "text", "holds only stop words and there are no skills"
+        )
+
+
+class MentorIndex:
+    """Mentors' vectors, fitted once per change of the mentor set (see `IndexCache`).
+
+    Hard constraints are filters, never penalties: a mentor is proposed to a mentee only
+    if they share a language, the mentor is available with `capacity_left > 0`, is not
+    the mentee themself and is not in the mentee's `excluded_mentors`.
+    Raises `ProfileError` for duplicate mentor ids and for a mentor without skills whose
+    text holds only stop words.
+    """
+
+    def __init__(
+        self, mentors: Iterable[MentorProfile], skill_context: Mapping[str, str] | None = None
+    ):
+        self.mentors: tuple[MentorProfile, ...] = tuple(sorted(mentors, key=lambda m: m.id))
+        self.ids = np.array([m.id for m in self.mentors], dtype=np.int64)
+        self.row_of = {m.id: row for row, m in enumerate(self.mentors)}
+        for before, after in itertools.pairwise(self.mentors):
+            if before.id == after.id:
+                raise ProfileError("mentor", after.id, "id", "appears more than once")
+        for m in self.mentors:
+            if not any(m.skills.values()):
+                _check_content("mentor", m.id, False, m.text)
+        self.space = ProfileSpace(
+            SkillSpace([m.skills for m in self.mentors], skill_context),
+            TextIndex({m.id: m.text for m in self.mentors}),
+        )
+        self.matrix = self.space.encode(
+            self.space.skills.weights(m.skills for m in self.mentors), self.space.text.matrix
+        )
+        self._matrix_t = self.matrix.T.tocsr()
+        self.eligible = np.array(
+            [m.available and m.capacity_left > 0 for m in self.mentors], dtype=bool
+        )
+        self.capacity = np.array([m.capacity_left for m in self.mentors], dtype=np.int64)
+        self.speaks: dict[str, np.ndarray] = {}
+        for row, m in enumerate(self.mentors):
+            for language in m.languages:
+                self.speaks.setdefault(language, np.zeros(len(self.mentors), dtype=bool))[row] = (
+                    True
+                )
+
+    def __len__(self) -> int:
+        return len(self.mentors)
+
+    def encode(self, mentees: Sequence[MenteeProfile]) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+        """Mentee rows in the mentors' space, and their raw (unexpanded) wanted-skill weights.
+
+        Raises `ProfileError` for a mentee without wants whose text holds only stop words.
+        Skill ids no mentor teaches (and absent from the skill context) are ignored.
+        """
+        for mentee in mentees:
+            if not any(mentee.wants.values()):
+                _check_content("mentee", mentee.id, False, mentee.text)
+        wants = self.space.skills.weights(m.wants for m in mentees)
+        texts = self.space.text.transform(m.text for m in mentees)
+        return self.space.encode(self.space.skills.expand(wants), texts), wants
+
+    def language_mask(self, languages: Iterable[str]) -> np.ndarray:
+        """Mentors sharing at least one of `languages`, as a boolean array over rows."""
+        mask = np.zeros(len(self.mentors), dtype=bool)
+        for language in languages:
+            if language in self.speaks:
+                mask |= self.speaks[language]
+        return mask
+
+    def blocked_rows(self, mentee: MenteeProfile) -> list[int]:
+        """Rows the mentee may never get: themself and the mentors they excluded."""
+        ids = set(mentee.excluded_mentors) | {mentee.id}
+        return [self.row_of[i] for i in ids if i in self.row_of]
+
+    def eligible_mask(self, mentee: MenteeProfile) -> np.ndarray:
+        """All hard constraints for one mentee, as a boolean array over mentor rows."""
+        mask = self.eligible & self.language_mask(mentee.languages)
+        mask[self.blocked_rows(mentee)] = False
+        return mask
+
+    def scores(self, row: sp.csr_matrix) -> np.ndarray:
+        """Scores of one encoded mentee row against every mentor row (float32, in [0, 1])."""
+        scores = (row @ self._matrix_t).toarray().ravel()
+        return np.clip(scores, 0.0, 1.0, out=scores)
+
+    def suggest(
+        self, mentee: MenteeProfile, top: int = 5, min_score: float = 0.0
+    ) -> list[Suggestion]:
+        """The `top` best eligible mentors for `mentee`, best first (score desc, then mentor
+        id); only mentors scoring above 0 and at least `min_score`."""
+        encoded, wants = self.encode([mentee])
+        scores = self.scores(encoded)
+        rows = np.flatnonzero(self.eligible_mask(mentee) & (scores >= min_score) & (scores > 0))
+        rows = self.best(rows, scores[rows], top)
+        reasons = self.reasons(encoded, wants, np.zeros(len(rows), dtype=np.int64), rows)
+        return [
+            Suggestion(int(self.ids[r]), float(scores[r]), why)
+            for r, why in zip(rows, reasons, strict=True)
+        ]
+
+    @staticmethod
+    def best(rows: np.ndarray, scores: np.ndarray, top: int) -> np.ndarray:
+        """The `top` rows by score desc (to six decimals), then row (= mentor id order)."""
+        if top <= 0 or len(rows) == 0:
+            return rows[:0]
+        units = score_units(scores)
+        if len(rows) > top:
+            cutoff = np.partition(units, len(units) - top)[len(units) - top]
+            keep = units >= cutoff  # everything tied with the cut-off, for the id tie-break
+            rows, units = rows[keep], units[keep]
+        return rows[np.lexsort((rows, -units))][:top]
+
+    def reasons(
+        self,
+        encoded: sp.csr_matrix,
+        wants: sp.csr_matrix,
+        mentee_rows: np.ndarray,
+        mentor_rows: np.ndarray,
+    ) -> list[Reasons]:
+        """Reasons for pairs (encoded mentee row i, mentor row j)."""
+        k = self.space.skill_columns
+        ids = self.space.skills.ids
+        result = []
+        for i, j in zip(mentee_rows.tolist(), mentor_rows.tolist(), strict=True):
+            shared = strongest_shared(encoded, i, self.matrix, j)
+            wanted = set(wants.indices[wants.indptr[i] : wants.indptr[i + 1]].tolist())
+            skills = [c for c in shared if c < k]
+            result.append(
+                Reasons(
+                    shared_skills=tuple(ids[c] for c in skills if c in wanted)[:REASON_SKILLS],
+                    related_skills=tuple(ids[c] for c in skills if c not in wanted)[
+                        :REASON_RELATED
+                    ],
+                    shared_terms=self.space.text.display(
+                        [c - k for c in shared if c >= k][:REASON_TERMS]
+                    ),
+                )
+            )
+        return result
+
+    def unmatched_reasons(
+        self,
+        mentees: Sequence[MenteeProfile],
+        encoded: sp.csr_matrix,
+        had_candidates: Sequence[bool],
+        min_score: float,
+    ) -> list[UnmatchedReason]:
+        """Why each of `mentees` (left unmatched by a batch run; `encoded` rows alike) has
+        no mentor. A mentee whose only good mentors are away or full gets NO_CAPACITY."""
+        by_languages: dict[frozenset[str], tuple[np.ndarray, np.ndarray, int, int]] = {}
+        result = []
+        for row, (mentee, had) in enumerate(zip(mentees, had_candidates, strict=True)):
+            if had:  # an eligible mentor scored high enough, but better pairs took them all
+                result.append(UnmatchedReason.NO_CAPACITY)
+                continue
+            if mentee.languages not in by_languages:
+                speaks = self.language_mask(mentee.languages)
+                open_ = speaks & self.eligible
+                by_languages[mentee.languages] = (
+                    speaks,
+                    open_,
+                    int(speaks.sum()),
+                    int(open_.sum()),
+                )
+            speaks, open_, n_speaks, n_open = by_languages[mentee.languages]
+            blocked = self.blocked_rows(mentee)
+            own = [self.row_of[mentee.id]] if mentee.id in self.row_of else []
+            if len(self.mentors) == len(own):
+                result.append(UnmatchedReason.NO_MENTORS)
+            elif n_speaks <= speaks[own].sum():
+                result.append(UnmatchedReason.NO_SHARED_LANGUAGE)
+            elif n_speaks <= speaks[blocked].sum():
+                result.append(UnmatchedReason.ALL_EXCLUDED)
+            elif (
+                n_open <= open_[blocked].sum()
+                or had
+                or self._fits_someone_busy(encoded[row], speaks, blocked, min_score)
+            ):
+                result.append(UnmatchedReason.NO_CAPACITY)
+            else:
+                result.append(UnmatchedReason.BELOW_THRESHOLD)
+        return result
+
+    def _fits_someone_busy(
+        self, row: sp.csr_matrix, speaks: np.ndarray, blocked: list[int], min_score: float
+    ) -> bool:
+        scores = self.scores(row)
+        suitable = speaks & ~self.eligible & (scores >= min_score) & (scores > 0)
+        suitable[blocked] = False
+        return bool(suitable.any())

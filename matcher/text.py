@@ -1,0 +1,262 @@
+"""Free-text vectorizing shared by the matcher and the learning-ladder engine.
+
+One definition of how profile text becomes a vector (`make_vectorizer`) and a small
+`TextIndex` over keyed documents. Settings and why:
+
+* Word unigrams, ``ngram_range=(1, 1)``. Profiles are a few dozen words written by
+  different people; two authors rarely share a two-word phrase, so bigrams mostly add
+  unmatched features that dilute the norm and double the vector size (and the cost of
+  every sparse product). The concepts that phrases would capture are carried by the
+  skill part of the matcher.
+* ``sublinear_tf=True``: a bio that says "Wikipedia" five times is not five times about
+  Wikipedia; 1 + log(tf) keeps repeated words from dominating a short text.
+* ``min_df=1``: the vocabulary is fitted on the mentors; a word only one mentor uses
+  ("Wikisource", "Commons", "OpenRefine") is the most telling match for a mentee who
+  uses it too. Frequent words are handled by idf, not by ``max_df`` (which on a small
+  program would delete real topics).
+* Accents folded with scikit-learn's ``strip_accents_unicode`` ("organización" =
+  "organizacion", and Arabic short-vowel marks disappear), never ``"ascii"``, which
+  would delete every non-Latin script. It is called in `preprocess` (with lowercasing)
+  because a custom preprocessor replaces scikit-learn's own ``strip_accents``.
+* Token pattern: a run of letters, digits and combining marks that starts with a letter
+  (``\\w`` alone splits Devanagari at every vowel sign, which is a mark, not a letter).
+  Hyphenated compounds are joined ("edit-a-thons" = "editathons") and a final plural
+  -s of a word of four letters or more is folded ("meetups" = "meetup"; not after s or
+  u: "class", "status"). Deliberately tiny and language-blind: no per-language
+  stemmer, since a profile's language is not known. Character n-grams would catch more
+  variants but make every vector ~15× denser, and every sparse product with it.
+* Stop words: scikit-learn's English list plus the function words of the languages most
+  used in the movement (es, fr, pt, de, it, ar, hi, id, ru) and the words of asking
+  ("want", "learn", "help", "quiero", "apprendre"…); lists cannot be complete, so idf
+  does the rest. The list goes through the same preprocessing as the text, so
+  scikit-learn finds it consistent.
+* Scripts written without spaces (Chinese, Japanese, Thai) become one token per phrase:
+  text matching is weak there and the skill part carries those profiles.
+"""
+
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Hashable, Iterable, Mapping
+from functools import cached_property
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.feature_extraction.text import (
+    ENGLISH_STOP_WORDS,
+    TfidfVectorizer,
+    strip_accents_unicode,
+)
+
+__all__ = ["TextIndex", "analyze", "l2_rows", "make_vectorizer", "strongest_shared", "top_terms"]
+
+
+def _mark_ranges() -> str:
+    ranges, start = [], None
+    for code in range(0x10000):
+        is_mark = unicodedata.category(chr(code)).startswith("M")
+        if is_mark and start is None:
+            start = code
+        elif not is_mark and start is not None:
+            ranges.append(f"\\u{start:04x}-\\u{code - 1:04x}")
+            start = None
+    return "".join(ranges)
+
+
+_WORD_CHAR = rf"[\w{_mark_ranges()}]"
+TOKEN_PATTERN = rf"[^\W\d_]{_WORD_CHAR}+"
+# Patterns start with the literal they remove, so `re` can skip ahead to it (5× faster
+# than a leading look-behind over this large character class).
+_HYPHEN = re.compile(rf"[-‐‑](?<={_WORD_CHAR}[-‐‑])(?={_WORD_CHAR})")
+_PLURAL_S = re.compile(rf"s(?<={_WORD_CHAR}{{2}}[^\Wsu]s)(?!{_WORD_CHAR})")
+_SURFACE_WORD = re.compile(TOKEN_PATTERN)
+
+# Function words, plus the words of asking for help ("I would like to learn…"), which
+# every mentee writes and which say nothing about whom they need.
+_FUNCTION_WORDS = """
+en: like want wants need learn learning help
+es: a al algo algunos ante antes como con contra cual cuando de del desde donde durante
+ e el ella ellas ellos en entre era es esa ese eso esta este esto estos fue ha hay la las
+ le les lo los me mi mis mucho muy mas ni no nos nosotros o os otra otro para pero poco por
+ porque que quien se sea ser si sin sobre su sus tambien te tengo tiene todo tu un una uno
+ unos y ya yo quiero quisiera aprender ayuda
+fr: au aux avec ce ces cette dans de des du elle en est et etre il ils je la le les leur
+ lui ma mais me mes moi mon ne nos notre nous on ou par pas plus pour qu que qui sa se ses
+ son sont sur ta te tes toi ton tu un une vos votre vous aussi comme tres veux voudrais
+ apprendre aide
+pt: ao aos as com da das do dos ela ele eles em essa esse esta este eu isso mais mas na
+ nas nao no nos num numa os ou para pela pelo por quando se sem ser seu sua tem um uma
+ voce muito quero gostaria aprender ajuda
+de: aber als am an auch auf aus bei bin bis das dass dem den der des die doch du ein eine
+ einem einen einer er es fur hat ich ihr im in ist ja kann mit nach nicht noch nur oder
+ sich sie sind so und uns von vor war wie wir zu zum zur mochte lernen hilfe
+it: ad ai al alla alle allo anche che chi col come con da dai dal dalla degli dei del
+ della delle di ed gli il io la le lo ma mi mio nei nel nella noi non per piu questa
+ questo se si sono su sul sulla tra un una uno vorrei
+id: ada adalah akan dan dari dengan di ini itu juga ke kami karena oleh pada saya untuk
+ yang ingin
+ru: а без бы в во вы да для до его ее если есть же за и из или им их к как ко когда кто
+ ли мне мы на над не нет но о об от по под при про с со так также то у уже что чтобы эта
+ это я хочу
+ar: من إلى الى عن على في مع هذا هذه ذلك التي الذي الذين هو هي هم أن ان إن أو او لا ما لم
+ لن كان كانت قد ثم كل بين عند حتى أنا انا نحن أريد اريد
+hi: का की के को में से पर और या है हैं था थे थी हो होता होती भी ही तो यह वह ये वे इस उस एक
+ कि जो मैं मुझे मेरा मेरी हम आप लिए साथ चाहता चाहती हूँ हूं सीखना
+"""
+
+
+def preprocess(text: str) -> str:
+    """Lower-case, fold accents, join hyphenated compounds, fold a plural -s."""
+    return _PLURAL_S.sub("", _HYPHEN.sub("", strip_accents_unicode(text.lower())))
+
+
+def _stop_words() -> frozenset[str]:
+    words = set(ENGLISH_STOP_WORDS)
+    for line in _FUNCTION_WORDS.split("\n"):
+        words.update(line.partition(":")[2].split() if ":" in line else line.split())
+    tokenize = re.compile(TOKEN_PATTERN).findall
+    return frozenset(token for word in words for token in tokenize(preprocess(word)))
+
+
+STOP_WORDS = _stop_words()
+
+
+def make_vectorizer() -> TfidfVectorizer:
+    """A fresh, unfitted TF-IDF vectorizer with the project's free-text settings."""
+    return TfidfVectorizer(
+        preprocessor=preprocess,
+        token_pattern=TOKEN_PATTERN,
+        stop_words=sorted(STOP_WORDS),
+        ngram_range=(1, 1),
+        min_df=1,
+        sublinear_tf=True,
+        dtype=np.float32,
+    )
+
+
+_ANALYZER = make_vectorizer().build_analyzer()
+
+
+def analyze(text: str) -> list[str]:
+    """The tokens the vectorizer keeps from `text` (empty for blank or stop-word-only text)."""
+    return _ANALYZER(text)
+
+
+def l2_rows(matrix: sp.csr_matrix, scale: float = 1.0) -> sp.csr_matrix:
+    """Rows scaled to L2 norm `scale` (float32 CSR); an all-zero row stays zero."""
+    data = matrix.data.astype(np.float32)
+    rows = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
+    norms = np.sqrt(np.bincount(rows, weights=data * data, minlength=matrix.shape[0]))
+    norms[norms == 0] = 1.0
+    data *= (scale / norms).astype(np.float32)[rows]
+    return sp.csr_matrix((data, matrix.indices, matrix.indptr), shape=matrix.shape)
+
+
+def strongest_shared(a: sp.csr_matrix, i: int, b: sp.csr_matrix, j: int) -> list[int]:
+    """Columns used by both row i of `a` and row j of `b`, by product of their weights
+    desc, then column id."""
+    a_cols, a_vals = a.indices[a.indptr[i] : a.indptr[i + 1]], a.data[a.indptr[i] : a.indptr[i + 1]]
+    b_cols, b_vals = b.indices[b.indptr[j] : b.indptr[j + 1]], b.data[b.indptr[j] : b.indptr[j + 1]]
+    cols, in_a, in_b = np.intersect1d(a_cols, b_cols, assume_unique=True, return_indices=True)
+    products = a_vals[in_a] * b_vals[in_b]
+    keep = products > 0
+    cols, products = cols[keep], products[keep]
+    return cols[np.lexsort((cols, -products))].tolist()
+
+
+def top_terms(contributions: sp.csr_matrix, limit: int) -> list[list[int]]:
+    """For each row of an element-wise product (e.g. ``rows.multiply(query)``), the column
+    ids of its `limit` largest positive entries, largest first, ties by column id."""
+    if contributions.shape[0] == 0:
+        return []
+    coo = contributions.tocoo()
+    keep = coo.data > 0
+    rows, cols, vals = coo.row[keep], coo.col[keep], coo.data[keep]
+    order = np.lexsort((cols, -vals, rows))
+    rows, cols = rows[order], cols[order]
+    starts = np.searchsorted(rows, np.arange(contributions.shape[0]))
+    rank = np.arange(len(rows)) - starts[rows]
+    rows, cols = rows[rank < limit], cols[rank < limit]
+    bounds = np.searchsorted(rows, np.arange(1, contributions.shape[0]))
+    return [part.tolist() for part in np.split(cols, bounds)]
+
+
+class TextIndex:
+    """TF-IDF vectors of keyed documents, for "which documents is this text about".
+
+    The vocabulary and idf are fitted on the documents once; queries are transformed
+    with them, so words no document uses are ignored. Keys keep their insertion order.
+    """
+
+    def __init__(self, documents: Mapping[Hashable, str]):
+        self.keys: tuple[Hashable, ...] = tuple(documents)
+        self._row = {key: i for i, key in enumerate(self.keys)}
+        self._texts = list(documents.values())
+        self.vectorizer = make_vectorizer()
+        try:
+            self.matrix: sp.csr_matrix = self.vectorizer.fit_transform(self._texts).tocsr()
+        except ValueError:
+            if any(analyze(text) for text in self._texts):
+                raise
+            self.vectorizer = None  # no document has a single content word
+            self.matrix = sp.csr_matrix((len(self.keys), 0), dtype=np.float32)
+        self._idf = self.vectorizer.idf_.astype(np.float32) if self.vectorizer else None
+        self.terms = (
+            self.vectorizer.get_feature_names_out()
+            if self.vectorizer
+            else np.array([], dtype=object)
+        )
+
+    def transform(self, texts: Iterable[str]) -> sp.csr_matrix:
+        """L2-normalised query vectors (float32, one row per text) in this index's space."""
+        # The fitted vectorizer's own steps (analyzer, vocabulary, 1 + log tf, idf, L2),
+        # without scikit-learn's per-call input validation, which costs ~1 ms a query.
+        texts = list(texts)
+        if self.vectorizer is None:
+            return sp.csr_matrix((len(texts), 0), dtype=np.float32)
+        vocabulary = self.vectorizer.vocabulary_
+        indptr, indices, counts = [0], [], []
+        for text in texts:
+            found = Counter(vocabulary.get(token, -1) for token in _ANALYZER(text))
+            found.pop(-1, None)
+            indices.extend(found)
+            counts.extend(found.values())
+            indptr.append(len(indices))
+        indices = np.array(indices, dtype=np.int32)
+        weights = (1 + np.log(np.array(counts, dtype=np.float32))) * self._idf[indices]
+        matrix = sp.csr_matrix(
+            (weights, indices, np.array(indptr)), shape=(len(texts), len(vocabulary))
+        )
+        return l2_rows(matrix)
+
+    def similarities(self, query: str) -> dict[Hashable, float]:
+        """Cosine similarity in [0, 1] of `query` to every document, keyed like the documents."""
+        scores = (self.matrix @ self.transform([query]).T).toarray().ravel()
+        return {key: float(min(score, 1.0)) for key, score in zip(self.keys, scores, strict=True)}
+
+    def shared_terms(self, query: str, key: Hashable, limit: int = 3) -> tuple[str, ...]:
+        """The words that contribute most to the similarity of `query` and document `key`,
+        strongest first, as a person wrote them (accents kept)."""
+        shared = strongest_shared(self.transform([query]), 0, self.matrix, self._row[key])
+        return self.display(shared[:limit])
+
+    def display(self, columns: Iterable[int]) -> tuple[str, ...]:
+        """Human-readable words for vocabulary column ids."""
+        return tuple(self._display_forms.get(self.terms[c], self.terms[c]) for c in columns)
+
+    @cached_property
+    def _display_forms(self) -> dict[str, str]:
+        # The most frequent written form of each token in the documents: the token itself
+        # has lost its accents and plural -s, which would garble Hindi or Spanish.
+        token_of: dict[str, list[str]] = {}
+        counts: defaultdict[str, Counter] = defaultdict(Counter)
+        for text in self._texts:
+            for word in _SURFACE_WORD.findall(_HYPHEN.sub("", text.lower())):
+                if word not in token_of:
+                    token_of[word] = analyze(word)
+                for token in token_of[word]:
+                    counts[token][word] += 1
+        return {
+            token: min(forms.items(), key=lambda item: (-item[1], item[0]))[0]
+            for token, forms in counts.items()
+        }

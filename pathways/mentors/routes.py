@@ -1,0 +1,200 @@
+from datetime import date
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+
+from ..catalog import get_catalog
+from ..extensions import db
+from ..models import (
+    CheckIn,
+    MentorOffer,
+    Mentorship,
+    Person,
+    RoleName,
+    SkillStance,
+    Stance,
+    ThankYou,
+)
+from ..services import DomainError, mentoring, transaction
+from ..services.matching import active_mentee_counts, is_away
+from ..web import show_domain_error
+from . import bp
+from .forms import AwayForm, OfferForm, RetireForm, TermForm
+
+
+def _teachable(person_id: int) -> list[str]:
+    return list(
+        db.session.scalars(
+            select(SkillStance.skill_id).where(
+                SkillStance.person_id == person_id, SkillStance.stance == Stance.CAN_TEACH
+            )
+        )
+    )
+
+
+def _render_edit(offer_form, term_form=None, away_form=None, status=200):
+    offer = mentoring.offer_of(current_user)
+    return render_template(
+        "mentors/edit.html",
+        form=offer_form,
+        term_form=term_form or TermForm(prefix="term"),
+        away_form=away_form or AwayForm(prefix="away"),
+        retire_form=RetireForm(prefix="retire"),
+        offer=offer,
+        held=mentoring.mentee_count(current_user.id) if offer else 0,
+        away=offer is not None and is_away(offer, date.today()),
+        catalog=get_catalog(),
+    ), status
+
+
+@bp.route("/me", methods=["GET", "POST"])
+@login_required
+def edit():
+    offer = mentoring.offer_of(current_user)
+    form = OfferForm(obj=offer)
+    if offer is not None and not form.is_submitted():
+        form.teach_skills.data = _teachable(current_user.id)
+    if form.validate_on_submit():
+        try:
+            with transaction():
+                mentoring.save_offer(
+                    current_user,
+                    form.capacity.data,
+                    form.intro.data,
+                    form.wiki_projects.data,
+                    form.teach_skills.data,
+                    form.show_languages.data,
+                    form.show_skills.data,
+                    form.show_thanks.data,
+                )
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            flash(_("Your mentor profile is saved."), "success")
+            return redirect(url_for("mentors.edit"))
+    return _render_edit(form, status=422 if form.errors else 200)
+
+
+@bp.post("/me/terms")
+@login_required
+def add_term():
+    form = TermForm(prefix="term")
+    if form.validate_on_submit():
+        try:
+            with transaction():
+                mentoring.add_term(current_user, form.starts_on.data, form.ends_on.data)
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            flash(_("Your term is added."), "success")
+            return redirect(url_for("mentors.edit"))
+    return _render_edit(OfferForm(obj=mentoring.offer_of(current_user)), term_form=form, status=422)
+
+
+@bp.post("/me/away")
+@login_required
+def away():
+    form = AwayForm(prefix="away")
+    if form.validate_on_submit():
+        try:
+            with transaction():
+                mentoring.go_away(
+                    current_user, form.away_until.data, form.away_reason.data, date.today()
+                )
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            flash(_("Enjoy your wiki-break. Your mentees have been told."), "success")
+            return redirect(url_for("mentors.edit"))
+    return _render_edit(OfferForm(obj=mentoring.offer_of(current_user)), away_form=form, status=422)
+
+
+@bp.post("/me/back")
+@login_required
+def back():
+    with transaction():
+        mentoring.come_back(current_user)
+    flash(_("Welcome back!"), "success")
+    return redirect(url_for("mentors.edit"))
+
+
+@bp.post("/me/retire")
+@login_required
+def retire():
+    form = RetireForm(prefix="retire")
+    if not form.validate_on_submit():
+        abort(400)
+    with transaction():
+        mentoring.retire(current_user, form.reason.data or "")
+    flash(
+        _("Thank you for mentoring. Coordinators will find new mentors for your mentees."),
+        "success",
+    )
+    return redirect(url_for("mentors.edit"))
+
+
+@bp.get("/")
+@login_required
+def index():
+    offers = db.session.scalars(
+        select(MentorOffer)
+        .join(MentorOffer.person)
+        .where(Person.deleted_at.is_(None), MentorOffer.retired_at.is_(None))
+        .order_by(Person.username_key)
+    ).all()
+    ids = [o.person_id for o in offers]
+    return render_template(
+        "mentors/index.html",
+        offers=offers,
+        skills=_teachable_by_person(ids),
+        held=active_mentee_counts(ids),
+        today=date.today(),
+        is_away=is_away,
+        catalog=get_catalog(),
+    )
+
+
+def _teachable_by_person(person_ids: list[int]) -> dict[int, list[str]]:
+    rows = db.session.execute(
+        select(SkillStance.person_id, SkillStance.skill_id).where(
+            SkillStance.person_id.in_(person_ids), SkillStance.stance == Stance.CAN_TEACH
+        )
+    )
+    skills: dict[int, list[str]] = {}
+    for person_id, skill_id in rows:
+        skills.setdefault(person_id, []).append(skill_id)
+    return skills
+
+
+def mentoring_hours(mentor_id: int) -> float:
+    minutes = db.session.scalar(
+        select(func.coalesce(func.sum(CheckIn.minutes), 0))
+        .join(Mentorship)
+        .where(Mentorship.mentor_id == mentor_id)
+    )
+    return round(minutes / 60, 1)
+
+
+@bp.get("/<int:person_id>")
+@login_required
+def profile(person_id: int):
+    offer = db.session.scalar(select(MentorOffer).where(MentorOffer.person_id == person_id))
+    if offer is None or not offer.person.is_active:
+        abort(404)
+    own_or_coordinator = current_user.id == person_id or current_user.has_role(RoleName.COORDINATOR)
+    thanks = db.session.scalars(
+        select(ThankYou).where(ThankYou.mentor_id == person_id).order_by(ThankYou.created_at.desc())
+    ).all()
+    return render_template(
+        "mentors/profile.html",
+        offer=offer,
+        person=offer.person,
+        skills=_teachable(person_id),
+        thanks=thanks if offer.show_thanks or own_or_coordinator else [],
+        hours=mentoring_hours(person_id) if own_or_coordinator else None,
+        away=is_away(offer, date.today()),
+        show_private=own_or_coordinator,
+        catalog=get_catalog(),
+    )

@@ -1,0 +1,72 @@
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from ..catalog import get_catalog
+from ..extensions import db
+from ..models import MentorRequest
+from ..services import DomainError, mentoring, transaction
+from ..services.matching import next_rung_skills, suggest_mentors
+from ..web import show_domain_error
+from . import bp
+from .forms import RequestForm
+
+
+def _preview_suggestions(skills: list[str], note: str):
+    """Who would fit, for the skills chosen so far; nothing is saved."""
+    valid = [s for s in skills if s in get_catalog().skills]
+    if not valid:
+        return []
+    draft = MentorRequest(mentee=current_user, skills=valid, note=note or "")
+    return suggest_mentors(draft, top=5)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    waiting = mentoring.open_request_of(current_user)
+    if waiting is not None:
+        flash(_("You already have a request waiting."), "warning")
+        return redirect(url_for("requests.mine"))
+    form = RequestForm(formdata=request.form if request.method == "POST" else request.args or None)
+    if not form.skills.data:
+        form.skills.data = next_rung_skills(current_user.id)
+    if request.method == "POST" and form.validate():
+        try:
+            with transaction():
+                mentoring.request_mentor(
+                    current_user, form.skills.data, form.note.data, form.preferred_mentor_id()
+                )
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            flash(_("Your request is sent. A coordinator will review it soon."), "success")
+            return redirect(url_for("requests.mine"))
+    suggestions = _preview_suggestions(form.skills.data or [], form.note.data)
+    form.preferred_mentor.choices = [(str(s.mentor.id), s.mentor.username) for s in suggestions]
+    status = 422 if request.method == "POST" and form.errors else 200
+    return render_template(
+        "requests/new.html", form=form, suggestions=suggestions, catalog=get_catalog()
+    ), status
+
+
+@bp.get("/")
+@login_required
+def mine():
+    requests = db.session.scalars(
+        select(MentorRequest)
+        .where(MentorRequest.mentee_id == current_user.id)
+        .order_by(MentorRequest.created_at.desc())
+    ).all()
+    return render_template("requests/mine.html", requests=requests, catalog=get_catalog())
+
+
+@bp.post("/<int:request_id>/withdraw")
+@login_required
+def withdraw(request_id: int):
+    mentor_request = db.get_or_404(MentorRequest, request_id)
+    with transaction():
+        mentoring.withdraw_request(current_user, mentor_request)
+    flash(_("Your request is withdrawn."), "success")
+    return redirect(url_for("requests.mine"))

@@ -1,0 +1,71 @@
+"""Two coordinators approve the mentor's last place at the same moment: exactly one wins.
+
+Real transactions on real connections, one thread each. The capacity check is slowed
+down so that, without the mentor's row lock, both would count a free place and both
+would write a mentorship. Runs on SQLite and, in CI, on PostgreSQL.
+"""
+
+import threading
+import time
+from datetime import date
+
+from sqlalchemy import func, select
+
+from pathways.extensions import db
+from pathways.models import MatchProposal, Mentorship, Person, ProposalState, RoleName
+from pathways.services import DomainError, transaction
+from pathways.services import mentoring
+
+
+def test_two_simultaneous_approvals_never_exceed_capacity(
+    app, make_mentor, make_person, monkeypatch
+):
+    mentor = make_mentor(capacity=1)
+    coordinators = [make_person(RoleName.COORDINATOR) for _ in range(2)]
+    with transaction():
+        requests = [
+            mentoring.request_mentor(make_person(), ["referencing"], "", None) for _ in range(2)
+        ]
+    proposal_ids = [r.proposals[0].id for r in requests]
+    assert all(r.proposals[0].mentor_id == mentor.id for r in requests)
+
+    check = mentoring._check_can_take_one_more
+
+    def slow_check(offer, today):
+        time.sleep(0.4)
+        return check(offer, today)
+
+    monkeypatch.setattr(mentoring, "_check_can_take_one_more", slow_check)
+    start = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def approve(coordinator_id: int, proposal_id: int) -> None:
+        with app.app_context():
+            coordinator = db.session.get(Person, coordinator_id)
+            proposal = db.session.get(MatchProposal, proposal_id)
+            start.wait()
+            try:
+                with transaction():
+                    mentoring.approve_proposal(coordinator, proposal, date.today())
+                outcomes.append("approved")
+            except DomainError as error:
+                outcomes.append(str(error.message))
+            finally:
+                db.session.remove()
+
+    threads = [
+        threading.Thread(target=approve, args=(c.id, p))
+        for c, p in zip(coordinators, proposal_ids, strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert sorted(outcomes) == sorted(["approved", f"{mentor.username} has no free place left (1 of 1)."])
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(Mentorship)) == 1
+    states = sorted(
+        db.session.scalars(select(MatchProposal.state).where(MatchProposal.id.in_(proposal_ids)))
+    )
+    assert states == sorted([ProposalState.APPROVED, ProposalState.PENDING])

@@ -1,0 +1,108 @@
+import pytest
+
+from matcher.text import TextIndex, analyze, make_vectorizer, top_terms
+
+
+def test_hyphenated_compounds_and_plurals_match_their_paraphrase():
+    assert set(analyze("organising edit-a-thons and meet-ups")) >= {"editathon", "meetup"}
+    assert set(analyze("running editathons and meetups")) >= {"editathon", "meetup"}
+
+
+def test_plural_folding_leaves_short_words_and_ss_us_endings_alone():
+    assert analyze("class status bus ideas") == ["class", "status", "bus", "idea"]
+
+
+def test_accents_are_folded_so_unaccented_typing_matches():
+    assert analyze("organización") == analyze("organizacion")
+    assert analyze("Événements") == analyze("evenement")
+
+
+def test_devanagari_words_are_not_split_at_vowel_signs():
+    assert analyze("हिंदी विकिपीडिया संपादन") == ["हिंदी", "विकिपीडिया", "संपादन"]
+
+
+def test_arabic_words_survive_and_optional_vowel_marks_are_ignored():
+    assert analyze("مُحَرِّر ويكيبيديا") == analyze("محرر ويكيبيديا") == ["محرر", "ويكيبيديا"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I would like to do this with them",
+        "quiero que la de los para con una",
+        "je voudrais que les de la pour avec une",
+        "eu quero que para com uma",
+        "أريد أن في من على",
+        "मैं चाहता हूँ कि यह और",
+        "",
+        "2024 42",
+    ],
+)
+def test_function_words_of_movement_languages_are_stop_words(text):
+    assert analyze(text) == []
+
+
+def test_vectorizer_is_float32_sublinear_unigrams():
+    vectorizer = make_vectorizer()
+    assert vectorizer.ngram_range == (1, 1)
+    assert vectorizer.sublinear_tf
+    matrix = vectorizer.fit_transform(["wiki wiki wiki events", "wiki commons"])
+    assert matrix.dtype.name == "float32"
+
+
+def test_text_index_ranks_documents_by_similarity():
+    index = TextIndex(
+        {
+            "running-events": "Running events: editathons, meetups and workshops",
+            "referencing": "Referencing: citing reliable sources",
+            "mediation": "Mediation: helping editors resolve disputes",
+        }
+    )
+    scores = index.similarities("I want to organise edit-a-thons and a meetup")
+    assert max(scores, key=scores.get) == "running-events"
+    assert scores["referencing"] == 0.0
+    assert all(0.0 <= s <= 1.0 for s in scores.values())
+
+
+def test_shared_terms_are_the_words_as_written_strongest_first():
+    index = TextIndex({"a": "Organización de editatones y eventos", "b": "Lua y plantillas"})
+    terms = index.shared_terms("organizacion de eventos y editatones", "a", limit=2)
+    assert len(terms) == 2
+    assert set(terms) <= {"organización", "editatones", "eventos"}
+    assert index.shared_terms("organizacion", "b") == ()
+
+
+def test_text_index_of_stop_words_only_is_empty_not_an_error():
+    index = TextIndex({"a": "the and of", "b": ""})
+    assert index.similarities("anything at all") == {"a": 0.0, "b": 0.0}
+    assert index.shared_terms("anything", "a") == ()
+
+
+def test_query_with_unknown_words_scores_zero():
+    index = TextIndex({"a": "citations and sources"})
+    assert index.similarities("zzyzx qwerty") == {"a": 0.0}
+
+
+def test_query_vectors_equal_the_fitted_vectorizers_own_transform():
+    documents = {
+        "a": "Running editathons and meetups, meetups, meetups",
+        "b": "Plantillas, módulos Lua y bots",
+        "c": "हिंदी विकिपीडिया संपादन",
+    }
+    index = TextIndex(documents)
+    queries = ["meetups and Lua bots bots", "संपादन", "", "unknown words only"]
+    mine = index.transform(queries).toarray()
+    reference = index.vectorizer.transform(queries).toarray()
+    assert mine == pytest.approx(reference, abs=1e-6)
+    assert index.transform(documents.values()).toarray() == pytest.approx(
+        index.matrix.toarray(), abs=1e-6
+    )
+
+
+def test_top_terms_per_row_strongest_first_ties_by_column():
+    index = TextIndex({"a": "lua modules templates", "b": "sources", "c": "bots"})
+    query = index.transform(["lua templates sources"])
+    rows = index.matrix[[0, 1, 2]]
+    columns = top_terms(rows.multiply(query).tocsr(), 1)
+    assert [index.display(c) for c in columns] == [("lua",), ("sources",), ()]
+    assert top_terms(rows[:0], 3) == []

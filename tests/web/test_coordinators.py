@@ -1,0 +1,199 @@
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from pathways.extensions import db
+from pathways.models import (
+    MatchProposal,
+    MentorRequest,
+    Mentorship,
+    ProblemReport,
+    ProgramEvent,
+    ProposalState,
+    RequestState,
+    RoleName,
+)
+from pathways.services import mentoring, transaction
+
+
+def ask(person, skills=("referencing",)):
+    with transaction():
+        return mentoring.request_mentor(person, list(skills), "", None)
+
+
+@pytest.fixture
+def coordinator(login_as):
+    return login_as(RoleName.COORDINATOR, username="Coordinator")
+
+
+def test_queue_shows_waiting_requests_with_proposals_and_load(
+    client, coordinator, make_mentor, make_person
+):
+    make_mentor(username="Teacher", capacity=3, languages=("en", "es"))
+    ask(make_person(username="Newbie", languages=("es",)))
+    page = client.get("/coordinators/").get_data(as_text=True)
+    assert "Newbie" in page and "Teacher" in page
+    assert "load 0 of 3" in page
+    assert "Teaches Referencing" in page
+
+
+def test_queue_filters(client, coordinator, make_mentor, make_person):
+    make_mentor(languages=("en", "es"))
+    ask(make_person(username="Hablante", languages=("es",)))
+    ask(make_person(username="Speaker", languages=("en",)), skills=("using-sandbox",))
+    page = client.get("/coordinators/?language=es").get_data(as_text=True)
+    assert "Hablante" in page and "Speaker" not in page
+    page = client.get("/coordinators/?skill=using-sandbox").get_data(as_text=True)
+    assert "Speaker" in page and "Hablante" not in page
+    page = client.get("/coordinators/?waiting_days=5").get_data(as_text=True)
+    assert "Speaker" not in page and "Hablante" not in page
+    assert client.get("/coordinators/?waiting_days=-3").status_code == 200
+
+
+def test_approve_and_approve_again(client, coordinator, make_mentor, make_person):
+    make_mentor()
+    request = ask(make_person())
+    proposal = request.proposals[0]
+    response = client.post(f"/coordinators/proposals/{proposal.id}/approve")
+    assert response.status_code == 302
+    assert db.session.scalar(select(func.count()).select_from(Mentorship)) == 1
+    response = client.post(f"/coordinators/proposals/{proposal.id}/approve")
+    assert response.status_code == 409
+    assert "already approved" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Mentorship)) == 1
+
+
+def test_reject_requires_reason(client, coordinator, make_mentor, make_person):
+    make_mentor()
+    proposal = ask(make_person()).proposals[0]
+    response = client.post(f"/coordinators/proposals/{proposal.id}/reject", data={"reason": ""})
+    assert response.status_code == 409
+    assert "Say why, for the audit trail." in response.get_data(as_text=True)
+    db.session.refresh(proposal)
+    assert proposal.state == ProposalState.PENDING
+    response = client.post(
+        f"/coordinators/proposals/{proposal.id}/reject", data={"reason": "time zones"}
+    )
+    assert response.status_code == 302
+    db.session.refresh(proposal)
+    assert (proposal.state, proposal.decision_reason) == (ProposalState.REJECTED, "time zones")
+    audit = client.get("/coordinators/audit").get_data(as_text=True)
+    assert "proposal_rejected" in audit and "time zones" in audit and "Coordinator" in audit
+
+
+def test_request_detail_and_pick_another_mentor(client, coordinator, make_mentor, make_person):
+    make_mentor(username="First")
+    second = make_mentor(username="Second")
+    request = ask(make_person(username="Asker"))
+    page = client.get(f"/coordinators/requests/{request.id}").get_data(as_text=True)
+    assert "Asker" in page and "Second" in page
+    response = client.post(
+        f"/coordinators/requests/{request.id}/pick", data={"mentor_id": str(second.id)}
+    )
+    assert response.status_code == 302
+    pending = db.session.scalars(
+        select(MatchProposal).where(MatchProposal.state == ProposalState.PENDING)
+    ).all()
+    assert [p.mentor_id for p in pending] == [second.id]
+    outsider = make_mentor(username="Outsider", languages=("ja",))
+    response = client.post(
+        f"/coordinators/requests/{request.id}/pick", data={"mentor_id": str(outsider.id)}
+    )
+    assert response.status_code == 409
+    assert "cannot take this mentee" in response.get_data(as_text=True)
+    assert client.post(f"/coordinators/requests/{request.id}/pick", data={}).status_code == 400
+    assert client.get("/coordinators/requests/999999").status_code == 404
+
+
+def test_batch_run_then_review(client, coordinator, make_mentor, make_person):
+    make_mentor(capacity=1)
+    ask(make_person(username="One"))
+    ask(make_person(username="Two"))
+    ask(make_person(username="Lonely", languages=("ja",)))
+    response = client.post("/coordinators/batch")
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "1 pair proposed." in page
+    assert "2 people stay unmatched." in page
+    assert "no mentor shares a language" in page
+    assert "no mentor with a free place" in page
+    assert db.session.scalar(select(func.count()).select_from(Mentorship)) == 0
+    assert client.get("/coordinators/batch/not-a-batch").status_code == 404
+
+
+def test_succession_for_a_mentor_who_left(client, coordinator, make_mentor, make_person):
+    leaving = make_mentor(username="Leaving")
+    make_mentor(username="Successor")
+    request = ask(make_person(username="Mentee"))
+    mentoring_pair = request.proposals[0]
+    with transaction():
+        mentoring.approve_proposal(coordinator, mentoring_pair, date.today())
+    mentor = db.session.get(type(leaving), mentoring_pair.mentor_id)
+    with transaction():
+        mentoring.retire(mentor, "")
+    queue = client.get("/coordinators/").get_data(as_text=True)
+    assert f"/coordinators/succession/{mentor.id}" in queue
+    page = client.get(f"/coordinators/succession/{mentor.id}").get_data(as_text=True)
+    assert "Mentee" in page
+    assert client.post(f"/coordinators/succession/{mentor.id}").status_code == 302
+    new_request = db.session.scalar(
+        select(MentorRequest).where(MentorRequest.state == RequestState.PROPOSED)
+    )
+    assert new_request.proposals[0].mentor_id != mentor.id
+
+
+def test_reports_are_listed_and_resolved(client, coordinator, make_mentor, make_person):
+    mentor = make_mentor()
+    mentee = make_person()
+    mentorship = Mentorship(mentor_id=mentor.id, mentee_id=mentee.id)
+    db.session.add(mentorship)
+    db.session.commit()
+    with transaction():
+        report = mentoring.report_problem(mentee, mentorship, "My mentor never answers")
+    assert "My mentor never answers" in client.get("/coordinators/reports").get_data(as_text=True)
+    assert client.post(f"/coordinators/reports/{report.id}/resolve").status_code == 302
+    db.session.refresh(report)
+    assert report.resolved_at is not None
+    assert client.post(f"/coordinators/reports/{report.id}/resolve").status_code == 409
+    assert db.session.scalar(select(func.count()).select_from(ProblemReport)) == 1
+
+
+def test_offboarding_template_is_editable(client, coordinator):
+    page = client.get("/coordinators/offboarding-template").get_data(as_text=True)
+    assert "What was learned?" in page
+    response = client.post(
+        "/coordinators/offboarding-template", data={"questions": "What went well?\n\nWhat next?"}
+    )
+    assert response.status_code == 302
+    assert [q["label"] for q in mentoring.offboarding_questions()] == [
+        "What went well?",
+        "What next?",
+    ]
+    response = client.post("/coordinators/offboarding-template", data={"questions": ""})
+    assert response.status_code == 422
+    assert db.session.scalar(
+        select(func.count())
+        .select_from(ProgramEvent)
+        .where(ProgramEvent.kind == "offboarding_template_changed")
+    ) == 1
+
+
+def test_audit_is_paged_newest_first(client, coordinator):
+    from pathways.services.events import record
+
+    with transaction():
+        for number in range(51):
+            record(coordinator, f"event_{number:02d}")
+    first = client.get("/coordinators/audit").get_data(as_text=True)
+    assert "event_50" in first and "event_00" not in first
+    second = client.get("/coordinators/audit?page=2").get_data(as_text=True)
+    assert "event_00" in second and "event_50" not in second
+    assert client.get("/coordinators/audit?page=3").status_code == 404
+
+
+@pytest.mark.parametrize("roles", [(RoleName.VOLUNTEER,), (RoleName.VOLUNTEER, RoleName.MENTOR)])
+def test_other_roles_are_refused(client, login_as, roles):
+    login_as(*roles)
+    assert client.get("/coordinators/").status_code == 403
+    assert client.post("/coordinators/batch").status_code == 403

@@ -1,0 +1,69 @@
+from sqlalchemy import func, select
+
+from pathways.extensions import db
+from pathways.models import MentorRequest, RequestState, RoleName
+
+
+def request_count() -> int:
+    return db.session.scalar(select(func.count()).select_from(MentorRequest))
+
+
+def test_preview_shows_suggested_mentors_with_reasons_and_saves_nothing(
+    client, login_as, make_mentor
+):
+    make_mentor(username="Citer", skills=("referencing",))
+    login_as(RoleName.VOLUNTEER)
+    page = client.get("/requests/new?skills=referencing").get_data(as_text=True)
+    assert "Citer" in page
+    assert "Teaches Referencing" in page
+    assert request_count() == 0
+
+
+def test_send_request_with_a_preference(client, login_as, make_mentor):
+    mentor = make_mentor(username="Citer", skills=("referencing",))
+    volunteer = login_as(RoleName.VOLUNTEER)
+    response = client.post(
+        "/requests/new",
+        data={"skills": ["referencing"], "note": "sources", "preferred_mentor": str(mentor.id)},
+    )
+    assert response.status_code == 302
+    request = db.session.scalar(select(MentorRequest))
+    assert (request.mentee_id, request.preferred_mentor_id) == (volunteer.id, mentor.id)
+    assert request.state == RequestState.PROPOSED
+    page = client.get("/requests/").get_data(as_text=True)
+    assert "Mentor proposed" in page and "Referencing" in page
+    assert client.get("/requests/new").status_code == 302
+
+
+def test_request_form_errors(client, login_as):
+    login_as(RoleName.VOLUNTEER)
+    response = client.post("/requests/new", data={"skills": []})
+    assert response.status_code == 422
+    assert "Choose at least one skill." in response.get_data(as_text=True)
+    response = client.post("/requests/new", data={"skills": ["nope"]})
+    assert response.status_code == 422
+    assert "is not a valid choice" in response.get_data(as_text=True)
+    response = client.post("/requests/new", data={"skills": ["referencing"], "note": "x" * 4001})
+    assert response.status_code == 422
+    assert request_count() == 0
+
+
+def test_withdraw_own_request_only(client, login_as, make_person):
+    from pathways.services import mentoring, transaction
+
+    other = make_person()
+    with transaction():
+        theirs = mentoring.request_mentor(other, ["referencing"], "", None)
+    login_as(RoleName.VOLUNTEER)
+    assert client.post(f"/requests/{theirs.id}/withdraw").status_code == 403
+    db.session.refresh(theirs)
+    assert theirs.state == RequestState.OPEN
+    client.post("/requests/new", data={"skills": ["referencing"]})
+    mine = db.session.scalar(select(MentorRequest).where(MentorRequest.id != theirs.id))
+    assert client.post(f"/requests/{mine.id}/withdraw").status_code == 302
+    db.session.refresh(mine)
+    assert mine.state == RequestState.WITHDRAWN
+    response = client.post(f"/requests/{mine.id}/withdraw")
+    assert response.status_code == 409
+    assert "already withdrawn" in response.get_data(as_text=True)
+    assert client.post("/requests/999999/withdraw").status_code == 404
