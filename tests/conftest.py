@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 import sqlalchemy as sa
-from flask import Flask, g
+from flask import Flask, g, request
 from flask.testing import FlaskClient
 
 from pathways import create_app
@@ -19,6 +19,7 @@ from pathways.models import Person, RoleName
 from pathways.services import accounts, transaction
 
 PASSWORD = "correct horse battery"
+REQUESTED_ENDPOINTS: set[str] = set()
 
 
 @pytest.fixture(scope="session")
@@ -41,6 +42,10 @@ def make_app(database_url: str, instance_path: str, **overrides) -> Flask:
     }
     app = create_app(config)
     app.instance_path = instance_path
+
+    @app.before_request
+    def note_endpoint():
+        REQUESTED_ENDPOINTS.add(request.endpoint or "")
 
     @app.teardown_request
     def forget_signed_in_person(_error):
@@ -165,3 +170,25 @@ def make_mentor(make_person) -> Callable[..., Person]:
         return person
 
     return make
+
+
+def _runs_whole_suite(config: pytest.Config) -> bool:
+    everything = not config.args or config.args == ["tests"]
+    filtered = (
+        config.option.keyword or config.option.markexpr or config.getoption("lf", False)
+        or config.option.deselect
+    )
+    return everything and not filtered
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Fail a whole-suite run if any route of the app was never requested by a test."""
+    if exitstatus != 0 or not _runs_whole_suite(session.config):
+        return
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x"})
+    untested = {rule.endpoint for rule in app.url_map.iter_rules()} - REQUESTED_ENDPOINTS
+    if untested:
+        session.config.get_terminal_writer().line(
+            f"Routes no test requests: {', '.join(sorted(untested))}", red=True
+        )
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -180,3 +180,15 @@ def test_create_coordinator_cli(runner):
     result = runner.invoke(args=["create-coordinator", "x"], input="pw1234567890\npw1234567890\n")
     assert result.exit_code == 2
     assert "username" in result.output
+
+
+def test_fields_carry_no_empty_aria_attributes(client):
+    page = client.get("/auth/signup").get_data(as_text=True)
+    assert '="None"' not in page
+    assert 'aria-describedby="username-hint"' in page
+
+
+def test_settings_link_to_data_export_and_deletion(client, login_as):
+    login_as(RoleName.VOLUNTEER)
+    page = client.get("/auth/settings").get_data(as_text=True)
+    assert 'href="/account/export"' in page and 'href="/account/delete"' in page

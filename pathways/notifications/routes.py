@@ -1,0 +1,101 @@
+from collections.abc import Callable
+from datetime import date
+
+from flask import has_request_context, redirect, render_template, url_for
+from flask_babel import format_date
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from ..extensions import db
+from ..models import Notification
+from ..services import events, transaction
+from . import bp
+
+LIST_LIMIT = 200
+
+
+def _name(params: dict, key: str) -> str:
+    return str(params.get(key) or _("someone"))
+
+
+def _mentor_away(params: dict) -> str:
+    try:
+        until = format_date(date.fromisoformat(params["until"]))
+    except (KeyError, TypeError, ValueError):
+        return _(
+            "%(mentor)s is on a wiki-break; your mentorship is paused.",
+            mentor=_name(params, "mentor"),
+        )
+    return _(
+        "%(mentor)s is on a wiki-break until %(date)s; your mentorship is paused.",
+        mentor=_name(params, "mentor"),
+        date=until,
+    )
+
+
+# Each kind becomes a sentence in the reader's language; params hold names, not text.
+SENTENCES: dict[str, Callable[[dict], str]] = {
+    "matched": lambda p: _("You were paired with %(name)s.", name=_name(p, "other")),
+    "mentor_away": _mentor_away,
+    "mentor_back": lambda p: _(
+        "%(mentor)s is back; your mentorship continues.", mentor=_name(p, "mentor")
+    ),
+    "mentor_long_away": lambda p: _(
+        "%(mentor)s is away for long and still has mentees: find them a successor.",
+        mentor=_name(p, "mentor"),
+    ),
+    "mentor_retired": lambda p: _(
+        "%(mentor)s has left mentoring and still has mentees: find them a successor.",
+        mentor=_name(p, "mentor"),
+    ),
+    "agreement_changed": lambda p: _(
+        "%(name)s changed your mentoring agreement. Read it and confirm it.",
+        name=_name(p, "other"),
+    ),
+    "checkin_logged": lambda p: _("%(name)s logged a check-in.", name=_name(p, "other")),
+    "mentorship_ended": lambda p: _("%(name)s ended your mentorship.", name=_name(p, "other")),
+    "problem_reported": lambda p: _("A problem was reported on a mentorship. Please look at it."),
+    "thanked": lambda p: _("%(name)s sent you a thank-you.", name=_name(p, "other")),
+    "badge_revoked": lambda p: _("One of your badges was revoked."),
+}
+
+
+def describe(notification: Notification) -> str:
+    """The notification as a sentence; an unknown kind or odd params never break the page."""
+    sentence = SENTENCES.get(notification.kind)
+    params = notification.params if isinstance(notification.params, dict) else {}
+    if sentence is not None:
+        try:
+            return sentence(params)
+        except (KeyError, TypeError, ValueError):
+            pass
+    return _("Something changed that concerns you.")
+
+
+@bp.app_context_processor
+def unread_notifications() -> dict:
+    if not has_request_context() or not current_user.is_authenticated:
+        return {"unread_notifications": 0}
+    return {"unread_notifications": events.unread_count(current_user.id)}
+
+
+@bp.get("/")
+@login_required
+def index():
+    notifications = db.session.scalars(
+        select(Notification)
+        .where(Notification.person_id == current_user.id)
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+        .limit(LIST_LIMIT)
+    ).all()
+    items = [(n, describe(n)) for n in notifications]
+    return render_template("notifications/index.html", items=items)
+
+
+@bp.post("/read")
+@login_required
+def read_all():
+    with transaction():
+        events.mark_all_read(current_user)
+    return redirect(url_for("notifications.index"), 303)

@@ -1,0 +1,357 @@
+"""A person's own data: export it all as JSON, or delete the account.
+
+Deleting anonymises in place: the row stays so the audit trail and the other side's
+records keep pointing at someone, but that someone is a stand-in name with no
+e-mail, no password and no personal settings.
+"""
+
+import json
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import String, cast, delete, or_, select, update
+
+from ..extensions import db
+from ..models import (
+    Badge,
+    MatchProposal,
+    MentorRequest,
+    Mentorship,
+    MentorshipState,
+    Notification,
+    Person,
+    Plan,
+    ProblemReport,
+    ProgramEvent,
+    ProposalState,
+    RequestState,
+    SignInLink,
+    ThankYou,
+    utcnow,
+)
+from . import DomainError
+from .events import record
+from .matching import bump_profile_version
+from .mentoring import (
+    end_mentorship,
+    offer_of,
+    open_request_of,
+    propose_best,
+    retire,
+    withdraw_request,
+)
+
+ACCOUNT_DELETED = "account deleted"
+EXPORT_FORMAT = "pathways-export/1"
+
+
+def stand_in_name(person_id: int) -> str:
+    """The name a deleted account keeps; ``#`` cannot occur in a real username."""
+    return f"deleted#{person_id}"
+
+
+def _iso(value: date | datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _username(person_id: int | None) -> str | None:
+    person = db.session.get(Person, person_id) if person_id else None
+    return person.username if person else None
+
+
+# Export --------------------------------------------------------------------------------
+
+
+def export_data(person: Person) -> dict:
+    """Everything the program holds about ``person``, as JSON-ready data.
+
+    Other people appear by username only; their e-mail, plans and notes are not theirs
+    to take away.
+    """
+    return {
+        "format": EXPORT_FORMAT,
+        "exported_at": _iso(utcnow()),
+        "account": {
+            "id": person.id,
+            "username": person.username,
+            "email": person.email,
+            "locale": person.locale,
+            "timezone": person.timezone,
+            "interests": person.interests,
+            "created_at": _iso(person.created_at),
+            "last_login_at": _iso(person.last_login_at),
+        },
+        "roles": sorted(r.role.value for r in person.roles),
+        "languages": person.language_codes,
+        "self_assessment": {s.skill_id: s.stance.value for s in person.stances},
+        "plan": _export_plan(person),
+        "badges": [
+            {
+                "id": b.public_id,
+                "level": b.level_id,
+                "issued_at": _iso(b.issued_at),
+                "revoked_at": _iso(b.revoked_at),
+                "revocation_reason": b.revocation_reason,
+            }
+            for b in db.session.scalars(select(Badge).where(Badge.person_id == person.id))
+        ],
+        "mentor_offer": _export_offer(person),
+        "requests": _export_requests(person),
+        "mentorships": _export_mentorships(person),
+        "thanks_received": [
+            {"from": t.sender.username if t.sender else None, **_thanks(t)}
+            for t in db.session.scalars(select(ThankYou).where(ThankYou.mentor_id == person.id))
+        ],
+        "thanks_sent": [
+            {"to": _username(t.mentor_id), **_thanks(t)}
+            for t in db.session.scalars(select(ThankYou).where(ThankYou.sender_id == person.id))
+        ],
+        "notifications": [
+            {
+                "kind": n.kind,
+                "params": n.params,
+                "link": n.link,
+                "created_at": _iso(n.created_at),
+                "read_at": _iso(n.read_at),
+            }
+            for n in db.session.scalars(
+                select(Notification)
+                .where(Notification.person_id == person.id)
+                .order_by(Notification.id)
+            )
+        ],
+        "problem_reports": [
+            {
+                "mentorship_id": r.mentorship_id,
+                "text": r.text,
+                "created_at": _iso(r.created_at),
+                "resolved_at": _iso(r.resolved_at),
+            }
+            for r in db.session.scalars(
+                select(ProblemReport).where(ProblemReport.reporter_id == person.id)
+            )
+        ],
+        "activity": [
+            {
+                "kind": e.kind,
+                "subject_id": e.subject_id,
+                "reason": e.reason,
+                "created_at": _iso(e.created_at),
+            }
+            for e in db.session.scalars(
+                select(ProgramEvent)
+                .where(ProgramEvent.actor_id == person.id)
+                .order_by(ProgramEvent.id)
+            )
+        ],
+    }
+
+
+def _thanks(thanks: ThankYou) -> dict:
+    return {"message": thanks.message, "created_at": _iso(thanks.created_at)}
+
+
+def _export_plan(person: Person) -> dict | None:
+    plan = db.session.scalar(select(Plan).where(Plan.person_id == person.id))
+    if plan is None:
+        return None
+    return {
+        "goal_roles": list(plan.goal_roles),
+        "hours_per_week": plan.hours_per_week,
+        "created_at": _iso(plan.created_at),
+        "updated_at": _iso(plan.updated_at),
+        "steps": [
+            {
+                "skill": s.skill_id,
+                "position": s.position,
+                "status": s.status.value,
+                "reflection": s.reflection,
+                "started_at": _iso(s.started_at),
+                "done_at": _iso(s.done_at),
+            }
+            for s in plan.steps
+        ],
+    }
+
+
+def _export_offer(person: Person) -> dict | None:
+    offer = offer_of(person)
+    if offer is None:
+        return None
+    return {
+        "capacity": offer.capacity,
+        "intro": offer.intro,
+        "wiki_projects": offer.wiki_projects,
+        "show_languages": offer.show_languages,
+        "show_skills": offer.show_skills,
+        "show_thanks": offer.show_thanks,
+        "away_from": _iso(offer.away_from),
+        "away_until": _iso(offer.away_until),
+        "away_reason": offer.away_reason,
+        "retired_at": _iso(offer.retired_at),
+        "terms": [
+            {"starts_on": _iso(t.starts_on), "ends_on": _iso(t.ends_on)} for t in offer.terms
+        ],
+    }
+
+
+def _export_requests(person: Person) -> list[dict]:
+    requests = db.session.scalars(
+        select(MentorRequest).where(MentorRequest.mentee_id == person.id).order_by(MentorRequest.id)
+    )
+    return [
+        {
+            "id": r.id,
+            "skills": list(r.skills),
+            "note": r.note,
+            "preferred_mentor": _username(r.preferred_mentor_id),
+            "state": r.state.value,
+            "created_at": _iso(r.created_at),
+            "proposals": [
+                {
+                    "mentor": p.mentor.username,
+                    "state": p.state.value,
+                    "created_at": _iso(p.created_at),
+                }
+                for p in r.proposals
+            ],
+        }
+        for r in requests
+    ]
+
+
+def _export_mentorships(person: Person) -> list[dict]:
+    mentorships = db.session.scalars(
+        select(Mentorship)
+        .where(or_(Mentorship.mentor_id == person.id, Mentorship.mentee_id == person.id))
+        .order_by(Mentorship.id)
+    )
+    exported = []
+    for m in mentorships:
+        as_mentor = m.mentor_id == person.id
+        offboarding = m.offboarding
+        exported.append(
+            {
+                "id": m.id,
+                "role": "mentor" if as_mentor else "mentee",
+                "other": (m.mentee if as_mentor else m.mentor).username,
+                "state": m.state.value,
+                "goals": m.goals,
+                "expectations": m.expectations,
+                "checkin_every_days": m.checkin_every_days,
+                "agreed_by_mentor_at": _iso(m.agreed_by_mentor_at),
+                "agreed_by_mentee_at": _iso(m.agreed_by_mentee_at),
+                "started_at": _iso(m.started_at),
+                "ended_at": _iso(m.ended_at),
+                "end_reason": m.end_reason,
+                "my_checkins": [
+                    {
+                        "happened_on": _iso(c.happened_on),
+                        "minutes": c.minutes,
+                        "notes": c.notes,
+                    }
+                    for c in m.checkins
+                    if c.author_id == person.id
+                ],
+                "my_offboarding": (
+                    dict(offboarding.answers)
+                    if offboarding is not None and offboarding.author_id == person.id
+                    else None
+                ),
+            }
+        )
+    return exported
+
+
+# Delete --------------------------------------------------------------------------------
+
+
+def delete_account(person: Person) -> None:
+    """Anonymise the account in place and end everything it takes part in.
+
+    The other side of an active mentorship is told, open requests are withdrawn, a
+    mentor offer is retired, and the audit trail keeps its rows under the stand-in.
+    """
+    if person.deleted_at is not None:
+        raise DomainError(_l("This account is already deleted."))
+    old_name = person.username
+    stand_in = stand_in_name(person.id)
+    person.username = person.username_key = stand_in
+    person.email = person.password_hash = person.locale = person.last_login_at = None
+    person.interests = ""
+    person.timezone = "UTC"
+    person.deleted_at = utcnow()
+    person.languages = []
+    person.stances = []
+    plan = db.session.scalar(select(Plan).where(Plan.person_id == person.id))
+    if plan is not None:
+        db.session.delete(plan)
+
+    for mentorship in db.session.scalars(
+        select(Mentorship).where(
+            or_(Mentorship.mentor_id == person.id, Mentorship.mentee_id == person.id),
+            Mentorship.state != MentorshipState.ENDED,
+        )
+    ).all():
+        end_mentorship(person, mentorship, ACCOUNT_DELETED, {})
+    request = open_request_of(person)
+    if request is not None:
+        withdraw_request(person, request)
+    db.session.execute(
+        update(MentorRequest).where(MentorRequest.mentee_id == person.id).values(note="")
+    )
+    _leave_mentoring(person)
+
+    _replace_name_in_notifications(old_name, stand_in)
+    for model, column in (
+        (Notification, Notification.person_id),
+        (SignInLink, SignInLink.person_id),
+        (ThankYou, ThankYou.mentor_id),
+    ):
+        db.session.execute(delete(model).where(column == person.id))
+    record(person, "account_deleted", person.id)
+    bump_profile_version()
+
+
+def _leave_mentoring(person: Person) -> None:
+    """Retire the offer, clear what it said, and re-propose mentees it was proposed to."""
+    offer = offer_of(person)
+    if offer is None:
+        return
+    if offer.retired_at is None:
+        retire(person, ACCOUNT_DELETED)
+    offer.intro = offer.wiki_projects = ""
+    offer.away_reason = None
+    pending = db.session.scalars(
+        select(MatchProposal).where(
+            MatchProposal.mentor_id == person.id, MatchProposal.state == ProposalState.PENDING
+        )
+    ).all()
+    for proposal in pending:
+        proposal.state = ProposalState.SUPERSEDED
+        request = proposal.request
+        if request.state == RequestState.PROPOSED and not any(
+            p.state == ProposalState.PENDING for p in request.proposals
+        ):
+            request.state = RequestState.OPEN
+            db.session.flush()
+            propose_best(request)
+
+
+def _replace_name_in_notifications(old: str, new: str) -> None:
+    """Other people's notifications name the person in their params; give them the stand-in."""
+    as_text = cast(Notification.params, String)
+    escaped = json.dumps(old)[1:-1]
+    candidates = db.session.scalars(
+        select(Notification).where(
+            or_(
+                as_text.contains(old, autoescape=True),
+                as_text.contains(escaped, autoescape=True),
+            )
+        )
+    ).all()
+    for notification in candidates:
+        params = dict(notification.params)
+        changed = {k: new for k, v in params.items() if v == old}
+        if changed:
+            notification.params = params | changed
