@@ -55,6 +55,28 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(errors_bp)
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
+    from .account import bp as account_bp
+    from .mentorships import bp as mentorships_bp
+    from .notifications import bp as notifications_bp
+
+    app.register_blueprint(mentorships_bp, url_prefix="/mentorships")
+    app.register_blueprint(notifications_bp, url_prefix="/notifications")
+    app.register_blueprint(account_bp, url_prefix="/account")
+    from .dashboard import bp as dashboard_bp
+
+    app.register_blueprint(dashboard_bp)
+    from .coordinators import bp as coordinators_bp
+    from .mentors import bp as mentors_bp
+    from .requests import bp as requests_bp
+
+    app.register_blueprint(mentors_bp, url_prefix="/mentors")
+    app.register_blueprint(requests_bp, url_prefix="/requests")
+    app.register_blueprint(coordinators_bp, url_prefix="/coordinators")
+    from .recognition import bp as badges_bp
+    from .volunteers import bp as volunteers_bp
+
+    app.register_blueprint(volunteers_bp, url_prefix="/ladder")
+    app.register_blueprint(badges_bp, url_prefix="/badges")
 
 
 def _register_template_helpers(app: Flask) -> None:

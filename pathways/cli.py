@@ -8,7 +8,10 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from .config import REPO_ROOT
+from .match_cli import match
+from .profiles_cli import profiles
 from .services import DomainError, accounts, transaction
+from .volunteers.cli import ladder
 
 translate = AppGroup("translate", help="Extract, update and compile translations.")
 demo = AppGroup("demo", help="Demo data for a first look at the app.")
@@ -86,5 +89,5 @@ def translate_compile() -> None:
 
 
 def register(app: Flask) -> None:
-    for command in (create_coordinator, demo, translate):
+    for command in (create_coordinator, demo, translate, profiles, match, ladder):
         app.cli.add_command(command)

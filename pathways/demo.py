@@ -12,12 +12,15 @@ from sqlalchemy import func, select
 from .catalog import get_catalog
 from .extensions import db
 from .models import MentorOffer, Person, RoleName, SkillStance, Stance, Term
-from .services import DomainError
-from .services.accounts import create_person
+from .services import DomainError, mentoring, plans
+from .services.accounts import create_person, hash_password
 
 DEMO_PASSWORD = "pathways-demo"
 VOLUNTEERS = 36
 MENTORS = 14
+REQUESTS = 14
+APPROVED = 6
+PLANS = 12
 
 NAMES = (
     "Amani",
@@ -132,10 +135,11 @@ def _person_name(rng: random.Random, taken: set[str]) -> str:
             return name
 
 
-def _add_person(username: str, roles: set[RoleName], rng: random.Random) -> Person:
-    person = create_person(
-        username, DEMO_PASSWORD, roles, languages=list(rng.choice(LANGUAGE_SETS))
-    )
+def _add_person(
+    username: str, roles: set[RoleName], rng: random.Random, password_hash: str
+) -> Person:
+    person = create_person(username, None, roles, languages=list(rng.choice(LANGUAGE_SETS)))
+    person.password_hash = password_hash
     person.timezone = rng.choice(TIMEZONES)
     person.interests = rng.choice(INTERESTS)
     return person
@@ -163,6 +167,66 @@ def _add_mentor(person: Person, rng: random.Random, skill_ids: list[str], today:
     db.session.add(offer)
 
 
+def _add_plans(rng: random.Random, volunteers: list[Person]) -> None:
+    """Ladders for some volunteers; the demo volunteer has started the first steps."""
+    roles = list(get_catalog().roles)
+    for person in volunteers[:PLANS]:
+        plan = plans.build_plan(
+            person,
+            [rng.choice(roles[:4])],
+            person.interests,
+            person.language_codes,
+            rng.choice((2, 3, 5)),
+        )
+        for step in plan.steps[: rng.randint(0, 3)]:
+            plans.mark_step(person, step.id, "done", "I practised this on my own wiki.")
+
+
+def _add_mentoring_activity(
+    rng: random.Random, coordinator: Person, volunteers: list[Person], today: date
+) -> None:
+    """Requests waiting for review, a few approved mentorships with check-ins, one ended."""
+    wanted = [s.id for s in get_catalog().skills.values() if s.level in ("fundamental", "emerging")]
+    askers = volunteers[1 : REQUESTS + 1]
+    for person in askers:
+        mentoring.request_mentor(
+            person, rng.sample(wanted, k=rng.randint(1, 3)), rng.choice(INTERESTS), None
+        )
+    batch = mentoring.run_batch_pairing(coordinator)
+    mentorships = [
+        mentoring.approve_proposal(coordinator, proposal, today)
+        for proposal in batch["proposals"][:APPROVED]
+    ]
+    for mentorship in mentorships[:4]:
+        mentoring.save_agreement(
+            mentorship.mentor,
+            mentorship,
+            "Learn to cite reliable sources and publish a first article.",
+            "We meet online every two weeks; messages on my talk page are welcome.",
+            14,
+        )
+        mentoring.confirm_agreement(mentorship.mentee, mentorship)
+        mentoring.log_checkin(
+            mentorship.mentee,
+            mentorship,
+            today,
+            rng.choice((30, 45, 60)),
+            "Reviewed a draft.",
+            today,
+        )
+    ending = mentorships[-1]
+    mentoring.end_mentorship(
+        ending.mentor,
+        ending,
+        "Goals reached.",
+        {
+            "learned": "Referencing and talk pages.",
+            "handed_on": "Article drafts list.",
+            "open_threads": "A deletion discussion to follow.",
+        },
+    )
+
+
 def database_is_empty() -> bool:
     return db.session.scalar(select(func.count()).select_from(Person)) == 0
 
@@ -177,16 +241,19 @@ def load_demo(seed: int = 2026) -> str:
     today = date.today()
     skill_ids = list(get_catalog().skills)
     taken: set[str] = {"demo-coordinator", "demo-mentor", "demo-volunteer"}
+    password = hash_password(DEMO_PASSWORD)
 
-    _add_person("demo-coordinator", {RoleName.COORDINATOR, RoleName.VOLUNTEER}, rng)
-    mentors = [_add_person("demo-mentor", {RoleName.MENTOR, RoleName.VOLUNTEER}, rng)]
+    coordinator = _add_person(
+        "demo-coordinator", {RoleName.COORDINATOR, RoleName.VOLUNTEER}, rng, password
+    )
+    mentors = [_add_person("demo-mentor", {RoleName.MENTOR, RoleName.VOLUNTEER}, rng, password)]
     mentors += [
-        _add_person(_person_name(rng, taken), {RoleName.MENTOR, RoleName.VOLUNTEER}, rng)
+        _add_person(_person_name(rng, taken), {RoleName.MENTOR, RoleName.VOLUNTEER}, rng, password)
         for _ in range(MENTORS - 1)
     ]
-    volunteers = [_add_person("demo-volunteer", {RoleName.VOLUNTEER}, rng)]
+    volunteers = [_add_person("demo-volunteer", {RoleName.VOLUNTEER}, rng, password)]
     volunteers += [
-        _add_person(_person_name(rng, taken), {RoleName.VOLUNTEER}, rng)
+        _add_person(_person_name(rng, taken), {RoleName.VOLUNTEER}, rng, password)
         for _ in range(VOLUNTEERS - 1)
     ]
     db.session.flush()
@@ -196,6 +263,8 @@ def load_demo(seed: int = 2026) -> str:
     for volunteer in volunteers:
         _assess(volunteer, rng.sample(fundamentals, k=rng.randint(0, 3)), Stance.CONFIDENT)
     db.session.flush()
+    _add_plans(rng, volunteers)
+    _add_mentoring_activity(rng, coordinator, volunteers, today)
     return (
         f"Demo program: {len(volunteers)} volunteers, {len(mentors)} mentors, 1 coordinator. "
         f"Sign in as demo-volunteer, demo-mentor or demo-coordinator with password {DEMO_PASSWORD}."

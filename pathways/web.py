@@ -1,9 +1,12 @@
 """Small helpers shared by the blueprints' views."""
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import flash
 from flask_wtf import FlaskForm
 
-from .services import DomainError
+from .services import DomainError, transaction
 
 
 def show_domain_error(form: FlaskForm, error: DomainError) -> None:
@@ -13,3 +16,25 @@ def show_domain_error(form: FlaskForm, error: DomainError) -> None:
         field.errors = [*field.errors, str(error.message)]
     else:
         flash(str(error.message), "error")
+
+
+def submit(form: FlaskForm, action: Callable[[], Any]) -> bool:
+    """Validate the form, then run ``action`` as one transaction.
+
+    True when the action is done; False when the form or a rule refused it, with the
+    reason shown next to the field (the caller re-renders the form).
+    """
+    if not form.validate_on_submit():
+        return False
+    try:
+        with transaction():
+            action()
+    except DomainError as error:
+        show_domain_error(form, error)
+        return False
+    return True
+
+
+def form_status(form: FlaskForm) -> int:
+    """422 for a form sent back with errors, so clients and tests can tell."""
+    return 422 if form.errors else 200

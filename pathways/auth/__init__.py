@@ -33,4 +33,4 @@ def role_required(*roles: RoleName) -> Callable:
     return decorate
 
 
-from . import routes  # noqa: E402,F401
+from . import links, routes  # noqa: E402,F401

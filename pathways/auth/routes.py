@@ -6,8 +6,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from ..extensions import limiter
 from ..i18n import locale_display_name
-from ..services import DomainError, accounts, transaction
-from ..web import show_domain_error
+from ..services import accounts, transaction
+from ..web import form_status, submit
 from . import bp
 from .forms import LoginForm, SettingsForm, SignUpForm, split_codes
 
@@ -22,22 +22,18 @@ def _safe_next(target: str | None) -> str:
 @bp.route("/signup", methods=["GET", "POST"])
 def signup():
     form = SignUpForm()
-    if form.validate_on_submit():
-        try:
-            with transaction():
-                person = accounts.sign_up(
-                    form.username.data,
-                    form.password.data,
-                    form.email.data,
-                    split_codes(form.languages.data),
-                )
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            login_user(person)
-            flash(_("Welcome, %(name)s!", name=person.username), "success")
-            return redirect(url_for("main.index"))
-    return render_template("auth/signup.html", form=form), 200 if not form.errors else 422
+    languages = split_codes(form.languages.data or "")
+    if submit(
+        form,
+        lambda: accounts.sign_up(
+            form.username.data, form.password.data, form.email.data, languages
+        ),
+    ):
+        person = accounts.find_by_username(form.username.data)
+        login_user(person)
+        flash(_("Welcome, %(name)s!", name=person.username), "success")
+        return redirect(url_for("volunteers.onboarding"))
+    return render_template("auth/signup.html", form=form), form_status(form)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -51,7 +47,7 @@ def login():
             login_user(person)
             return redirect(_safe_next(request.args.get("next")))
         form.password.errors = [_("Unknown username or wrong password.")]
-    return render_template("auth/login.html", form=form), 200 if not form.errors else 422
+    return render_template("auth/login.html", form=form), form_status(form)
 
 
 @bp.post("/logout")
@@ -69,22 +65,20 @@ def settings():
     if request.method == "GET":
         form.locale.data = current_user.locale or ""
         form.languages.data = ", ".join(current_user.language_codes)
-    if form.validate_on_submit():
-        try:
-            with transaction():
-                accounts.update_settings(
-                    current_user,
-                    form.locale.data,
-                    form.email.data,
-                    form.timezone.data,
-                    split_codes(form.languages.data),
-                )
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            flash(_("Your settings are saved."), "success")
-            return redirect(url_for("auth.settings"))
-    return render_template("auth/settings.html", form=form), 200 if not form.errors else 422
+    saved = submit(
+        form,
+        lambda: accounts.update_settings(
+            current_user,
+            form.locale.data,
+            form.email.data,
+            form.timezone.data,
+            split_codes(form.languages.data),
+        ),
+    )
+    if saved:
+        flash(_("Your settings are saved."), "success")
+        return redirect(url_for("auth.settings"))
+    return render_template("auth/settings.html", form=form), form_status(form)
 
 
 def _locale_choices() -> list[tuple[str, str]]:

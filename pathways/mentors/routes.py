@@ -17,9 +17,9 @@ from ..models import (
     Stance,
     ThankYou,
 )
-from ..services import DomainError, mentoring, transaction
+from ..services import mentoring, transaction
 from ..services.matching import active_mentee_counts, is_away
-from ..web import show_domain_error
+from ..web import form_status, submit
 from . import bp
 from .forms import AwayForm, OfferForm, RetireForm, TermForm
 
@@ -56,40 +56,34 @@ def edit():
     form = OfferForm(obj=offer)
     if offer is not None and not form.is_submitted():
         form.teach_skills.data = _teachable(current_user.id)
-    if form.validate_on_submit():
-        try:
-            with transaction():
-                mentoring.save_offer(
-                    current_user,
-                    form.capacity.data,
-                    form.intro.data,
-                    form.wiki_projects.data,
-                    form.teach_skills.data,
-                    form.show_languages.data,
-                    form.show_skills.data,
-                    form.show_thanks.data,
-                )
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            flash(_("Your mentor profile is saved."), "success")
-            return redirect(url_for("mentors.edit"))
-    return _render_edit(form, status=422 if form.errors else 200)
+    saved = submit(
+        form,
+        lambda: mentoring.save_offer(
+            current_user,
+            form.capacity.data,
+            form.intro.data,
+            form.wiki_projects.data,
+            form.teach_skills.data,
+            form.show_languages.data,
+            form.show_skills.data,
+            form.show_thanks.data,
+        ),
+    )
+    if saved:
+        flash(_("Your mentor profile is saved."), "success")
+        return redirect(url_for("mentors.edit"))
+    return _render_edit(form, status=form_status(form))
 
 
 @bp.post("/me/terms")
 @login_required
 def add_term():
     form = TermForm(prefix="term")
-    if form.validate_on_submit():
-        try:
-            with transaction():
-                mentoring.add_term(current_user, form.starts_on.data, form.ends_on.data)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            flash(_("Your term is added."), "success")
-            return redirect(url_for("mentors.edit"))
+    if submit(
+        form, lambda: mentoring.add_term(current_user, form.starts_on.data, form.ends_on.data)
+    ):
+        flash(_("Your term is added."), "success")
+        return redirect(url_for("mentors.edit"))
     return _render_edit(OfferForm(obj=mentoring.offer_of(current_user)), term_form=form, status=422)
 
 
@@ -97,17 +91,12 @@ def add_term():
 @login_required
 def away():
     form = AwayForm(prefix="away")
-    if form.validate_on_submit():
-        try:
-            with transaction():
-                mentoring.go_away(
-                    current_user, form.away_until.data, form.away_reason.data, date.today()
-                )
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            flash(_("Enjoy your wiki-break. Your mentees have been told."), "success")
-            return redirect(url_for("mentors.edit"))
+    away_until, reason = form.away_until, form.away_reason
+    if submit(
+        form, lambda: mentoring.go_away(current_user, away_until.data, reason.data, date.today())
+    ):
+        flash(_("Enjoy your wiki-break. Your mentees have been told."), "success")
+        return redirect(url_for("mentors.edit"))
     return _render_edit(OfferForm(obj=mentoring.offer_of(current_user)), away_form=form, status=422)
 
 

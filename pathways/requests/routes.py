@@ -6,9 +6,9 @@ from sqlalchemy import select
 from ..catalog import get_catalog
 from ..extensions import db
 from ..models import MentorRequest
-from ..services import DomainError, mentoring, transaction
+from ..services import mentoring, transaction
 from ..services.matching import next_rung_skills, suggest_mentors
-from ..web import show_domain_error
+from ..web import submit
 from . import bp
 from .forms import RequestForm
 
@@ -32,17 +32,15 @@ def new():
     form = RequestForm(formdata=request.form if request.method == "POST" else request.args or None)
     if not form.skills.data:
         form.skills.data = next_rung_skills(current_user.id)
-    if request.method == "POST" and form.validate():
-        try:
-            with transaction():
-                mentoring.request_mentor(
-                    current_user, form.skills.data, form.note.data, form.preferred_mentor_id()
-                )
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            flash(_("Your request is sent. A coordinator will review it soon."), "success")
-            return redirect(url_for("requests.mine"))
+    sent = request.method == "POST" and submit(
+        form,
+        lambda: mentoring.request_mentor(
+            current_user, form.skills.data, form.note.data, form.preferred_mentor_id()
+        ),
+    )
+    if sent:
+        flash(_("Your request is sent. A coordinator will review it soon."), "success")
+        return redirect(url_for("requests.mine"))
     suggestions = _preview_suggestions(form.skills.data or [], form.note.data)
     form.preferred_mentor.choices = [(str(s.mentor.id), s.mentor.username) for s in suggestions]
     status = 422 if request.method == "POST" and form.errors else 200

@@ -57,6 +57,13 @@ LONG_AWAY_DAYS = 30
 MAX_REQUEST_SKILLS = 5
 MAX_TEXT = 4000
 WAITING = (RequestState.OPEN, RequestState.PROPOSED)
+ALREADY_DECIDED = {
+    RequestState.MATCHED: _l("This request is already matched."),
+    RequestState.WITHDRAWN: _l("This request is already withdrawn."),
+    ProposalState.APPROVED: _l("This proposal is already approved."),
+    ProposalState.REJECTED: _l("This proposal is already rejected."),
+    ProposalState.SUPERSEDED: _l("This proposal was replaced by a newer one."),
+}
 
 
 # Mentor offers -------------------------------------------------------------------------
@@ -323,7 +330,12 @@ def _add_proposal(
     request: MentorRequest, mentor: Person, score: float, reasons: dict, batch_id: str | None = None
 ) -> MatchProposal:
     proposal = MatchProposal(
-        request=request, mentor_id=mentor.id, score=score, reasons=reasons, batch_id=batch_id
+        request=request,
+        mentor_id=mentor.id,
+        score=score,
+        reasons=reasons,
+        batch_id=batch_id,
+        state=ProposalState.PENDING,
     )
     db.session.add(proposal)
     request.state = RequestState.PROPOSED
@@ -348,9 +360,7 @@ def _claim_request(request: MentorRequest, new_state: RequestState) -> None:
     ).rowcount
     db.session.refresh(request)
     if changed != 1:
-        raise DomainError(
-            _l("This request is already %(state)s.", state=_l(request.state.value)), "request"
-        )
+        raise DomainError(ALREADY_DECIDED[request.state], "request")
 
 
 def _supersede_pending(request: MentorRequest, keep: MatchProposal | None = None) -> None:
@@ -361,9 +371,7 @@ def _supersede_pending(request: MentorRequest, keep: MatchProposal | None = None
 
 def _pending(proposal: MatchProposal) -> None:
     if proposal.state != ProposalState.PENDING:
-        raise DomainError(
-            _l("This proposal is already %(state)s.", state=_l(proposal.state.value)), "proposal"
-        )
+        raise DomainError(ALREADY_DECIDED[proposal.state], "proposal")
 
 
 def propose_mentor(coordinator: Person, request: MentorRequest, mentor: Person) -> MatchProposal:

@@ -1,0 +1,363 @@
+"""The coordinators' dashboard: read-only figures about the whole program.
+
+Each function runs a fixed number of aggregate queries, whatever the number of rows,
+and returns plain dataclasses that the page, its charts and the CSV export share.
+Nothing here writes to the database.
+"""
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from statistics import median
+
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from ..catalog import get_catalog
+from ..extensions import db
+from ..models import (
+    CheckIn,
+    MentorOffer,
+    MentorRequest,
+    Mentorship,
+    Person,
+    RequestState,
+    SkillStance,
+    Stance,
+    Term,
+)
+from .matching import active_mentee_counts, is_away
+from .mentoring import WAITING, consecutive_terms
+
+OLDEST_SHOWN = 5
+
+
+def _days_since(moment: datetime | date, today: date) -> int:
+    day = moment.date() if isinstance(moment, datetime) else moment
+    return max((today - day).days, 0)
+
+
+# Waiting time --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WaitingRequest:
+    request_id: int
+    username: str
+    state: RequestState
+    created_on: date
+    days: int
+
+
+@dataclass(frozen=True)
+class WaitingTimes:
+    """Requests still waiting for a mentor (open or proposed), oldest first."""
+
+    count: int
+    median_days: float | None
+    max_days: int | None
+    requests: list[WaitingRequest]
+
+    @property
+    def oldest(self) -> list[WaitingRequest]:
+        return self.requests[:OLDEST_SHOWN]
+
+
+def waiting_times(today: date) -> WaitingTimes:
+    """How many requests wait, and for how many days (median and longest)."""
+    rows = db.session.execute(
+        select(MentorRequest.id, Person.username, MentorRequest.state, MentorRequest.created_at)
+        .join(Person, Person.id == MentorRequest.mentee_id)
+        .where(MentorRequest.state.in_(WAITING))
+        .order_by(MentorRequest.created_at, MentorRequest.id)
+    ).all()
+    requests = [
+        WaitingRequest(
+            request_id=row.id,
+            username=row.username,
+            state=RequestState(row.state),
+            created_on=row.created_at.date(),
+            days=_days_since(row.created_at, today),
+        )
+        for row in rows
+    ]
+    days = [r.days for r in requests]
+    return WaitingTimes(
+        count=len(requests),
+        median_days=median(days) if days else None,
+        max_days=max(days) if days else None,
+        requests=requests,
+    )
+
+
+# Matches per month ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MonthCount:
+    month: date  # the first day of the month
+    count: int
+
+
+def _add_months(month: date, n: int) -> date:
+    index = month.year * 12 + month.month - 1 + n
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def matches_per_month(today: date, months: int = 12) -> list[MonthCount]:
+    """Mentorships started in each of the last ``months`` months, this month last.
+
+    Months are bucketed in Python from the start dates, so the same code runs on
+    SQLite and PostgreSQL; months without a match count zero.
+    """
+    this_month = today.replace(day=1)
+    first = _add_months(this_month, -(months - 1))
+    end = _add_months(this_month, 1)
+    started = db.session.scalars(
+        select(Mentorship.started_at).where(
+            Mentorship.started_at >= datetime.combine(first, datetime.min.time()),
+            Mentorship.started_at < datetime.combine(end, datetime.min.time()),
+        )
+    )
+    counts = Counter(moment.date().replace(day=1) for moment in started)
+    return [
+        MonthCount(month, counts.get(month, 0))
+        for month in (_add_months(first, i) for i in range(months))
+    ]
+
+
+# Mentors: load, terms, burnout ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MentorLoad:
+    mentor_id: int
+    username: str
+    used: int
+    capacity: int
+    away: bool
+    term_ends_on: date | None
+    full_since: datetime | None
+    consecutive_terms: int
+
+    @property
+    def is_full(self) -> bool:
+        return self.used >= self.capacity
+
+
+def _current_term(terms: list[Term], today: date) -> Term | None:
+    return next((t for t in terms if t.starts_on <= today <= t.ends_on), None)
+
+
+def _serving_mentors() -> list[tuple[MentorOffer, str]]:
+    """Offers of mentors who have not retired nor left, with their usernames."""
+    rows = db.session.execute(
+        select(MentorOffer, Person.username)
+        .join(Person, Person.id == MentorOffer.person_id)
+        .where(Person.deleted_at.is_(None), MentorOffer.retired_at.is_(None))
+        .options(selectinload(MentorOffer.terms))
+        .order_by(Person.username_key)
+    ).all()
+    return [(row[0], row[1]) for row in rows]
+
+
+def mentor_load(today: date) -> list[MentorLoad]:
+    """Every serving mentor's places used (active and paused mentorships) and capacity.
+
+    Busiest first (share of capacity used), then by username.
+    """
+    mentors = _serving_mentors()
+    counts = active_mentee_counts()
+    loads = []
+    for offer, username in mentors:
+        term = _current_term(offer.terms, today)
+        loads.append(
+            MentorLoad(
+                mentor_id=offer.person_id,
+                username=username,
+                used=counts.get(offer.person_id, 0),
+                capacity=offer.capacity,
+                away=is_away(offer, today),
+                term_ends_on=term.ends_on if term else None,
+                full_since=offer.full_since,
+                consecutive_terms=consecutive_terms(
+                    [t for t in offer.terms if t.starts_on <= today]
+                ),
+            )
+        )
+    loads.sort(key=lambda m: -m.used / m.capacity if m.capacity else 0)
+    return loads
+
+
+@dataclass(frozen=True)
+class TermEnding:
+    mentor_id: int
+    username: str
+    ends_on: date
+    days_left: int
+    mentees: int
+    has_next_term: bool
+
+
+def terms_ending_soon(today: date, days: int = 30) -> list[TermEnding]:
+    """Current terms that end within ``days`` days, soonest first."""
+    horizon = today + timedelta(days=days)
+    ending = []
+    counts = active_mentee_counts()
+    for offer, username in _serving_mentors():
+        term = _current_term(offer.terms, today)
+        if term is None or term.ends_on > horizon:
+            continue
+        ending.append(
+            TermEnding(
+                mentor_id=offer.person_id,
+                username=username,
+                ends_on=term.ends_on,
+                days_left=(term.ends_on - today).days,
+                mentees=counts.get(offer.person_id, 0),
+                has_next_term=any(t.starts_on > term.ends_on for t in offer.terms),
+            )
+        )
+    ending.sort(key=lambda t: (t.ends_on, t.username))
+    return ending
+
+
+@dataclass(frozen=True)
+class BurnoutRisk:
+    mentor_id: int
+    username: str
+    used: int
+    capacity: int
+    days_at_capacity: int | None
+    consecutive_terms: int
+
+
+def burnout_risk(
+    today: date, days: int | None = None, loads: list[MentorLoad] | None = None
+) -> list[BurnoutRisk]:
+    """Mentors full for more than ``days`` days, or serving their last term in a row.
+
+    ``days`` defaults to ``BURNOUT_DAYS_AT_CAPACITY``; the term limit is
+    ``MAX_CONSECUTIVE_TERMS``. ``loads`` reuses a :func:`mentor_load` result already
+    at hand. Longest at capacity first.
+    """
+    if days is None:
+        days = current_app.config["BURNOUT_DAYS_AT_CAPACITY"]
+    term_limit = current_app.config["MAX_CONSECUTIVE_TERMS"]
+    risks = []
+    for load in mentor_load(today) if loads is None else loads:
+        at_capacity = (
+            _days_since(load.full_since, today)
+            if load.full_since is not None and load.is_full
+            else None
+        )
+        long_full = at_capacity is not None and at_capacity > days
+        many_terms = load.term_ends_on is not None and load.consecutive_terms >= term_limit
+        if long_full or many_terms:
+            risks.append(
+                BurnoutRisk(
+                    mentor_id=load.mentor_id,
+                    username=load.username,
+                    used=load.used,
+                    capacity=load.capacity,
+                    days_at_capacity=at_capacity,
+                    consecutive_terms=load.consecutive_terms,
+                )
+            )
+    risks.sort(key=lambda r: (-(r.days_at_capacity or 0), -r.consecutive_terms, r.username))
+    return risks
+
+
+# Skills --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SkillDemand:
+    skill_id: str
+    name: str
+    requested: int
+    offered: int
+
+    @property
+    def gap(self) -> int:
+        return self.requested - self.offered
+
+
+def skills_demand(limit: int = 10) -> list[SkillDemand]:
+    """The skills most asked for in mentor requests, with how many mentors teach each.
+
+    Requested counts every request except withdrawn ones; offered counts serving
+    mentors who can teach the skill.
+    """
+    requested: Counter[str] = Counter()
+    for skills in db.session.scalars(
+        select(MentorRequest.skills).where(MentorRequest.state != RequestState.WITHDRAWN)
+    ):
+        requested.update(set(skills or ()))
+    offered = dict(
+        db.session.execute(
+            select(SkillStance.skill_id, func.count())
+            .join(MentorOffer, MentorOffer.person_id == SkillStance.person_id)
+            .join(Person, Person.id == SkillStance.person_id)
+            .where(
+                SkillStance.stance == Stance.CAN_TEACH,
+                MentorOffer.retired_at.is_(None),
+                Person.deleted_at.is_(None),
+            )
+            .group_by(SkillStance.skill_id)
+        ).all()
+    )
+    catalog = get_catalog()
+    rows = [
+        SkillDemand(
+            skill_id=skill_id,
+            name=catalog.skills[skill_id].name if skill_id in catalog.skills else skill_id,
+            requested=requested.get(skill_id, 0),
+            offered=offered.get(skill_id, 0),
+        )
+        for skill_id in set(requested) | set(offered)
+    ]
+    rows.sort(key=lambda s: (-s.requested, -s.gap, s.name))
+    return rows[:limit]
+
+
+# Mentoring hours -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MentorHours:
+    mentor_id: int
+    username: str
+    checkins: int
+    minutes: int
+
+    @property
+    def hours(self) -> float:
+        return round(self.minutes / 60, 2)
+
+
+def mentoring_hours(since: date | None = None) -> list[MentorHours]:
+    """Minutes logged in the check-ins of each mentor's mentorships, most first.
+
+    ``since`` keeps check-ins that happened on or after that day (a stipend period).
+    """
+    query = (
+        select(
+            Mentorship.mentor_id,
+            Person.username,
+            func.count(CheckIn.id),
+            func.coalesce(func.sum(CheckIn.minutes), 0),
+        )
+        .join(CheckIn, CheckIn.mentorship_id == Mentorship.id)
+        .join(Person, Person.id == Mentorship.mentor_id)
+        .group_by(Mentorship.mentor_id, Person.username)
+    )
+    if since is not None:
+        query = query.where(CheckIn.happened_on >= since)
+    rows = [
+        MentorHours(mentor_id=mentor_id, username=username, checkins=n, minutes=int(minutes))
+        for mentor_id, username, n, minutes in db.session.execute(query)
+    ]
+    rows.sort(key=lambda h: (-h.minutes, h.username))
+    return rows
