@@ -22,6 +22,11 @@ def path_for(endpoint: str, **values) -> str:
     return adapter.build(endpoint, values)
 
 
+def external_url(endpoint: str, **values) -> str:
+    """An absolute link on the configured ``BASE_URL``: the same from a request or the CLI."""
+    return current_app.config["BASE_URL"].rstrip("/") + path_for(endpoint, **values)
+
+
 def record(
     actor: Person | None,
     kind: str,

@@ -24,7 +24,7 @@ from ..catalog import get_catalog
 from ..extensions import db
 from ..models import Badge, Person, RoleName, utcnow
 from . import DomainError, NotAllowed
-from .events import notify, record
+from .events import external_url, notify, path_for, record
 
 MAX_REASON_LENGTH = 2000
 
@@ -47,11 +47,11 @@ def badges_of(person: Person) -> list[Badge]:
 
 def profile_url(person: Person) -> str:
     """The URL that stands for a person without an e-mail address in a hashed identity."""
-    return url_for("main.index", _external=True) + "people/" + quote(person.username)
+    return external_url("main.index") + "people/" + quote(person.username)
 
 
 def certificate_link(badge: Badge) -> str:
-    return url_for("badges.certificate", public_id=badge.public_id)
+    return path_for("badges.certificate", public_id=badge.public_id)
 
 
 def issue_level_badge(person: Person, level_id: str) -> Badge:

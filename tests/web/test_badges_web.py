@@ -89,11 +89,11 @@ def test_open_badges_documents_have_every_required_field(client, earn_fundamenta
     assert issuer["type"] == "Issuer" and issuer["id"] == badge_class["issuer"]
 
 
-def test_without_email_the_profile_url_is_hashed(client, earn_fundamental):
+def test_without_email_the_profile_url_is_hashed(app, client, earn_fundamental):
     _person, badge = earn_fundamental(email=None)
     recipient = get_json(client, f"/badges/assertions/{badge.public_id}.json")["recipient"]
     assert recipient["type"] == "url"
-    identity = "http://localhost/people/Ada" + recipient["salt"]
+    identity = app.config["BASE_URL"] + "/people/Ada" + recipient["salt"]
     assert recipient["identity"] == "sha256$" + hashlib.sha256(identity.encode()).hexdigest()
 
 

@@ -1,0 +1,208 @@
+"""Every route refuses every person who must not use it, and a refusal changes nothing.
+
+The table below classifies every route of the app; a new route fails
+``test_every_route_is_classified`` until someone decides who may use it.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+
+from pathways.extensions import db
+from pathways.models import RoleName
+from pathways.services import mentoring, plans, recognition, transaction
+
+ANONYMOUS, OUTSIDER, MENTEE, MENTOR, OTHER_MENTOR, COORDINATOR = (
+    "anonymous",
+    "outsider",
+    "mentee",
+    "mentor",
+    "other_mentor",
+    "coordinator",
+)
+EVERYONE = {ANONYMOUS, OUTSIDER, MENTEE, MENTOR, OTHER_MENTOR, COORDINATOR}
+SIGNED_IN = EVERYONE - {ANONYMOUS}
+
+
+@dataclass
+class World:
+    people: dict
+    mentorship_id: int
+    open_request_id: int
+    proposal_id: int
+    step_id: int
+    badge_id: str
+
+
+@pytest.fixture
+def world(make_person, make_mentor) -> World:
+    coordinator = make_person(RoleName.COORDINATOR, username="Coord")
+    mentor = make_mentor(username="Mentor", capacity=3)
+    other_mentor = make_mentor(username="OtherMentor", skills=("referencing", "running-events"))
+    mentee = make_person(username="Mentee")
+    outsider = make_person(username="Outsider")
+    with transaction():
+        first = mentoring.request_mentor(mentee, ["referencing"], "", mentor.id)
+        mentorship = mentoring.approve_proposal(coordinator, first.proposals[0], date.today())
+        second = mentoring.request_mentor(mentee, ["referencing"], "", mentor.id)
+        plan = plans.build_plan(mentee, ["newcomer"], "", ["en"], 3)
+        badge = recognition.issue_level_badge(mentee, "fundamental")
+    return World(
+        people={
+            OUTSIDER: outsider.id,
+            MENTEE: mentee.id,
+            MENTOR: mentor.id,
+            OTHER_MENTOR: other_mentor.id,
+            COORDINATOR: coordinator.id,
+        },
+        mentorship_id=mentorship.id,
+        open_request_id=second.id,
+        proposal_id=second.proposals[0].id,
+        step_id=plan.steps[0].id,
+        badge_id=str(badge.public_id),
+    )
+
+
+def route(method, url, allowed):
+    return {"method": method, "url": url, "allowed": allowed}
+
+
+def routes(w: World) -> dict[str, list[dict]]:
+    """Who may use each route; anyone else must be refused."""
+    m, r, p = w.mentorship_id, w.open_request_id, w.proposal_id
+    coordinators = {COORDINATOR}
+    parties = {MENTOR, MENTEE}
+    return {
+        "main.index": [route("GET", "/", EVERYONE)],
+        "main.catalog": [route("GET", "/skills", EVERYONE)],
+        "main.skill": [route("GET", "/skills/referencing", EVERYONE)],
+        "main.roles": [route("GET", "/roles", EVERYONE)],
+        "main.coverage": [route("GET", "/framework", EVERYONE)],
+        "static": [route("GET", "/static/css/app.css", EVERYONE)],
+        "auth.signup": [route("GET", "/auth/signup", EVERYONE)],
+        "auth.login": [route("GET", "/auth/login", EVERYONE)],
+        "auth.logout": [route("POST", "/auth/logout", EVERYONE)],
+        "auth.link_sign_in": [route("GET", "/auth/link/not-a-token", EVERYONE)],
+        # Only right after a one-time link sign-in, or for an account without a password.
+        "auth.set_password": [route("GET", "/auth/password", set())],
+        "auth.settings": [route("GET", "/auth/settings", SIGNED_IN)],
+        "account.export": [route("GET", "/account/export", SIGNED_IN)],
+        "account.delete": [route("GET", "/account/delete", SIGNED_IN)],
+        "badges.issuer": [route("GET", "/badges/issuer.json", EVERYONE)],
+        "badges.badge_class": [route("GET", "/badges/levels/fundamental.json", EVERYONE)],
+        "badges.image": [route("GET", "/badges/levels/fundamental.svg", EVERYONE)],
+        "badges.assertion": [route("GET", f"/badges/assertions/{w.badge_id}.json", EVERYONE)],
+        "badges.certificate": [route("GET", f"/badges/{w.badge_id}", EVERYONE)],
+        "badges.mine": [route("GET", "/badges/", SIGNED_IN)],
+        "badges.revoke": [route("POST", f"/badges/{w.badge_id}/revoke", coordinators)],
+        "volunteers.ladder": [route("GET", "/ladder/", SIGNED_IN)],
+        "volunteers.onboarding": [route("GET", "/ladder/start", SIGNED_IN)],
+        "volunteers.replan": [route("GET", "/ladder/goals", SIGNED_IN)],
+        "volunteers.step": [route("POST", f"/ladder/steps/{w.step_id}", {MENTEE})],
+        "requests.new": [route("GET", "/requests/new", SIGNED_IN)],
+        "requests.mine": [route("GET", "/requests/", SIGNED_IN)],
+        "requests.withdraw": [route("POST", f"/requests/{r}/withdraw", {MENTEE})],
+        "mentors.index": [route("GET", "/mentors/", SIGNED_IN)],
+        "mentors.profile": [route("GET", f"/mentors/{w.people[MENTOR]}", SIGNED_IN)],
+        "mentors.edit": [route("GET", "/mentors/me", SIGNED_IN)],
+        "mentors.add_term": [route("POST", "/mentors/me/terms", SIGNED_IN)],
+        "mentors.away": [route("POST", "/mentors/me/away", SIGNED_IN)],
+        "mentors.back": [route("POST", "/mentors/me/back", SIGNED_IN)],
+        "mentors.retire": [route("POST", "/mentors/me/retire", SIGNED_IN)],
+        "mentorships.index": [route("GET", "/mentorships/", SIGNED_IN)],
+        "mentorships.show": [route("GET", f"/mentorships/{m}", parties | coordinators)],
+        "mentorships.end": [
+            route("GET", f"/mentorships/{m}/end", parties | coordinators),
+            route("POST", f"/mentorships/{m}/end", parties | coordinators),
+        ],
+        "mentorships.agreement": [route("POST", f"/mentorships/{m}/agreement", parties)],
+        "mentorships.confirm": [route("POST", f"/mentorships/{m}/confirm", parties)],
+        "mentorships.checkin": [route("POST", f"/mentorships/{m}/checkins", parties)],
+        "mentorships.report": [
+            route("GET", f"/mentorships/{m}/report", parties),
+            route("POST", f"/mentorships/{m}/report", parties),
+        ],
+        "mentorships.thank": [route("POST", f"/mentorships/{m}/thanks", {MENTEE, COORDINATOR})],
+        "notifications.index": [route("GET", "/notifications/", SIGNED_IN)],
+        "notifications.read_all": [route("POST", "/notifications/read", SIGNED_IN)],
+        "coordinators.queue": [route("GET", "/coordinators/", coordinators)],
+        "coordinators.approve": [
+            route("POST", f"/coordinators/proposals/{p}/approve", coordinators)
+        ],
+        "coordinators.reject": [route("POST", f"/coordinators/proposals/{p}/reject", coordinators)],
+        "coordinators.request_detail": [route("GET", f"/coordinators/requests/{r}", coordinators)],
+        "coordinators.pick": [route("POST", f"/coordinators/requests/{r}/pick", coordinators)],
+        "coordinators.batch": [route("POST", "/coordinators/batch", coordinators)],
+        "coordinators.batch_review": [route("GET", "/coordinators/batch/x", coordinators)],
+        "coordinators.succession": [
+            route("GET", f"/coordinators/succession/{w.people[MENTOR]}", coordinators)
+        ],
+        "coordinators.propose_successors": [
+            route("POST", f"/coordinators/succession/{w.people[MENTOR]}", coordinators)
+        ],
+        "coordinators.reports": [route("GET", "/coordinators/reports", coordinators)],
+        "coordinators.resolve_report": [
+            route("POST", "/coordinators/reports/1/resolve", coordinators)
+        ],
+        "coordinators.audit": [route("GET", "/coordinators/audit", coordinators)],
+        "coordinators.offboarding_template": [
+            route("GET", "/coordinators/offboarding-template", coordinators),
+            route("POST", "/coordinators/offboarding-template", coordinators),
+        ],
+        "dashboard.index": [route("GET", "/coordinators/dashboard/", coordinators)],
+        "dashboard.export": [route("GET", "/coordinators/dashboard/hours.csv", coordinators)],
+    }
+
+
+def sign_in_as(client, world: World, actor: str) -> None:
+    with client.session_transaction() as session:
+        session.clear()
+        if actor != ANONYMOUS:
+            session["_user_id"] = str(world.people[actor])
+            session["_fresh"] = True
+
+
+def is_refusal(actor: str, response) -> bool:
+    if actor == ANONYMOUS:
+        return response.status_code == 302 and "/auth/login" in response.headers["Location"]
+    return response.status_code == 403
+
+
+def snapshot() -> dict:
+    """Row counts of every table, and every state column: what a refusal must not change."""
+    counts = {}
+    for table in db.metadata.sorted_tables:
+        counts[table.name] = db.session.scalar(sa.select(sa.func.count()).select_from(table))
+        if "state" in table.c:
+            counts[table.name + ".state"] = sorted(db.session.scalars(sa.select(table.c.state)))
+    return counts
+
+
+def test_every_route_is_classified(app, world):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert set(routes(world)) == endpoints
+
+
+def test_every_route_refuses_everyone_it_must_and_changes_nothing(app, client, world):
+    before = snapshot()
+    for endpoint, entries in routes(world).items():
+        for entry in entries:
+            for actor in sorted(EVERYONE - entry["allowed"]):
+                sign_in_as(client, world, actor)
+                response = client.open(entry["url"], method=entry["method"])
+                assert is_refusal(actor, response), (endpoint, entry["method"], actor)
+    db.session.expire_all()
+    assert snapshot() == before
+
+
+def test_allowed_people_can_open_every_page(app, client, world):
+    for endpoint, entries in routes(world).items():
+        for entry in (e for e in entries if e["method"] == "GET"):
+            for actor in sorted(entry["allowed"]):
+                sign_in_as(client, world, actor)
+                response = client.get(entry["url"])
+                response.close()
+                assert not is_refusal(actor, response), (endpoint, actor)
+                assert response.status_code < 500, (endpoint, actor)
