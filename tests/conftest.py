@@ -175,7 +175,9 @@ def make_mentor(make_person) -> Callable[..., Person]:
 def _runs_whole_suite(config: pytest.Config) -> bool:
     everything = not config.args or config.args == ["tests"]
     filtered = (
-        config.option.keyword or config.option.markexpr or config.getoption("lf", False)
+        config.option.keyword
+        or config.option.markexpr
+        or config.getoption("lf", False)
         or config.option.deselect
     )
     return everything and not filtered

@@ -13,8 +13,7 @@ from sqlalchemy import func, select
 
 from pathways.extensions import db
 from pathways.models import MatchProposal, Mentorship, Person, ProposalState, RoleName
-from pathways.services import DomainError, transaction
-from pathways.services import mentoring
+from pathways.services import DomainError, mentoring, transaction
 
 
 def test_two_simultaneous_approvals_never_exceed_capacity(
@@ -62,7 +61,9 @@ def test_two_simultaneous_approvals_never_exceed_capacity(
     for thread in threads:
         thread.join(timeout=30)
 
-    assert sorted(outcomes) == sorted(["approved", f"{mentor.username} has no free place left (1 of 1)."])
+    assert sorted(outcomes) == sorted(
+        ["approved", f"{mentor.username} has no free place left (1 of 1)."]
+    )
     db.session.expire_all()
     assert db.session.scalar(select(func.count()).select_from(Mentorship)) == 1
     states = sorted(

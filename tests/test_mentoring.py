@@ -17,8 +17,7 @@ from pathways.models import (
     RequestState,
     RoleName,
 )
-from pathways.services import DomainError, NotAllowed, transaction
-from pathways.services import mentoring
+from pathways.services import DomainError, NotAllowed, mentoring, transaction
 
 TODAY = date.today()
 

@@ -172,11 +172,14 @@ def test_offboarding_template_is_editable(client, coordinator):
     ]
     response = client.post("/coordinators/offboarding-template", data={"questions": ""})
     assert response.status_code == 422
-    assert db.session.scalar(
-        select(func.count())
-        .select_from(ProgramEvent)
-        .where(ProgramEvent.kind == "offboarding_template_changed")
-    ) == 1
+    assert (
+        db.session.scalar(
+            select(func.count())
+            .select_from(ProgramEvent)
+            .where(ProgramEvent.kind == "offboarding_template_changed")
+        )
+        == 1
+    )
 
 
 def test_audit_is_paged_newest_first(client, coordinator):

@@ -32,7 +32,9 @@ def test_volunteer_becomes_a_mentor_by_saving_an_offer(client, login_as):
     assert (offer.person_id, offer.capacity) == (person.id, 3)
     assert person.has_role(RoleName.MENTOR)
     taught = set(
-        db.session.scalars(select(SkillStance.skill_id).where(SkillStance.stance == Stance.CAN_TEACH))
+        db.session.scalars(
+            select(SkillStance.skill_id).where(SkillStance.stance == Stance.CAN_TEACH)
+        )
     )
     assert taught == {"referencing", "using-sandbox"}
     page = client.get("/mentors/me").get_data(as_text=True)
@@ -59,13 +61,19 @@ def test_terms_are_added_and_checked(client, login_as):
     start = TODAY + timedelta(days=1)
     response = client.post(
         "/mentors/me/terms",
-        data={"term-starts_on": start.isoformat(), "term-ends_on": (start - timedelta(days=2)).isoformat()},
+        data={
+            "term-starts_on": start.isoformat(),
+            "term-ends_on": (start - timedelta(days=2)).isoformat(),
+        },
     )
     assert response.status_code == 422
     assert "A term ends after it starts." in response.get_data(as_text=True)
     response = client.post(
         "/mentors/me/terms",
-        data={"term-starts_on": start.isoformat(), "term-ends_on": (start + timedelta(days=90)).isoformat()},
+        data={
+            "term-starts_on": start.isoformat(),
+            "term-ends_on": (start + timedelta(days=90)).isoformat(),
+        },
     )
     assert response.status_code == 302
     assert len(db.session.scalar(select(MentorOffer)).terms) == 1
