@@ -6,12 +6,14 @@ terms start and end with the calendar). Every app process computes the same vers
 so they all refit after the same change and never serve a stale index.
 """
 
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
 from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from matcher import (
     Assignment,
@@ -22,7 +24,6 @@ from matcher import (
     ProfileError,
     Reasons,
     Suggestion,
-    UnmatchedReason,
     pair,
 )
 
@@ -39,6 +40,7 @@ from ..models import (
     PlanStep,
     ProfileVersion,
     ProposalState,
+    RequestState,
     SkillStance,
     Stance,
     StepStatus,
@@ -107,7 +109,10 @@ def _teachable_skills(person_ids: list[int]) -> dict[int, dict[str, float]]:
 
 def mentor_profiles(today: date) -> list[MentorProfile]:
     offers = db.session.scalars(
-        select(MentorOffer).join(MentorOffer.person).where(Person.deleted_at.is_(None))
+        select(MentorOffer)
+        .join(MentorOffer.person)
+        .where(Person.deleted_at.is_(None))
+        .options(selectinload(MentorOffer.person), selectinload(MentorOffer.terms))
     ).all()
     ids = [offer.person_id for offer in offers]
     counts = active_mentee_counts(ids)
@@ -165,17 +170,30 @@ def excluded_mentors(mentee_id: int, request_id: int | None) -> frozenset[int]:
     return frozenset(db.session.scalars(paired.union(rejected)))
 
 
-def mentee_profile(request: MentorRequest) -> MenteeProfile:
-    person = request.mentee
-    wants = {skill_id: NEXT_RUNG_WEIGHT for skill_id in next_rung_skills(person.id)}
-    wants.update({skill_id: 1.0 for skill_id in request.skills})
+def _mentee(person: Person, wants: dict[str, float], text: str, excluded) -> MenteeProfile:
     return MenteeProfile(
         id=person.id,
         languages=frozenset(person.language_codes),
         wants=wants,
-        text=" ".join((person.interests, request.note)),
-        excluded_mentors=excluded_mentors(person.id, request.id),
+        text=text,
+        excluded_mentors=frozenset(excluded),
         label=person.username,
+    )
+
+
+def _request_profile(request: MentorRequest, next_rungs: list[str], excluded) -> MenteeProfile:
+    """Explicit wants at full weight, the next rungs of the ladder at half weight."""
+    wants = {skill_id: NEXT_RUNG_WEIGHT for skill_id in next_rungs}
+    wants.update({skill_id: 1.0 for skill_id in request.skills})
+    text = " ".join((request.mentee.interests, request.note))
+    return _mentee(request.mentee, wants, text, excluded)
+
+
+def mentee_profile(request: MentorRequest) -> MenteeProfile:
+    return _request_profile(
+        request,
+        next_rung_skills(request.mentee_id),
+        excluded_mentors(request.mentee_id, request.id),
     )
 
 
@@ -214,32 +232,68 @@ def suggest_mentors(request: MentorRequest, top: int = 5) -> list[MentorSuggesti
     return _with_people(suggestions)
 
 
+WAITING = (RequestState.OPEN, RequestState.PROPOSED)
+
+
 def waiting_requests() -> list[MentorRequest]:
+    """Every request waiting for a mentor, oldest first, with its mentee and proposals."""
     return list(
         db.session.scalars(
             select(MentorRequest)
-            .where(MentorRequest.state.in_(("open", "proposed")))
+            .where(MentorRequest.state.in_(WAITING))
+            .options(selectinload(MentorRequest.mentee), selectinload(MentorRequest.proposals))
             .order_by(MentorRequest.created_at, MentorRequest.id)
         )
     )
 
 
-@dataclass(frozen=True)
-class BatchResult:
-    batch_id: str
-    proposals: list[MatchProposal]
-    unmatched: dict[int, UnmatchedReason]
-    invalid: dict[int, str]
+def _waiting_mentees():
+    return select(MentorRequest.mentee_id).where(MentorRequest.state.in_(WAITING))
+
+
+def _next_rungs_of_waiting() -> dict[int, list[str]]:
+    rows = db.session.execute(
+        select(Plan.person_id, PlanStep.skill_id)
+        .join(Plan)
+        .where(Plan.person_id.in_(_waiting_mentees()), PlanStep.status != StepStatus.DONE)
+        .order_by(Plan.person_id, PlanStep.position)
+    )
+    rungs: dict[int, list[str]] = defaultdict(list)
+    for person_id, skill_id in rows:
+        if len(rungs[person_id]) < NEXT_RUNG_STEPS:
+            rungs[person_id].append(skill_id)
+    return rungs
+
+
+def _exclusions_of_waiting() -> dict[int, set[int]]:
+    paired = select(Mentorship.mentee_id, Mentorship.mentor_id).where(
+        Mentorship.mentee_id.in_(_waiting_mentees())
+    )
+    rejected = (
+        select(MentorRequest.mentee_id, MatchProposal.mentor_id)
+        .join(MatchProposal, MatchProposal.request_id == MentorRequest.id)
+        .where(MentorRequest.state.in_(WAITING), MatchProposal.state == ProposalState.REJECTED)
+    )
+    excluded: dict[int, set[int]] = defaultdict(set)
+    for mentee_id, mentor_id in db.session.execute(paired.union(rejected)):
+        excluded[mentee_id].add(mentor_id)
+    return excluded
 
 
 def pair_waiting_requests(
     requests: list[MentorRequest], progress: Callable[[int, int], None] | None = None
 ) -> tuple[Assignment, dict[int, str]]:
-    """The optimal assignment for these requests; profiles the matcher refuses are set aside."""
+    """The optimal assignment for the waiting requests, in a fixed number of queries;
+    profiles the matcher refuses are set aside with the reason."""
+    next_rungs, excluded = _next_rungs_of_waiting(), _exclusions_of_waiting()
     profiles, invalid = [], {}
     for request in requests:
         try:
-            profiles.append(mentee_profile(request))
+            profiles.append(
+                _request_profile(
+                    request, next_rungs[request.mentee_id], excluded[request.mentee_id]
+                )
+            )
         except ProfileError as error:
             invalid[request.mentee_id] = str(error)
     index = mentor_index()
@@ -266,14 +320,7 @@ def person_profile(person: Person) -> MenteeProfile:
             if stance.stance in (Stance.NOT_YET, Stance.LEARNING)
         }
     )
-    return MenteeProfile(
-        id=person.id,
-        languages=frozenset(person.language_codes),
-        wants=wants,
-        text=person.interests,
-        excluded_mentors=excluded_mentors(person.id, None),
-        label=person.username,
-    )
+    return _mentee(person, wants, person.interests, excluded_mentors(person.id, None))
 
 
 def suggest_for_person(person: Person, top: int = 5) -> list[MentorSuggestion]:
@@ -286,7 +333,7 @@ def suggest_for_person(person: Person, top: int = 5) -> list[MentorSuggestion]:
     request = db.session.scalar(
         select(MentorRequest).where(
             MentorRequest.mentee_id == person.id,
-            MentorRequest.state.in_(("open", "proposed")),
+            MentorRequest.state.in_(WAITING),
         )
     )
     profile = mentee_profile(request) if request is not None else person_profile(person)

@@ -41,6 +41,7 @@ from . import DomainError, NotAllowed
 from .accounts import grant_role
 from .events import notify, path_for, record
 from .matching import (
+    WAITING,
     active_mentee_counts,
     bump_profile_version,
     is_away,
@@ -48,6 +49,7 @@ from .matching import (
     pair_waiting_requests,
     reasons_to_dict,
     suggest_mentors,
+    waiting_requests,
 )
 
 MAX_CAPACITY = 10
@@ -56,7 +58,6 @@ BREAK_DAYS = 90
 LONG_AWAY_DAYS = 30
 MAX_REQUEST_SKILLS = 5
 MAX_TEXT = 4000
-WAITING = (RequestState.OPEN, RequestState.PROPOSED)
 ALREADY_DECIDED = {
     RequestState.MATCHED: _l("This request is already matched."),
     RequestState.WITHDRAWN: _l("This request is already withdrawn."),
@@ -496,7 +497,7 @@ def run_batch_pairing(coordinator: Person | None, progress=None) -> dict:
     Earlier pending proposals of these requests are superseded by the new run.
     Returns the batch id, the new proposals and each unmatched mentee's reason.
     """
-    requests = {r.mentee_id: r for r in waiting_requests_for_batch()}
+    requests = {r.mentee_id: r for r in waiting_requests()}
     assignment, invalid = pair_waiting_requests(list(requests.values()), progress)
     batch_id = str(uuid.uuid4())
     mentors = {
@@ -531,16 +532,6 @@ def run_batch_pairing(coordinator: Person | None, progress=None) -> dict:
         unmatched={str(request_id): reason for request_id, reason in unmatched.items()},
     )
     return {"batch_id": batch_id, "proposals": proposals, "unmatched": unmatched}
-
-
-def waiting_requests_for_batch() -> list[MentorRequest]:
-    return list(
-        db.session.scalars(
-            select(MentorRequest)
-            .where(MentorRequest.state.in_(WAITING))
-            .order_by(MentorRequest.created_at, MentorRequest.id)
-        )
-    )
 
 
 # The mentorship ------------------------------------------------------------------------
