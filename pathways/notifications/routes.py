@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from ..catalog import get_catalog
 from ..extensions import db
 from ..models import Notification
 from ..services import events, transaction
@@ -58,6 +59,9 @@ SENTENCES: dict[str, Callable[[dict], str]] = {
     "problem_reported": lambda p: _("A problem was reported on a mentorship. Please look at it."),
     "thanked": lambda p: _("%(name)s sent you a thank-you.", name=_name(p, "other")),
     "badge_revoked": lambda p: _("One of your badges was revoked."),
+    "badge_issued": lambda p: _(
+        "Your %(level)s certificate is ready.", level=get_catalog().levels[p["level"]].name
+    ),
 }
 
 
@@ -91,6 +95,16 @@ def index():
     ).all()
     items = [(n, describe(n)) for n in notifications]
     return render_template("notifications/index.html", items=items)
+
+
+@bp.get("/<int:notification_id>")
+@login_required
+def follow(notification_id: int):
+    """Follow a notification's link, marking it read on the way."""
+    notification = db.get_or_404(Notification, notification_id)
+    with transaction():
+        events.mark_read(current_user, notification)
+    return redirect(notification.link or url_for("notifications.index"), 303)
 
 
 @bp.post("/read")

@@ -6,10 +6,12 @@ development it is written to the log instead of being sent.
 """
 
 from flask import current_app, has_request_context, url_for
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from ..extensions import db
 from ..models import Notification, Person, ProgramEvent, utcnow
+from . import NotAllowed
 
 
 def path_for(endpoint: str, **values) -> str:
@@ -74,3 +76,10 @@ def mark_all_read(person: Person) -> None:
         .where(Notification.person_id == person.id, Notification.read_at.is_(None))
         .values(read_at=utcnow())
     )
+
+
+def mark_read(person: Person, notification: Notification) -> None:
+    if notification.person_id != person.id:
+        raise NotAllowed(_l("This notification is not yours."))
+    if notification.read_at is None:
+        notification.read_at = utcnow()

@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from pathways.extensions import db
-from pathways.models import RoleName
+from pathways.models import Notification, RoleName
 from pathways.services import mentoring, plans, recognition, transaction
 
 ANONYMOUS, OUTSIDER, MENTEE, MENTOR, OTHER_MENTOR, COORDINATOR = (
@@ -34,6 +34,7 @@ class World:
     proposal_id: int
     step_id: int
     badge_id: str
+    notification_id: int
 
 
 @pytest.fixture
@@ -62,6 +63,9 @@ def world(make_person, make_mentor) -> World:
         proposal_id=second.proposals[0].id,
         step_id=plan.steps[0].id,
         badge_id=str(badge.public_id),
+        notification_id=db.session.scalar(
+            sa.select(Notification.id).where(Notification.person_id == mentee.id).limit(1)
+        ),
     )
 
 
@@ -127,6 +131,7 @@ def routes(w: World) -> dict[str, list[dict]]:
         "mentorships.thank": [route("POST", f"/mentorships/{m}/thanks", {MENTEE, COORDINATOR})],
         "notifications.index": [route("GET", "/notifications/", SIGNED_IN)],
         "notifications.read_all": [route("POST", "/notifications/read", SIGNED_IN)],
+        "notifications.follow": [route("GET", f"/notifications/{w.notification_id}", {MENTEE})],
         "coordinators.queue": [route("GET", "/coordinators/", coordinators)],
         "coordinators.approve": [
             route("POST", f"/coordinators/proposals/{p}/approve", coordinators)

@@ -137,3 +137,23 @@ def test_email_hook_logs_only_for_people_with_an_address(client, make_person, ca
     client.post(url(pair, "checkins"), data=checkin_data(happened_on=date.today().isoformat()))
     assert not [r for r in caplog.records if "mail to person" in r.getMessage()]
     assert len(db.session.scalars(select(Notification)).all()) == 2
+
+
+def test_opening_a_notification_marks_it_read_and_follows_its_link(client, login_as, make_person):
+    from pathways.extensions import db
+    from pathways.models import Notification, RoleName
+    from pathways.services import events, transaction
+
+    person = login_as(RoleName.VOLUNTEER)
+    other = make_person()
+    with transaction():
+        mine = events.notify(person, "badge_issued", "/badges/", level="fundamental")
+        theirs = events.notify(other, "thanked", "/mentors/1", other="x")
+    page = client.get("/notifications/").get_data(as_text=True)
+    assert "Your Fundamental certificate is ready." in page
+    response = client.get(f"/notifications/{mine.id}")
+    assert (response.status_code, response.headers["Location"]) == (303, "/badges/")
+    assert db.session.get(Notification, mine.id).read_at is not None
+    assert client.get(f"/notifications/{theirs.id}").status_code == 403
+    assert db.session.get(Notification, theirs.id).read_at is None
+    assert client.get("/notifications/999999").status_code == 404
