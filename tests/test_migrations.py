@@ -45,9 +45,7 @@ def schema_drift() -> list:
         return compare_metadata(MigrationContext.configure(connection), db.metadata)
 
 
-def test_upgrade_from_empty_matches_the_models_and_downgrades_cleanly(
-    empty_database_url, tmp_path
-):
+def test_upgrade_from_empty_matches_the_models_and_downgrades_cleanly(empty_database_url, tmp_path):
     app = make_app(empty_database_url, str(tmp_path))
     with app.app_context():
         assert table_names() == set()
