@@ -134,16 +134,25 @@ def make_person(app: Flask) -> Callable[..., Person]:
     return make
 
 
+def count(model, *where) -> int:
+    """Rows of a model (matching ``where``): what an action wrote, or left untouched."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model).where(*where))
+
+
+def sign_in(client: FlaskClient, person: Person) -> Person:
+    """Make the test client's session that of ``person``, as Flask-Login does."""
+    with client.session_transaction() as session:
+        session["_user_id"] = str(person.id)
+        session["_fresh"] = True
+    return person
+
+
 @pytest.fixture
 def login_as(client: FlaskClient, make_person) -> Callable[..., Person]:
     """Sign the test client in as a new person holding ``roles``."""
 
     def login(*roles: RoleName, **kwargs) -> Person:
-        person = make_person(*roles, **kwargs)
-        with client.session_transaction() as session:
-            session["_user_id"] = str(person.id)
-            session["_fresh"] = True
-        return person
+        return sign_in(client, make_person(*roles, **kwargs))
 
     return login
 

@@ -18,12 +18,9 @@ from pathways.models import (
     RoleName,
 )
 from pathways.services import DomainError, NotAllowed, mentoring, transaction
+from tests.conftest import count
 
 TODAY = date.today()
-
-
-def count(model) -> int:
-    return db.session.scalar(select(func.count()).select_from(model))
 
 
 def ask(person, skills=("referencing",), note="I want to cite sources well", preferred=None):

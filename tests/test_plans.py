@@ -1,5 +1,5 @@
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from pathways.catalog import get_catalog
 from pathways.extensions import db
@@ -14,16 +14,13 @@ from pathways.models import (
     StepStatus,
 )
 from pathways.services import DomainError, NotAllowed, plans, transaction
+from tests.conftest import count
 
 
 @pytest.fixture
 def request_context(app):
     with app.test_request_context():
         yield
-
-
-def count(model) -> int:
-    return db.session.scalar(select(func.count()).select_from(model))
 
 
 def onboard(person, stances=None, goal_roles=("event-organizer",), hours=3, interests=""):

@@ -4,7 +4,7 @@ import json
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from pathways.extensions import db
 from pathways.models import (
@@ -30,14 +30,10 @@ from pathways.models import (
     utcnow,
 )
 from pathways.services import DomainError, accounts, mentoring, privacy, transaction
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, count
 from tests.web.test_mentorships import build_pair
 
 TODAY = date.today()
-
-
-def count(model, *where) -> int:
-    return db.session.scalar(select(func.count()).select_from(model).where(*where))
 
 
 @pytest.fixture

@@ -11,22 +11,18 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from argon2 import PasswordHasher
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select, update
 
 from ..extensions import db
 from ..models import Person, RoleName, SignInLink, utcnow
 from . import DomainError, NotAllowed
-from .accounts import MIN_PASSWORD_LENGTH
+from .accounts import hash_password
 from .events import record
 
 DEFAULT_TTL_HOURS = 72
 MAX_TTL_HOURS = 14 * 24
 MAX_TOKEN_LENGTH = 128
-_hasher = PasswordHasher()
-
-
 class LinkGone(DomainError):
     """The link existed but was used or has expired."""
 
@@ -107,7 +103,5 @@ def redeem(token: str, now: datetime | None = None) -> Person:
 
 def set_password(person: Person, password: str) -> None:
     """The person's own password, chosen after signing in with a link."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise DomainError(_l("Use at least %(n)d characters.", n=MIN_PASSWORD_LENGTH), "password")
-    person.password_hash = _hasher.hash(password)
+    person.password_hash = hash_password(password)
     record(person, "password_set", person.id)

@@ -6,23 +6,13 @@ from sqlalchemy import select
 from pathways.extensions import db
 from pathways.models import Badge, Notification, ProgramEvent, RoleName
 from pathways.services import plans, transaction
-
-# Required properties of the Open Badges 2.0 specification (Profile used as an
-# Issuer, BadgeClass, Assertion, IdentityObject, hosted revocation).
-ISSUER_REQUIRED = {"@context", "type", "id", "name", "url"}
-BADGE_CLASS_REQUIRED = {
-    "@context",
-    "type",
-    "id",
-    "name",
-    "description",
-    "image",
-    "criteria",
-    "issuer",
-}
-ASSERTION_REQUIRED = {"@context", "type", "id", "recipient", "badge", "verification", "issuedOn"}
-IDENTITY_REQUIRED = {"type", "hashed", "identity"}
-CONTEXT = "https://w3id.org/openbadges/v2"
+from tests.openbadges_spec import (
+    ASSERTION_REQUIRED,
+    BADGE_CLASS_REQUIRED,
+    CONTEXT,
+    IDENTITY_REQUIRED,
+    ISSUER_REQUIRED,
+)
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from pathways.extensions import db
 from pathways.models import (
@@ -23,19 +23,9 @@ from pathways.models import (
 )
 from pathways.services import mentoring, transaction
 from pathways.services.accounts import grant_role
+from tests.conftest import count, sign_in
 
 TODAY = date.today()
-
-
-def count(model, *where) -> int:
-    return db.session.scalar(select(func.count()).select_from(model).where(*where))
-
-
-def sign_in(client, person: Person) -> Person:
-    with client.session_transaction() as session:
-        session["_user_id"] = str(person.id)
-        session["_fresh"] = True
-    return person
 
 
 def build_pair(make_person, started_days_ago: int = 30, **mentor_kwargs) -> Mentorship:

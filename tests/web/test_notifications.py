@@ -12,7 +12,8 @@ from pathways.extensions import db
 from pathways.models import Notification, RoleName
 from pathways.services import transaction
 from pathways.services.events import notify, unread_count
-from tests.web.test_mentorships import build_pair, checkin_data, sign_in, url
+from tests.conftest import sign_in
+from tests.web.test_mentorships import build_pair, checkin_data, url
 
 SENTENCES = [
     ("matched", {"other": "Ada"}, "You were paired with Ada."),

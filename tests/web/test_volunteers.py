@@ -2,12 +2,13 @@ import re
 
 import pytest
 from flask_babel import refresh
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from pathways.catalog import get_catalog
 from pathways.extensions import db
 from pathways.models import Badge, Person, Plan, PlanStep, RoleName, SkillStance, StepStatus
 from pathways.services import plans, transaction
+from tests.conftest import count
 
 
 def onboarding_data(stances=None, **overrides) -> dict:
@@ -20,10 +21,6 @@ def onboarding_data(stances=None, **overrides) -> dict:
     for skill_id, stance in (stances or {"wiki-basics": "not_yet"}).items():
         data[f"stances-{skill_id}"] = stance
     return data | overrides
-
-
-def count(model) -> int:
-    return db.session.scalar(select(func.count()).select_from(model))
 
 
 def ladder_page(client) -> str:
