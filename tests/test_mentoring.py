@@ -301,3 +301,15 @@ def test_succession_proposes_a_new_mentor_for_each_mentee(make_mentor, make_pers
     assert len(created) == 1
     new_proposal = pending(created[0])
     assert new_proposal.mentor_id != old.id
+
+
+def test_a_mentor_who_adds_a_language_is_suggested_at_once(make_mentor, make_person):
+    from pathways.services import accounts
+    from pathways.services.matching import suggest_mentors
+
+    mentor = make_mentor(languages=("en",))
+    draft = MentorRequest(mentee=make_person(languages=("es",)), skills=["referencing"], note="")
+    assert suggest_mentors(draft) == []
+    with transaction():
+        accounts.update_settings(mentor, None, None, "UTC", ["en", "es"])
+    assert [s.mentor.id for s in suggest_mentors(draft)] == [mentor.id]

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import Person, PersonLanguage, PersonRole, RoleName, utcnow
 from . import DomainError
+from .matching import bump_profile_version
 
 USERNAME_PATTERN = re.compile(r"^[\w][\w .\-]*$")
 LANGUAGE_PATTERN = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})?$")
@@ -163,3 +164,4 @@ def update_settings(
         raise DomainError(_l("Name at least one language you can work in."), "languages")
     kept = {lang.code: lang for lang in person.languages}
     person.languages = [kept.get(c) or PersonLanguage(code=c) for c in codes]
+    bump_profile_version()

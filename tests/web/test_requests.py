@@ -67,3 +67,21 @@ def test_withdraw_own_request_only(client, login_as, make_person):
     assert response.status_code == 409
     assert "already withdrawn" in response.get_data(as_text=True)
     assert client.post("/requests/999999/withdraw").status_code == 404
+
+
+def test_skill_levels_fold_away_unless_something_in_them_is_chosen(client, login_as):
+    import re
+
+    from pathways.catalog import get_catalog
+
+    login_as(RoleName.VOLUNTEER)
+    emerging = get_catalog().skills_at("emerging")[0].id
+    page = client.get(f"/requests/new?skills={emerging}").get_data(as_text=True)
+    opened = re.findall(r'<details class="skill-group"( open)?>\s*<summary>([^<·]+)', page)
+    assert [(name.strip(), bool(is_open)) for is_open, name in opened] == [
+        ("Fundamental", True),
+        ("Emerging", True),
+        ("Deepening", False),
+        ("Elevated", False),
+    ]
+    assert "1 chosen" in page
