@@ -23,6 +23,8 @@ from .events import record
 DEFAULT_TTL_HOURS = 72
 MAX_TTL_HOURS = 14 * 24
 MAX_TOKEN_LENGTH = 128
+
+
 class LinkGone(DomainError):
     """The link existed but was used or has expired."""
 
