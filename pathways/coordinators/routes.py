@@ -1,6 +1,6 @@
 from datetime import date, timedelta
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -22,7 +22,7 @@ from ..models import (
     RoleName,
     utcnow,
 )
-from ..services import DomainError, mentoring, transaction
+from ..services import DomainError, mentoring, signin_links, transaction
 from ..services.matching import active_mentee_counts, suggest_mentors
 from . import bp
 from .forms import PickForm, QueueFilterForm, RejectForm, TemplateForm
@@ -247,6 +247,28 @@ def audit():
         per_page=AUDIT_PAGE_SIZE,
     )
     return render_template("coordinators/audit.html", events=events)
+
+
+@bp.get("/people")
+def people():
+    """People imported from a spreadsheet, who sign in only with a one-time link."""
+    waiting = db.session.scalars(
+        select(Person)
+        .where(Person.password_hash.is_(None), Person.deleted_at.is_(None))
+        .order_by(Person.username_key)
+    ).all()
+    return render_template("coordinators/people.html", people=waiting)
+
+
+@bp.post("/people/<int:person_id>/link")
+def sign_in_link(person_id: int):
+    person = db.get_or_404(Person, person_id)
+    with transaction():
+        token = signin_links.create_link(current_user, person)
+    link = url_for("auth.link_sign_in", token=token, _external=True)
+    response = make_response(render_template("coordinators/link.html", person=person, link=link))
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route("/offboarding-template", methods=["GET", "POST"])

@@ -152,6 +152,10 @@ def routes(w: World) -> dict[str, list[dict]]:
             route("POST", "/coordinators/reports/1/resolve", coordinators)
         ],
         "coordinators.audit": [route("GET", "/coordinators/audit", coordinators)],
+        "coordinators.people": [route("GET", "/coordinators/people", coordinators)],
+        "coordinators.sign_in_link": [
+            route("POST", f"/coordinators/people/{w.people[OUTSIDER]}/link", coordinators)
+        ],
         "coordinators.offboarding_template": [
             route("GET", "/coordinators/offboarding-template", coordinators),
             route("POST", "/coordinators/offboarding-template", coordinators),

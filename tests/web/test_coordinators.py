@@ -200,3 +200,26 @@ def test_other_roles_are_refused(client, login_as, roles):
     login_as(*roles)
     assert client.get("/coordinators/").status_code == 403
     assert client.post("/coordinators/batch").status_code == 403
+
+
+def test_coordinator_makes_a_one_time_link_for_an_imported_person(client, coordinator):
+    from pathways.models import Person, SignInLink
+    from pathways.services import accounts
+
+    with transaction():
+        imported = accounts.create_person("Imported", None, {RoleName.VOLUNTEER})
+    page = client.get("/coordinators/people").get_data(as_text=True)
+    assert "Imported" in page and "Coordinator</bdi>" not in page
+    response = client.post(f"/coordinators/people/{imported.id}/link")
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
+    link = response.get_data(as_text=True).split('id="link" value="')[1].split('"')[0]
+    assert link.startswith("http://localhost/auth/link/")
+    stored = db.session.scalar(select(SignInLink))
+    assert (stored.person_id, stored.created_by_id) == (imported.id, coordinator.id)
+    assert link.rsplit("/", 1)[1] not in stored.token_hash
+    has_password = db.session.scalar(select(Person).where(Person.username == "Coordinator"))
+    response = client.post(f"/coordinators/people/{has_password.id}/link")
+    assert response.status_code == 409
+    assert "has a password" in response.get_data(as_text=True)
+    assert client.post("/coordinators/people/999999/link").status_code == 404

@@ -1,0 +1,49 @@
+"""The demo program: a believable, living program in an empty database, and only there."""
+
+from sqlalchemy import func, select
+
+from pathways.demo import DEMO_PASSWORD
+from pathways.extensions import db
+from pathways.models import (
+    MatchProposal,
+    MentorOffer,
+    Mentorship,
+    Person,
+    PersonRole,
+    Plan,
+    RoleName,
+)
+from pathways.services import accounts
+from tests.conftest import count
+
+
+def people_with(role: RoleName) -> int:
+    return count(PersonRole, PersonRole.role == role)
+
+
+def test_demo_load_fills_an_empty_database_with_a_living_program(runner):
+    result = runner.invoke(args=["demo", "load"])
+    assert result.exit_code == 0, result.output
+    assert people_with(RoleName.VOLUNTEER) >= 30
+    assert people_with(RoleName.MENTOR) >= 10
+    assert people_with(RoleName.COORDINATOR) == 1
+    capacities = set(db.session.scalars(select(MentorOffer.capacity)))
+    assert len(capacities) >= 3
+    mentor_languages = {
+        tuple(p.language_codes)
+        for p in db.session.scalars(select(Person).where(Person.roles.any(role=RoleName.MENTOR)))
+    }
+    assert len(mentor_languages) >= 4
+    assert count(MatchProposal) > 0 and count(Mentorship) > 0 and count(Plan) > 0
+    for username in ("demo-volunteer", "demo-mentor", "demo-coordinator"):
+        assert accounts.authenticate(username, DEMO_PASSWORD) is not None
+
+
+def test_demo_load_refuses_a_database_with_people(runner, make_person):
+    make_person()
+    result = runner.invoke(args=["demo", "load"])
+    assert result.exit_code == 1
+    assert "only into an empty one" in result.output
+    result = runner.invoke(args=["demo", "load", "--if-empty"])
+    assert result.exit_code == 0
+    assert db.session.scalar(select(func.count()).select_from(Person)) == 1
