@@ -3,35 +3,21 @@ from datetime import date
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ..catalog import get_catalog
 from ..extensions import db
 from ..models import (
-    CheckIn,
     MentorOffer,
-    Mentorship,
     Person,
     RoleName,
-    SkillStance,
-    Stance,
     ThankYou,
 )
 from ..services import mentoring, transaction
-from ..services.matching import active_mentee_counts, is_away
+from ..services.matching import active_mentee_counts, is_away, teachable_skills
 from ..web import form_status, submit
 from . import bp
 from .forms import AwayForm, OfferForm, RetireForm, TermForm
-
-
-def _teachable(person_id: int) -> list[str]:
-    return list(
-        db.session.scalars(
-            select(SkillStance.skill_id).where(
-                SkillStance.person_id == person_id, SkillStance.stance == Stance.CAN_TEACH
-            )
-        )
-    )
 
 
 def _render_edit(offer_form, term_form=None, away_form=None, status=200):
@@ -55,7 +41,7 @@ def edit():
     offer = mentoring.offer_of(current_user)
     form = OfferForm(obj=offer)
     if offer is not None and not form.is_submitted():
-        form.teach_skills.data = _teachable(current_user.id)
+        form.teach_skills.data = teachable_skills([current_user.id])[current_user.id]
     saved = submit(
         form,
         lambda: mentoring.save_offer(
@@ -137,33 +123,12 @@ def index():
     return render_template(
         "mentors/index.html",
         offers=offers,
-        skills=_teachable_by_person(ids),
+        skills=teachable_skills(ids),
         held=active_mentee_counts(ids),
         today=date.today(),
         is_away=is_away,
         catalog=get_catalog(),
     )
-
-
-def _teachable_by_person(person_ids: list[int]) -> dict[int, list[str]]:
-    rows = db.session.execute(
-        select(SkillStance.person_id, SkillStance.skill_id).where(
-            SkillStance.person_id.in_(person_ids), SkillStance.stance == Stance.CAN_TEACH
-        )
-    )
-    skills: dict[int, list[str]] = {}
-    for person_id, skill_id in rows:
-        skills.setdefault(person_id, []).append(skill_id)
-    return skills
-
-
-def mentoring_hours(mentor_id: int) -> float:
-    minutes = db.session.scalar(
-        select(func.coalesce(func.sum(CheckIn.minutes), 0))
-        .join(Mentorship)
-        .where(Mentorship.mentor_id == mentor_id)
-    )
-    return round(minutes / 60, 1)
 
 
 @bp.get("/<int:person_id>")
@@ -180,9 +145,9 @@ def profile(person_id: int):
         "mentors/profile.html",
         offer=offer,
         person=offer.person,
-        skills=_teachable(person_id),
+        skills=teachable_skills([person_id])[person_id],
         thanks=thanks if offer.show_thanks or own_or_coordinator else [],
-        hours=mentoring_hours(person_id) if own_or_coordinator else None,
+        hours=round(mentoring.mentoring_minutes(person_id) / 60, 1) if own_or_coordinator else None,
         away=is_away(offer, date.today()),
         show_private=own_or_coordinator,
         catalog=get_catalog(),

@@ -6,13 +6,12 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from ..errors import render_error
 from ..extensions import db
 from ..models import (
-    CheckIn,
     Mentorship,
     MentorshipState,
     Person,
@@ -133,11 +132,7 @@ def index():
         .options(selectinload(Mentorship.mentor), selectinload(Mentorship.mentee))
         .order_by(Mentorship.started_at.desc(), Mentorship.id.desc())
     ).all()
-    minutes = db.session.scalar(
-        select(func.coalesce(func.sum(CheckIn.minutes), 0))
-        .join(CheckIn.mentorship)
-        .where(Mentorship.mentor_id == current_user.id)
-    )
+    minutes = mentoring.mentoring_minutes(current_user.id)
     return render_template(
         "mentorships/index.html",
         as_mentor=[m for m in mine if m.mentor_id == current_user.id],

@@ -95,15 +95,16 @@ def is_away(offer: MentorOffer, today: date) -> bool:
     return offer.away_until is None or offer.away_until >= today
 
 
-def _teachable_skills(person_ids: list[int]) -> dict[int, dict[str, float]]:
+def teachable_skills(person_ids: list[int]) -> dict[int, list[str]]:
+    """The skills each of these people marked "can teach" (what a mentor offers)."""
     rows = db.session.execute(
         select(SkillStance.person_id, SkillStance.skill_id).where(
             SkillStance.person_id.in_(person_ids), SkillStance.stance == Stance.CAN_TEACH
         )
     )
-    skills: dict[int, dict[str, float]] = {}
+    skills: dict[int, list[str]] = defaultdict(list)
     for person_id, skill_id in rows:
-        skills.setdefault(person_id, {})[skill_id] = 1.0
+        skills[person_id].append(skill_id)
     return skills
 
 
@@ -116,7 +117,7 @@ def mentor_profiles(today: date) -> list[MentorProfile]:
     ).all()
     ids = [offer.person_id for offer in offers]
     counts = active_mentee_counts(ids)
-    skills = _teachable_skills(ids)
+    skills = teachable_skills(ids)
     profiles = []
     for offer in offers:
         person = offer.person
@@ -126,7 +127,7 @@ def mentor_profiles(today: date) -> list[MentorProfile]:
             MentorProfile(
                 id=person.id,
                 languages=frozenset(person.language_codes),
-                skills=skills.get(person.id, {}),
+                skills=dict.fromkeys(skills[person.id], 1.0),
                 text=" ".join((person.interests, offer.intro, offer.wiki_projects)),
                 capacity_left=max(offer.capacity - counts.get(person.id, 0), 0),
                 available=offer_is_open(offer, today),

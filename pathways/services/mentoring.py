@@ -427,11 +427,7 @@ def _check_can_take_one_more(offer: MentorOffer, today: date) -> int:
         raise DomainError(_l("%(name)s is away on a wiki-break.", name=offer.person.username))
     if not offer_is_open(offer, today):
         raise DomainError(_l("%(name)s has no current term.", name=offer.person.username))
-    held = db.session.scalar(
-        select(func.count())
-        .select_from(Mentorship)
-        .where(Mentorship.mentor_id == offer.person_id, Mentorship.state != MentorshipState.ENDED)
-    )
+    held = mentee_count(offer.person_id)
     if held >= offer.capacity:
         raise DomainError(
             _l(
@@ -597,6 +593,15 @@ def confirm_agreement(person: Person, mentorship: Mentorship) -> None:
     if not mentorship.goals:
         raise DomainError(_l("Write down the goals first."), "goals")
     _confirm(person, mentorship)
+
+
+def mentoring_minutes(mentor_id: int) -> int:
+    """Minutes logged in the check-ins of all of a mentor's mentorships (for stipends)."""
+    return db.session.scalar(
+        select(func.coalesce(func.sum(CheckIn.minutes), 0))
+        .join(CheckIn.mentorship)
+        .where(Mentorship.mentor_id == mentor_id)
+    )
 
 
 def log_checkin(
