@@ -1,7 +1,9 @@
-"""Browser fixtures: the app on a free loopback port, Debian's chromium through Playwright.
+"""Browser fixtures: the app on a free loopback port, a local Chromium through Playwright.
 
-No browser is downloaded: Playwright drives ``/usr/bin/chromium``. If it is missing, the
-tests fail with the command that installs it — they never skip.
+No browser is downloaded. Which Chromium runs, and what happens when none is found, is
+decided by ``PATHWAYS_BROWSER`` and ``PATHWAYS_CHROMIUM`` (see ``chromium.py``): before
+any database or server fixture is set up, the tests are run, reported as not run with
+the command that enables them, or failed.
 """
 
 import os
@@ -17,7 +19,9 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 from pathways.extensions import db
 from tests.conftest import make_app
 
-CHROMIUM = "/usr/bin/chromium"
+from .chromium import BrowserSetupError, Decision, NotRun, decide
+
+NOT_RUN = pytest.StashKey[NotRun]()
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -38,14 +42,42 @@ class QuietRequestHandler(WSGIRequestHandler):
         pass
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    if not os.path.exists(CHROMIUM):
-        pytest.fail("Install Debian's chromium: apt-get install chromium")
+def playwright_chromium() -> str:
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        return playwright.chromium.executable_path
+
+
+@pytest.fixture(scope="session", autouse=True)
+def chromium(request: pytest.FixtureRequest) -> str:
+    """The Chromium to drive; skips or fails every browser test when there is none."""
+    try:
+        decision = decide(os.environ, playwright_chromium)
+    except BrowserSetupError as error:
+        decision = Decision(failure=str(error))
+    if decision.failure:
+        pytest.fail(decision.failure, pytrace=False)
+    if decision.not_run:
+        request.config.stash[NOT_RUN] = decision.not_run
+        pytest.skip(decision.not_run.reason)
+    return decision.executable
+
+
+@pytest.fixture(scope="session")
+def browser(chromium: str) -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> Iterator[None]:
+    """After the short summary: how many browser tests did not run, why, and the fix."""
+    yield
+    not_run = config.stash.get(NOT_RUN, None)
+    skipped = [r for r in terminalreporter.stats.get("skipped", []) if "browser" in r.keywords]
+    if not_run and skipped:
+        terminalreporter.write_line(not_run.summary(len(skipped)), yellow=True)
 
 
 @pytest.fixture
