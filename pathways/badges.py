@@ -32,22 +32,18 @@ def hash_identity(identity: str, salt: str) -> str:
     return HASH_ALGORITHM_PREFIX + digest
 
 
-def recipient_object(*, email: str | None, profile_url: str, salt: str) -> dict[str, Any]:
-    """Build a hashed IdentityObject for a person.
+def recipient_object(*, profile_url: str, salt: str) -> dict[str, Any]:
+    """Build a hashed IdentityObject (type ``url``) for a person's public page.
 
-    Accounts are username-only with an optional e-mail: the e-mail (trimmed,
-    lower-cased) identifies the recipient when there is one, otherwise the
-    person's public profile URL does (identity type ``url``).
+    Never an e-mail address: a salted hash of a common address is guessable, and
+    the address is private. The holder proves the badge is theirs by pointing a
+    verifier at their page, which shows only what they chose to show.
     """
-    if email and email.strip():
-        identity_type, identity = "email", email.strip().lower()
-    else:
-        identity_type, identity = "url", profile_url
     return {
-        "type": identity_type,
+        "type": "url",
         "hashed": True,
         "salt": salt,
-        "identity": hash_identity(identity, salt),
+        "identity": hash_identity(profile_url, salt),
     }
 
 

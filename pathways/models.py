@@ -23,10 +23,12 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from . import usernames
 from .extensions import db
 from .ladder import Stance
 
@@ -79,13 +81,22 @@ class MentorshipState(enum.StrEnum):
 
 
 class Person(UserMixin, db.Model):
-    """One account. Pseudonymous: a username is all we ask for."""
+    """One account. Pseudonymous: a username is all we ask for.
+
+    ``session_version`` is part of every session cookie's user id: raising it (sign-out,
+    a new password, a role change, deletion) ends every session the person has, even a
+    copied cookie. ``public_profile`` is the person's choice to show their name and
+    badges to people who are not signed in.
+    """
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64))
-    username_key: Mapped[str] = mapped_column(String(64), unique=True)
+    username_key: Mapped[str] = mapped_column(String(255), unique=True)
+    username_skeleton: Mapped[str] = mapped_column(String(255), unique=True)
     email: Mapped[str | None] = mapped_column(String(254))
     password_hash: Mapped[str | None] = mapped_column(String(255))
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    public_profile: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     locale: Mapped[str | None] = mapped_column(String(10))
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     interests: Mapped[str] = mapped_column(Text, default="")
@@ -105,6 +116,17 @@ class Person(UserMixin, db.Model):
     stances: Mapped[list[SkillStance]] = relationship(
         back_populates="person", cascade="all, delete-orphan"
     )
+
+    @validates("username")
+    def _keep_keys_in_step(self, _attribute: str, name: str) -> str:
+        """Whoever sets a name (sign-up, import, deletion's stand-in) sets its keys."""
+        self.username_key = usernames.key(name)
+        self.username_skeleton = usernames.skeleton(name)
+        return name
+
+    def get_id(self) -> str:
+        """What the session cookie keeps: the id and the session version."""
+        return f"{self.id}.{self.session_version}"
 
     def has_role(self, role: RoleName) -> bool:
         return any(r.role == role for r in self.roles)
@@ -185,14 +207,16 @@ class PlanStep(db.Model):
 
 
 class Badge(db.Model):
-    """An Open Badges 2.0 assertion for one level reached; public, recipient hashed."""
+    """An Open Badges 2.0 assertion for one level reached; public, recipient hashed.
+
+    The recipient is the holder's profile URL hashed with ``salt``, computed when the
+    assertion is served, so no e-mail address ever enters a badge.
+    """
 
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(String(36), unique=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
     level_id: Mapped[str] = mapped_column(String(20))
-    recipient_type: Mapped[str] = mapped_column(String(10))
-    recipient_hash: Mapped[str] = mapped_column(String(80))
     salt: Mapped[str] = mapped_column(String(64))
     issued_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
@@ -228,6 +252,10 @@ class MentorOffer(db.Model):
 
 
 class Term(db.Model):
+    """One term of a mentor's service. The terms of one offer never overlap: the
+    migration adds an exclusion constraint on PostgreSQL and triggers on SQLite, which
+    the model cannot declare for both."""
+
     id: Mapped[int] = mapped_column(primary_key=True)
     offer_id: Mapped[int] = mapped_column(ForeignKey("mentor_offer.id", ondelete="CASCADE"))
     starts_on: Mapped[date] = mapped_column(Date)

@@ -142,7 +142,7 @@ def count(model, *where) -> int:
 def sign_in(client: FlaskClient, person: Person) -> Person:
     """Make the test client's session that of ``person``, as Flask-Login does."""
     with client.session_transaction() as session:
-        session["_user_id"] = str(person.id)
+        session["_user_id"] = person.get_id()
         session["_fresh"] = True
     return person
 

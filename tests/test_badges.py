@@ -53,7 +53,7 @@ def make_assertion(**overrides):
     values = {
         "assertion_url": ASSERTION_URL,
         "badge_class_url": BADGE_URL,
-        "recipient": recipient_object(email=None, profile_url=PROFILE_URL, salt="pepper"),
+        "recipient": recipient_object(profile_url=PROFILE_URL, salt="pepper"),
         "issued_on": ISSUED_ON,
     }
     return assertion_document(**values | overrides)
@@ -145,33 +145,21 @@ def test_hash_identity_follows_the_spec_format():
     assert hash_identity("ada@example.org", "deadsea") == "sha256$" + expected
 
 
-def test_email_recipient_hash_verifies_with_its_salt():
+def test_recipient_is_the_salted_hash_of_the_profile_url():
     salt = new_salt()
-    recipient = recipient_object(email="  Ada@Example.org ", profile_url=PROFILE_URL, salt=salt)
-    assert recipient["type"] == "email"
-    assert recipient["hashed"] is True
-    assert recipient["salt"] == salt
-    recomputed = hashlib.sha256(("ada@example.org" + recipient["salt"]).encode()).hexdigest()
-    assert recipient["identity"] == "sha256$" + recomputed
-
-
-@pytest.mark.parametrize("email", [None, "", "   "])
-def test_recipient_without_email_is_identified_by_profile_url(email):
-    recipient = recipient_object(email=email, profile_url=PROFILE_URL, salt="s4lt")
-    assert recipient["type"] == "url"
-    recomputed = hashlib.sha256((PROFILE_URL + "s4lt").encode()).hexdigest()
-    assert recipient["identity"] == "sha256$" + recomputed
+    recipient = recipient_object(profile_url=PROFILE_URL, salt=salt)
+    assert recipient == {
+        "type": "url",
+        "hashed": True,
+        "salt": salt,
+        "identity": "sha256$" + hashlib.sha256((PROFILE_URL + salt).encode()).hexdigest(),
+    }
 
 
 def test_assertion_does_not_reveal_the_recipient():
     serialised = json.dumps(
-        make_assertion(
-            recipient=recipient_object(
-                email="ada@example.org", profile_url=PROFILE_URL, salt=new_salt()
-            )
-        )
+        make_assertion(recipient=recipient_object(profile_url=PROFILE_URL, salt=new_salt()))
     )
-    assert "ada@example.org" not in serialised
     assert "/people/Ada" not in serialised
 
 

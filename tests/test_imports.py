@@ -230,7 +230,7 @@ def test_dry_run_checks_everything_and_writes_nothing(app, runner):
     ("row", "field", "message"),
     [
         (",mentee,en,,,,referencing,,", "username", "A username is needed."),
-        ("a/b,mentee,en,,,,referencing,,", "username", "Use letters, digits"),
+        ("a/b,mentee,en,,,,referencing,,", "username", "Use letters and digits in any script"),
         ("Ivy,,en,,,,referencing,,", "role", "Give the role"),
         ("Ivy,coach,en,,,,referencing,,", "role", "“coach” is not a role"),
         ("Ivy,mentee,,,,,referencing,,", "languages", "Name at least one language"),

@@ -12,9 +12,20 @@ from ..models import Person, RoleName
 bp = Blueprint("auth", __name__)
 
 
-def load_person(person_id: str) -> Person | None:
+def load_person(session_id: str) -> Person | None:
+    """The person a session cookie names, if that session was not ended since.
+
+    Sessions are revoked server-side by a per-person version (see ``Person.get_id``):
+    a cookie from before a sign-out, a new password, a role change or deletion names
+    an old version and signs nobody in.
+    """
+    person_id, _, version = session_id.partition(".")
+    if not (person_id.isdigit() and version.isdigit()):
+        return None
     person = db.session.get(Person, int(person_id))
-    return person if person is not None and person.is_active else None
+    if person is None or not person.is_active or person.get_id() != session_id:
+        return None
+    return person
 
 
 def role_required(*roles: RoleName) -> Callable:

@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 from wtforms.validators import Email as EmailFormat
 
@@ -36,6 +36,13 @@ class LoginForm(FlaskForm):
 
 class SettingsForm(FlaskForm):
     locale = SelectField(_l("Interface language"), choices=[], validate_choice=True)
+    public_profile = BooleanField(
+        _l("Show my name and badges to everyone"),
+        description=_l(
+            "On your public page and your badge certificates. Off: visitors see that a "
+            "badge is real, not whose it is."
+        ),
+    )
     email = EmailField(
         _l("E-mail (optional)"), validators=[Optional(), EmailFormat(), Length(max=254)]
     )

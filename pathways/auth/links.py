@@ -5,7 +5,6 @@ GET, and must not use up the token before the person clicks.
 """
 
 from flask import (
-    abort,
     current_app,
     flash,
     make_response,
@@ -34,6 +33,9 @@ class LinkSignInForm(FlaskForm):
 
 
 class SetPasswordForm(FlaskForm):
+    current_password = PasswordField(
+        _l("Current password"), validators=[DataRequired(), Length(max=200)]
+    )
     password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=200)])
     password_again = PasswordField(
         _l("Password again"),
@@ -71,18 +73,24 @@ def link_sign_in(token: str):
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
 def set_password():
-    """Right after a link sign-in, or for an account that has no password yet."""
-    if not session.get(MAY_SET_PASSWORD) and current_user.password_hash is not None:
-        abort(403)
+    """Choose a password: right after a link sign-in without the old one, else with it.
+
+    A new password ends every other session of the person; this one is renewed.
+    """
     form = SetPasswordForm()
+    asks_current = current_user.password_hash is not None and not session.get(MAY_SET_PASSWORD)
+    if not asks_current:
+        del form.current_password
     if form.validate_on_submit():
+        current = form.current_password.data if asks_current else None
         try:
             with transaction():
-                signin_links.set_password(current_user, form.password.data)
+                signin_links.set_password(current_user, current, form.password.data)
         except DomainError as error:
             show_domain_error(form, error)
         else:
             session.pop(MAY_SET_PASSWORD, None)
+            login_user(current_user._get_current_object())
             flash(_("Your password is saved. Sign in with it next time."), "success")
             return redirect(url_for("main.index"))
     return render_template("auth/password.html", form=form), 200 if not form.errors else 422

@@ -1,5 +1,3 @@
-from urllib.parse import urlsplit
-
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
@@ -7,16 +5,9 @@ from flask_login import current_user, login_required, login_user, logout_user
 from ..extensions import limiter
 from ..i18n import locale_display_name
 from ..services import accounts, transaction
-from ..web import form_status, submit
+from ..web import form_status, same_site_path, submit
 from . import bp
 from .forms import LoginForm, SettingsForm, SignUpForm, split_codes
-
-
-def _safe_next(target: str | None) -> str:
-    """Only a path on this site, so a link cannot send people elsewhere after sign-in."""
-    if target and target.startswith("/") and not urlsplit(target).netloc:
-        return target
-    return url_for("main.index")
 
 
 @bp.route("/signup", methods=["GET", "POST"])
@@ -45,13 +36,17 @@ def login():
             person = accounts.authenticate(form.username.data, form.password.data)
         if person is not None:
             login_user(person)
-            return redirect(_safe_next(request.args.get("next")))
+            return redirect(same_site_path(request.args.get("next"), url_for("main.index")))
         form.password.errors = [_("Unknown username or wrong password.")]
     return render_template("auth/login.html", form=form), form_status(form)
 
 
 @bp.post("/logout")
 def logout():
+    """Sign out here and everywhere: a copied cookie stops working too."""
+    if current_user.is_authenticated:
+        with transaction():
+            accounts.end_sessions(current_user)
     logout_user()
     flash(_("You are signed out."), "success")
     return redirect(url_for("main.index"))
@@ -73,6 +68,7 @@ def settings():
             form.email.data,
             form.timezone.data,
             split_codes(form.languages.data),
+            form.public_profile.data,
         ),
     )
     if saved:

@@ -24,6 +24,7 @@ from ..models import (
 )
 from ..services import DomainError, mentoring, signin_links, transaction
 from ..services.matching import active_mentee_counts, suggest_mentors
+from ..web import same_site_path
 from . import bp
 from .forms import PickForm, QueueFilterForm, RejectForm, TemplateForm
 
@@ -106,7 +107,7 @@ def approve(proposal_id: int):
         ),
         "success",
     )
-    return redirect(request.form.get("next") or url_for("coordinators.queue"))
+    return redirect(same_site_path(request.form.get("next"), url_for("coordinators.queue")))
 
 
 @bp.post("/proposals/<int:proposal_id>/reject")
@@ -118,7 +119,7 @@ def reject(proposal_id: int):
     with transaction():
         mentoring.reject_proposal(current_user, proposal, form.reason.data)
     flash(_("Proposal rejected. The next best mentor, if any, is proposed."), "success")
-    return redirect(request.form.get("next") or url_for("coordinators.queue"))
+    return redirect(same_site_path(request.form.get("next"), url_for("coordinators.queue")))
 
 
 @bp.get("/requests/<int:request_id>")

@@ -2,7 +2,7 @@ from datetime import date
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user, login_required, login_user
 from sqlalchemy import select
 
 from ..catalog import get_catalog
@@ -42,6 +42,7 @@ def edit():
     form = OfferForm(obj=offer)
     if offer is not None and not form.is_submitted():
         form.teach_skills.data = teachable_skills([current_user.id])[current_user.id]
+    was_mentor = current_user.has_role(RoleName.MENTOR)
     saved = submit(
         form,
         lambda: mentoring.save_offer(
@@ -56,6 +57,8 @@ def edit():
         ),
     )
     if saved:
+        if not was_mentor:
+            login_user(current_user._get_current_object())  # the new role ended the old session
         flash(_("Your mentor profile is saved."), "success")
         return redirect(url_for("mentors.edit"))
     return _render_edit(form, status=form_status(form))

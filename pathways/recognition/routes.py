@@ -67,10 +67,12 @@ def certificate(public_id: UUID):
 
 
 def _render_certificate(badge: Badge, form: RevokeForm, status: int | None = None):
-    can_revoke = current_user.is_authenticated and current_user.has_role(RoleName.COORDINATOR)
+    viewer = current_user if current_user.is_authenticated else None
+    can_revoke = viewer is not None and viewer.has_role(RoleName.COORDINATOR)
     html = render_template(
         "badges/certificate.html",
         badge=badge,
+        holder=recognition.shown_holder(badge, viewer),
         level=get_catalog().levels[badge.level_id],
         assertion_url=recognition.assertion_url(badge),
         form=form if can_revoke else None,

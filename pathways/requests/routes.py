@@ -2,12 +2,13 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
 
 from ..catalog import get_catalog
 from ..extensions import db
 from ..models import MentorRequest
 from ..services import mentoring, transaction
-from ..services.matching import next_rung_skills, suggest_mentors
+from ..services.matching import next_rung_skills, suggest_public_mentors
 from ..web import submit
 from . import bp
 from .forms import RequestForm
@@ -19,20 +20,31 @@ def _preview_suggestions(skills: list[str], note: str):
     if not valid:
         return []
     draft = MentorRequest(mentee=current_user, skills=valid, note=note or "")
-    return suggest_mentors(draft, top=5)
+    return suggest_public_mentors(draft, top=5)
+
+
+def _form_data() -> MultiDict | None:
+    """A post's fields; from a link, only the skills to tick (never private text)."""
+    if request.method == "POST":
+        return request.form
+    skills = request.args.getlist("skills")
+    return MultiDict([("skills", s) for s in skills]) if skills else None
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def new():
+    """The request form. Its preview button posts too, so the private note and the
+    form's token never end up in a URL (server logs, browser history, Referer)."""
     waiting = mentoring.open_request_of(current_user)
     if waiting is not None:
         flash(_("You already have a request waiting."), "warning")
         return redirect(url_for("requests.mine"))
-    form = RequestForm(formdata=request.form if request.method == "POST" else request.args or None)
+    form = RequestForm(formdata=_form_data())
     if not form.skills.data:
         form.skills.data = next_rung_skills(current_user.id)
-    sent = request.method == "POST" and submit(
+    previewing = request.method == "GET" or "preview" in request.form
+    sent = not previewing and submit(
         form,
         lambda: mentoring.request_mentor(
             current_user, form.skills.data, form.note.data, form.preferred_mentor_id()
@@ -43,7 +55,7 @@ def new():
         return redirect(url_for("requests.mine"))
     suggestions = _preview_suggestions(form.skills.data or [], form.note.data)
     form.preferred_mentor.choices = [(str(s.mentor.id), s.mentor.username) for s in suggestions]
-    status = 422 if request.method == "POST" and form.errors else 200
+    status = 422 if not previewing and form.errors else 200
     return render_template(
         "requests/new.html", form=form, suggestions=suggestions, catalog=get_catalog()
     ), status

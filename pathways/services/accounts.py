@@ -5,7 +5,6 @@ Passwords are hashed with argon2-cffi (Argon2id, the OWASP recommendation), whos
 """
 
 import re
-import unicodedata
 from functools import cache
 from zoneinfo import available_timezones
 
@@ -13,14 +12,15 @@ from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
+from .. import usernames
 from ..extensions import db
 from ..models import Person, PersonLanguage, PersonRole, RoleName, utcnow
 from . import DomainError
 from .matching import bump_profile_version
 
-USERNAME_PATTERN = re.compile(r"^[\w][\w .\-]*$")
 LANGUAGE_PATTERN = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})?$")
 MIN_PASSWORD_LENGTH = 10
 
@@ -41,23 +41,28 @@ def hash_password(password: str) -> str:
     return password_hasher().hash(password)
 
 
-def normalize_username(raw: str) -> str:
-    """The username as shown: NFKC-normalised, inner spaces collapsed."""
-    return " ".join(unicodedata.normalize("NFKC", raw).split())
-
-
-def username_key(raw: str) -> str:
-    """The username as compared: two names that look alike share one key."""
-    return normalize_username(raw).casefold()
+username_key = usernames.key
+USERNAME_TAKEN = _l("This username is taken, or looks too much like one that is.")
 
 
 def check_username(raw: str) -> str:
-    name = normalize_username(raw)
-    if not 2 <= len(name) <= 64:
-        raise DomainError(_l("A username has 2 to 64 characters."), "username")
-    if not USERNAME_PATTERN.match(name):
+    name = usernames.normalize(raw)
+    if not usernames.MIN_LENGTH <= len(name) <= usernames.MAX_LENGTH:
         raise DomainError(
-            _l("Use letters, digits, spaces, dots, hyphens or underscores."), "username"
+            _l(
+                "A username has %(min)d to %(max)d characters.",
+                min=usernames.MIN_LENGTH,
+                max=usernames.MAX_LENGTH,
+            ),
+            "username",
+        )
+    if not usernames.is_well_formed(name):
+        raise DomainError(
+            _l(
+                "Use letters and digits in any script, with spaces, dots, hyphens or "
+                "underscores between them."
+            ),
+            "username",
         )
     return name
 
@@ -77,6 +82,19 @@ def find_by_username(raw: str) -> Person | None:
     return db.session.scalar(select(Person).where(Person.username_key == username_key(raw)))
 
 
+def name_is_taken(name: str) -> bool:
+    """True when an account has this name, or one that reads the same."""
+    return (
+        db.session.scalar(
+            select(Person.id).where(
+                (Person.username_key == usernames.key(name))
+                | (Person.username_skeleton == usernames.skeleton(name))
+            )
+        )
+        is not None
+    )
+
+
 def create_person(
     username: str,
     password: str | None,
@@ -86,20 +104,21 @@ def create_person(
 ) -> Person:
     """A new account; ``password=None`` makes one that signs in only by a one-time link."""
     name = check_username(username)
-    if find_by_username(name) is not None:
-        raise DomainError(_l("This username is taken."), "username")
-    if password is not None and len(password) < MIN_PASSWORD_LENGTH:
-        raise DomainError(_l("Use at least %(n)d characters.", n=MIN_PASSWORD_LENGTH), "password")
+    if name_is_taken(name):
+        raise DomainError(USERNAME_TAKEN, "username")
     person = Person(
         username=name,
-        username_key=username_key(name),
         email=(email or "").strip() or None,
         password_hash=hash_password(password) if password is not None else None,
     )
     person.roles = [PersonRole(role=role) for role in sorted(roles)]
     person.languages = [PersonLanguage(code=c) for c in check_languages(languages or ["en"])]
-    db.session.add(person)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(person)
+    except IntegrityError as error:
+        # Another sign-up took the name (or a look-alike) since the check above.
+        raise DomainError(USERNAME_TAKEN, "username") from error
     return person
 
 
@@ -113,11 +132,9 @@ def authenticate(username: str, password: str) -> Person | None:
     hasher = password_hasher()
     person = find_by_username(username)
     if person is None or person.password_hash is None or not person.is_active:
-        hasher.hash(password)
+        hasher.hash(password)  # as slow as a real check, so timing tells nothing
         return None
-    try:
-        hasher.verify(person.password_hash, password)
-    except (VerificationError, InvalidHashError):
+    if not _password_matches(person, password):
         return None
     if hasher.check_needs_rehash(person.password_hash):
         person.password_hash = hasher.hash(password)
@@ -125,9 +142,53 @@ def authenticate(username: str, password: str) -> Person | None:
     return person
 
 
+def lock_person(person: Person) -> None:
+    """Queue this person's concurrent actions behind each other until commit.
+
+    A no-op UPDATE takes the row lock on PostgreSQL and the write lock on SQLite, so
+    two identical form posts (a double click, two tabs) run one after the other and
+    the second sees what the first wrote: the person's loaded state is dropped too.
+    """
+    db.session.execute(
+        update(Person)
+        .where(Person.id == person.id)
+        .values(id=Person.id)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire(person)
+
+
+def end_sessions(person: Person) -> None:
+    """Make every session cookie of this person invalid, including copies."""
+    person.session_version = (person.session_version or 0) + 1
+
+
+def change_password(person: Person, current: str | None, new: str) -> None:
+    """A new password ends every other session; ``current`` is checked when one is set.
+
+    ``current=None`` is for the moment right after a one-time link sign-in, which
+    proved the person's identity instead.
+    """
+    if current is not None and not _password_matches(person, current):
+        raise DomainError(_l("This is not your current password."), "current_password")
+    person.password_hash = hash_password(new)
+    end_sessions(person)
+
+
+def _password_matches(person: Person, password: str) -> bool:
+    if person.password_hash is None:
+        return False
+    try:
+        return password_hasher().verify(person.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
 def grant_role(person: Person, role: RoleName) -> None:
+    """A new role ends the person's sessions: a cookie never carries old rights."""
     if not person.has_role(role):
         person.roles.append(PersonRole(role=role))
+        end_sessions(person)
 
 
 def create_coordinator(username: str, password: str, email: str | None = None) -> Person:
@@ -154,9 +215,15 @@ def check_timezone(name: str) -> str:
 
 
 def update_settings(
-    person: Person, locale: str | None, email: str | None, timezone: str, languages: list[str]
+    person: Person,
+    locale: str | None,
+    email: str | None,
+    timezone: str,
+    languages: list[str],
+    public_profile: bool = False,
 ) -> None:
     person.locale = locale or None
+    person.public_profile = public_profile
     person.email = (email or "").strip() or None
     person.timezone = check_timezone(timezone)
     codes = check_languages(languages)

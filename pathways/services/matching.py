@@ -198,6 +198,9 @@ def mentee_profile(request: MentorRequest) -> MenteeProfile:
     )
 
 
+PUBLIC_CANDIDATES_FACTOR = 4
+
+
 @dataclass(frozen=True)
 class MentorSuggestion:
     mentor: Person
@@ -231,6 +234,25 @@ def suggest_mentors(request: MentorRequest, top: int = 5) -> list[MentorSuggesti
     except ProfileError:
         return []
     return _with_people(suggestions)
+
+
+def suggest_public_mentors(request: MentorRequest, top: int = 5) -> list[MentorSuggestion]:
+    """Suggestions a volunteer may see: only mentors who show their skills publicly.
+
+    A mentor who hid their skills is still matched by coordinators, but never appears
+    in a volunteer's preview, where trying skill after skill would reveal what they
+    teach.
+    """
+    candidates = suggest_mentors(request, top=top * PUBLIC_CANDIDATES_FACTOR)
+    shown = set(
+        db.session.scalars(
+            select(MentorOffer.person_id).where(
+                MentorOffer.person_id.in_([s.mentor.id for s in candidates]),
+                MentorOffer.show_skills.is_(True),
+            )
+        )
+    )
+    return [s for s in candidates if s.mentor.id in shown][:top]
 
 
 WAITING = (RequestState.OPEN, RequestState.PROPOSED)

@@ -38,7 +38,7 @@ from ..models import (
     utcnow,
 )
 from . import DomainError, NotAllowed
-from .accounts import grant_role
+from .accounts import grant_role, lock_person
 from .events import notify, path_for, record
 from .matching import (
     WAITING,
@@ -124,6 +124,7 @@ def save_offer(
     if not teach_skills:
         raise DomainError(_l("Choose at least one skill you can teach."), "teach_skills")
     teach_skills = check_skill_ids(teach_skills, "teach_skills")
+    lock_person(person)
     offer = offer_of(person) or MentorOffer(person_id=person.id)
     current = mentee_count(person.id) if offer.id else 0
     if capacity < current:
@@ -164,8 +165,12 @@ def consecutive_terms(terms: list[Term]) -> int:
 
 
 def add_term(person: Person, starts_on: date, ends_on: date) -> Term:
-    """Sign up for a term; after too many in a row the program asks for a break."""
-    offer = _require_offer(person)
+    """Sign up for a term; after too many in a row the program asks for a break.
+
+    The offer's row lock makes concurrent sign-ups check against each other's terms.
+    """
+    offer = _lock_offer(_require_offer(person).person_id)
+    db.session.expire(offer, ["terms"])
     if ends_on <= starts_on:
         raise DomainError(_l("A term ends after it starts."), "ends_on")
     if (ends_on - starts_on).days > MAX_TERM_DAYS:
@@ -291,7 +296,11 @@ def open_request_of(person: Person) -> MentorRequest | None:
 def request_mentor(
     person: Person, skills: list[str], note: str, preferred_mentor_id: int | None = None
 ) -> MentorRequest:
-    """Ask for a mentor; the best match is proposed at once for a coordinator to review."""
+    """Ask for a mentor; the best match is proposed at once for a coordinator to review.
+
+    The person's row lock makes a second, simultaneous request see the first one.
+    """
+    lock_person(person)
     if open_request_of(person) is not None:
         raise DomainError(_l("You already have a request waiting."))
     if not skills:

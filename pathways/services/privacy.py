@@ -30,6 +30,7 @@ from ..models import (
     utcnow,
 )
 from . import DomainError
+from .accounts import end_sessions
 from .events import record
 from .matching import bump_profile_version
 from .mentoring import (
@@ -40,6 +41,7 @@ from .mentoring import (
     retire,
     withdraw_request,
 )
+from .recognition import revoke_badges_of_deleted
 
 ACCOUNT_DELETED = "account deleted"
 EXPORT_FORMAT = "pathways-export/1"
@@ -276,7 +278,10 @@ def delete_account(person: Person) -> None:
         raise DomainError(_l("This account is already deleted."))
     old_name = person.username
     stand_in = stand_in_name(person.id)
-    person.username = person.username_key = stand_in
+    person.username = stand_in
+    person.public_profile = False
+    end_sessions(person)
+    revoke_badges_of_deleted(person)
     person.email = person.password_hash = person.locale = person.last_login_at = None
     person.interests = ""
     person.timezone = "UTC"

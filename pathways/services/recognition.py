@@ -2,15 +2,15 @@
 
 Badges are hosted: the Issuer, each level's BadgeClass and each Assertion are
 public JSON documents at stable absolute URLs. An assertion names its recipient
-only by a salted hash of their e-mail address, or of their profile URL when they
-gave none. Documents are written in the default locale so they read the same
-for every verifier, whatever their browser asks.
+only by a salted hash of their public page's URL (``/people/<username>``), never
+by an e-mail address; that page shows only what the person chose to show.
+Deleting an account revokes its badges. Documents are written in the default
+locale so they read the same for every verifier, whatever their browser asks.
 """
 
 import uuid
 from datetime import UTC
 from typing import Any
-from urllib.parse import quote
 
 from flask import current_app, url_for
 from flask_babel import force_locale
@@ -27,6 +27,7 @@ from . import DomainError, NotAllowed
 from .events import external_url, notify, path_for, record
 
 MAX_REASON_LENGTH = 2000
+REVOKED_ON_DELETION = "The holder deleted their account."
 
 
 def badge_of(person: Person, level_id: str) -> Badge | None:
@@ -46,8 +47,31 @@ def badges_of(person: Person) -> list[Badge]:
 
 
 def profile_url(person: Person) -> str:
-    """The URL that stands for a person without an e-mail address in a hashed identity."""
-    return external_url("main.index") + "people/" + quote(person.username)
+    """The recipient identity of every badge of this person: their public page."""
+    return external_url("people.profile", username=person.username)
+
+
+def shown_holder(badge: Badge, viewer: Person | None) -> Person | None:
+    """The holder, if this viewer may see who holds the badge; else ``None``.
+
+    The holder and coordinators always see it; anyone else only when the holder
+    made their profile public.
+    """
+    holder = badge.person
+    if (
+        holder.public_profile
+        or viewer is not None
+        and (viewer.id == holder.id or viewer.has_role(RoleName.COORDINATOR))
+    ):
+        return holder
+    return None
+
+
+def public_badges(person: Person) -> list[Badge]:
+    """The badges a public page lists: none unless the person chose to show them."""
+    if not person.public_profile:
+        return []
+    return [badge for badge in badges_of(person) if badge.revoked_at is None]
 
 
 def certificate_link(badge: Badge) -> str:
@@ -61,17 +85,11 @@ def issue_level_badge(person: Person, level_id: str) -> Badge:
     existing = badge_of(person, level_id)
     if existing is not None:
         return existing
-    salt = badges.new_salt()
-    recipient = badges.recipient_object(
-        email=person.email, profile_url=profile_url(person), salt=salt
-    )
     badge = Badge(
         public_id=str(uuid.uuid4()),
         person_id=person.id,
         level_id=level_id,
-        recipient_type=recipient["type"],
-        recipient_hash=recipient["identity"],
-        salt=salt,
+        salt=badges.new_salt(),
         issued_at=utcnow(),
     )
     try:
@@ -96,10 +114,21 @@ def revoke_badge(coordinator: Person, badge: Badge, reason: str) -> None:
         raise DomainError(_l("Keep this under %(n)d characters.", n=MAX_REASON_LENGTH), "reason")
     if badge.revoked_at is not None:
         raise DomainError(_l("This badge is already revoked."))
-    badge.revoked_at = utcnow()
-    badge.revocation_reason = reason
+    _revoke(badge, reason)
     record(coordinator, "badge_revoked", badge.id, reason, level=badge.level_id)
     notify(badge.person, "badge_revoked", certificate_link(badge), level=badge.level_id)
+
+
+def revoke_badges_of_deleted(person: Person) -> None:
+    """A deleted account's badges stop verifying: nobody can claim them any more."""
+    for badge in badges_of(person):
+        if badge.revoked_at is None:
+            _revoke(badge, REVOKED_ON_DELETION)
+
+
+def _revoke(badge: Badge, reason: str) -> None:
+    badge.revoked_at = utcnow()
+    badge.revocation_reason = reason
 
 
 # The hosted documents -------------------------------------------------------------------
@@ -159,11 +188,6 @@ def assertion_json(badge: Badge) -> dict[str, Any]:
     return badges.assertion_document(
         assertion_url=assertion_url(badge),
         badge_class_url=badge_class_url(badge.level_id),
-        recipient={
-            "type": badge.recipient_type,
-            "hashed": True,
-            "salt": badge.salt,
-            "identity": badge.recipient_hash,
-        },
+        recipient=badges.recipient_object(profile_url=profile_url(badge.person), salt=badge.salt),
         issued_on=badge.issued_at.replace(tzinfo=UTC),
     )

@@ -17,7 +17,7 @@ from sqlalchemy import delete, select, update
 from ..extensions import db
 from ..models import Person, RoleName, SignInLink, utcnow
 from . import DomainError, NotAllowed
-from .accounts import hash_password
+from .accounts import change_password
 from .events import record
 
 DEFAULT_TTL_HOURS = 72
@@ -103,7 +103,7 @@ def redeem(token: str, now: datetime | None = None) -> Person:
     return person
 
 
-def set_password(person: Person, password: str) -> None:
-    """The person's own password, chosen after signing in with a link."""
-    person.password_hash = hash_password(password)
+def set_password(person: Person, current: str | None, password: str) -> None:
+    """The person's own password: the first one after a link, or a new one."""
+    change_password(person, current, password)
     record(person, "password_set", person.id)

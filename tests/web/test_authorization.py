@@ -11,7 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from pathways.extensions import db
-from pathways.models import Notification, RoleName
+from pathways.models import Notification, Person, RoleName
 from pathways.services import mentoring, plans, recognition, transaction
 
 ANONYMOUS, OUTSIDER, MENTEE, MENTOR, OTHER_MENTOR, COORDINATOR = (
@@ -89,11 +89,11 @@ def routes(w: World) -> dict[str, list[dict]]:
         "auth.login": [route("GET", "/auth/login", EVERYONE)],
         "auth.logout": [route("POST", "/auth/logout", EVERYONE)],
         "auth.link_sign_in": [route("GET", "/auth/link/not-a-token", EVERYONE)],
-        # Only right after a one-time link sign-in, or for an account without a password.
-        "auth.set_password": [route("GET", "/auth/password", set())],
+        "auth.set_password": [route("GET", "/auth/password", SIGNED_IN)],
         "auth.settings": [route("GET", "/auth/settings", SIGNED_IN)],
         "account.export": [route("GET", "/account/export", SIGNED_IN)],
         "account.delete": [route("GET", "/account/delete", SIGNED_IN)],
+        "people.profile": [route("GET", "/people/Mentee", EVERYONE)],
         "badges.issuer": [route("GET", "/badges/issuer.json", EVERYONE)],
         "badges.badge_class": [route("GET", "/badges/levels/fundamental.json", EVERYONE)],
         "badges.image": [route("GET", "/badges/levels/fundamental.svg", EVERYONE)],
@@ -169,7 +169,7 @@ def sign_in_as(client, world: World, actor: str) -> None:
     with client.session_transaction() as session:
         session.clear()
         if actor != ANONYMOUS:
-            session["_user_id"] = str(world.people[actor])
+            session["_user_id"] = db.session.get(Person, world.people[actor]).get_id()
             session["_fresh"] = True
 
 

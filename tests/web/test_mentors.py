@@ -5,6 +5,7 @@ from sqlalchemy import select
 from pathways.extensions import db
 from pathways.models import MentorOffer, RoleName, SkillStance, Stance, ThankYou
 from pathways.services import mentoring
+from tests.conftest import sign_in
 
 TODAY = date.today()
 
@@ -131,8 +132,7 @@ def test_mentor_sees_own_hours_and_thanks(client, make_mentor):
     db.session.add(ThankYou(mentor_id=mentor.id, sender_id=None, message="Thank you!"))
     mentoring.offer_of(mentor).show_thanks = False
     db.session.commit()
-    with client.session_transaction() as session:
-        session["_user_id"] = str(mentor.id)
+    sign_in(client, mentor)
     page = client.get(f"/mentors/{mentor.id}").get_data(as_text=True)
     assert "Thank you!" in page
     assert "Mentoring hours logged in check-ins: 0" in page

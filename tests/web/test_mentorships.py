@@ -424,6 +424,7 @@ def test_coordinator_can_thank_but_the_mentor_cannot_thank_themselves(client, ma
     assert client.post(url(pair, "thanks"), data={"message": "me!"}).status_code == 403
     with transaction():
         grant_role(pair.mentor, RoleName.COORDINATOR)
+    sign_in(client, pair.mentor)  # the new role ended the session
     assert client.post(url(pair, "thanks"), data={"message": "me!"}).status_code == 403
     assert count(ThankYou) == 0
     sign_in(client, make_person(RoleName.COORDINATOR))

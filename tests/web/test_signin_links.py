@@ -184,13 +184,17 @@ def test_base_url_is_used_for_cli_links(migrated_database, tmp_path):
         assert result.output.startswith("https://pathways.example.org/p/auth/link/")
 
 
-def test_password_page_is_only_for_link_sign_ins_or_accounts_without_one(client, login_as):
-    login_as(RoleName.VOLUNTEER)
-    assert client.get("/auth/password").status_code == 403
-    response = client.post(
-        "/auth/password", data={"password": NEW_PASSWORD, "password_again": NEW_PASSWORD}
-    )
-    assert response.status_code == 403
+def test_changing_a_password_asks_for_the_current_one(client, login_as):
+    person = login_as(RoleName.VOLUNTEER)
+    assert "Current password" in client.get("/auth/password").get_data(as_text=True)
+    new = {"password": NEW_PASSWORD, "password_again": NEW_PASSWORD}
+    wrong = client.post("/auth/password", data={**new, "current_password": "not it at all"})
+    assert wrong.status_code == 422
+    assert "This is not your current password." in wrong.get_data(as_text=True)
+    assert accounts.authenticate(person.username, NEW_PASSWORD) is None
+    right = client.post("/auth/password", data={**new, "current_password": PASSWORD})
+    assert right.status_code == 302
+    assert accounts.authenticate(person.username, NEW_PASSWORD) == person
 
 
 def test_password_rules_apply_after_a_link(client, imported):
