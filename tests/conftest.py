@@ -181,6 +181,14 @@ def make_mentor(make_person) -> Callable[..., Person]:
     return make
 
 
+@pytest.fixture
+def world(make_person, make_mentor):
+    """People in every role and a record of every kind, for route-wide tests."""
+    from tests.helpers import build_world
+
+    return build_world(make_person, make_mentor)
+
+
 def _runs_whole_suite(config: pytest.Config) -> bool:
     everything = not config.args or config.args == ["tests"]
     filtered = (

@@ -4,69 +4,19 @@ The table below classifies every route of the app; a new route fails
 ``test_every_route_is_classified`` until someone decides who may use it.
 """
 
-from dataclasses import dataclass
-from datetime import date
-
-import pytest
-import sqlalchemy as sa
-
 from pathways.extensions import db
-from pathways.models import Notification, Person, RoleName
-from pathways.services import mentoring, plans, recognition, transaction
-
-ANONYMOUS, OUTSIDER, MENTEE, MENTOR, OTHER_MENTOR, COORDINATOR = (
-    "anonymous",
-    "outsider",
-    "mentee",
-    "mentor",
-    "other_mentor",
-    "coordinator",
+from tests.helpers import (
+    ANONYMOUS,
+    COORDINATOR,
+    EVERYONE,
+    MENTEE,
+    MENTOR,
+    OUTSIDER,
+    SIGNED_IN,
+    World,
+    sign_in_as,
+    snapshot,
 )
-EVERYONE = {ANONYMOUS, OUTSIDER, MENTEE, MENTOR, OTHER_MENTOR, COORDINATOR}
-SIGNED_IN = EVERYONE - {ANONYMOUS}
-
-
-@dataclass
-class World:
-    people: dict
-    mentorship_id: int
-    open_request_id: int
-    proposal_id: int
-    step_id: int
-    badge_id: str
-    notification_id: int
-
-
-@pytest.fixture
-def world(make_person, make_mentor) -> World:
-    coordinator = make_person(RoleName.COORDINATOR, username="Coord")
-    mentor = make_mentor(username="Mentor", capacity=3)
-    other_mentor = make_mentor(username="OtherMentor", skills=("referencing", "running-events"))
-    mentee = make_person(username="Mentee")
-    outsider = make_person(username="Outsider")
-    with transaction():
-        first = mentoring.request_mentor(mentee, ["referencing"], "", mentor.id)
-        mentorship = mentoring.approve_proposal(coordinator, first.proposals[0], date.today())
-        second = mentoring.request_mentor(mentee, ["referencing"], "", mentor.id)
-        plan = plans.build_plan(mentee, ["newcomer"], "", ["en"], 3)
-        badge = recognition.issue_level_badge(mentee, "fundamental")
-    return World(
-        people={
-            OUTSIDER: outsider.id,
-            MENTEE: mentee.id,
-            MENTOR: mentor.id,
-            OTHER_MENTOR: other_mentor.id,
-            COORDINATOR: coordinator.id,
-        },
-        mentorship_id=mentorship.id,
-        open_request_id=second.id,
-        proposal_id=second.proposals[0].id,
-        step_id=plan.steps[0].id,
-        badge_id=str(badge.public_id),
-        notification_id=db.session.scalar(
-            sa.select(Notification.id).where(Notification.person_id == mentee.id).limit(1)
-        ),
-    )
 
 
 def route(method, url, allowed):
@@ -165,28 +115,10 @@ def routes(w: World) -> dict[str, list[dict]]:
     }
 
 
-def sign_in_as(client, world: World, actor: str) -> None:
-    with client.session_transaction() as session:
-        session.clear()
-        if actor != ANONYMOUS:
-            session["_user_id"] = db.session.get(Person, world.people[actor]).get_id()
-            session["_fresh"] = True
-
-
 def is_refusal(actor: str, response) -> bool:
     if actor == ANONYMOUS:
         return response.status_code == 302 and "/auth/login" in response.headers["Location"]
     return response.status_code == 403
-
-
-def snapshot() -> dict:
-    """Row counts of every table, and every state column: what a refusal must not change."""
-    counts = {}
-    for table in db.metadata.sorted_tables:
-        counts[table.name] = db.session.scalar(sa.select(sa.func.count()).select_from(table))
-        if "state" in table.c:
-            counts[table.name + ".state"] = sorted(db.session.scalars(sa.select(table.c.state)))
-    return counts
 
 
 def test_every_route_is_classified(app, world):
