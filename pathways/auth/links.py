@@ -17,11 +17,11 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user
-from flask_wtf import FlaskForm
 from wtforms import PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from ..extensions import limiter
+from ..forms import Form
 from ..services import DomainError, signin_links, transaction
 from ..web import show_domain_error
 from . import bp
@@ -29,11 +29,11 @@ from . import bp
 MAY_SET_PASSWORD = "may_set_password"
 
 
-class LinkSignInForm(FlaskForm):
+class LinkSignInForm(Form):
     """Only the CSRF token: the click is the confirmation."""
 
 
-class SetPasswordForm(FlaskForm):
+class SetPasswordForm(Form):
     password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=200)])
     password_again = PasswordField(
         _l("Password again"),

@@ -24,6 +24,7 @@ from ..models import (
 )
 from ..services import DomainError, mentoring, signin_links, transaction
 from ..services.matching import active_mentee_counts, suggest_mentors
+from ..web import whole_number_arg
 from . import bp
 from .forms import PickForm, QueueFilterForm, RejectForm, TemplateForm
 
@@ -238,7 +239,7 @@ def resolve_report(report_id: int):
 
 @bp.get("/audit")
 def audit():
-    page = request.args.get("page", 1, type=int)
+    page = whole_number_arg("page", 1, minimum=1)
     events = db.paginate(
         select(ProgramEvent)
         .options(selectinload(ProgramEvent.actor))
