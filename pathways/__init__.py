@@ -7,7 +7,7 @@ from flask import Flask
 from .config import Config, instance_database_uri, instance_secret_key
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 from .i18n import locale_display_name, select_locale, text_direction
-from .web import install_input_rules
+from .web import install_input_rules, isolate
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
 
@@ -87,6 +87,7 @@ def _register_template_helpers(app: Flask) -> None:
     from .labels import label
 
     app.jinja_env.globals.update(label=label)
+    app.jinja_env.filters["bdi"] = isolate
 
     @app.context_processor
     def locale_context() -> dict:

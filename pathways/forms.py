@@ -1,13 +1,13 @@
 """The base of every form: the rules of :mod:`pathways.input_rules` on every field.
 
 A refusal is a message next to the field that names it, so the view answers 422 like
-for any other mistake.
+for any other mistake; free text loses its bidi embedding, override and isolate controls.
 """
 
 from datetime import date
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, Field, IntegerField, TextAreaField
+from wtforms import DateField, Field, IntegerField, PasswordField, StringField, TextAreaField
 
 from .input_rules import (
     control_character,
@@ -15,7 +15,16 @@ from .input_rules import (
     date_error,
     fits_integer,
     integer_error,
+    without_bidi_controls,
 )
+
+
+def _is_free_text(field: Field) -> bool:
+    return isinstance(field, StringField) and not isinstance(field, PasswordField)
+
+
+def _strip_bidi_controls(data):
+    return without_bidi_controls(data) if isinstance(data, str) else data
 
 
 def input_problem(field: Field):
@@ -35,6 +44,13 @@ def input_problem(field: Field):
 
 class Form(FlaskForm):
     """Every form of the app derives from this one (a test checks it)."""
+
+    def process(self, formdata=None, obj=None, data=None, extra_filters=None, **kwargs):
+        filters = dict(extra_filters or {})
+        for name, field in self._fields.items():
+            if _is_free_text(field):
+                filters[name] = [*filters.get(name, ()), _strip_bidi_controls]
+        super().process(formdata, obj, data, filters, **kwargs)
 
     def validate(self, extra_validators=None) -> bool:
         """The fields' own validators, then the input rules on fields they found no fault in."""

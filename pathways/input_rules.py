@@ -8,6 +8,10 @@ Text
     No NUL or other control character (C0, DEL, C1) and no lone surrogate; tab, CR and LF
     only in multi-line text. PostgreSQL refuses NUL outright, and the others only ever
     arrive by mistake or to confuse a reader.
+Bidi
+    Embedding, override and isolate controls (U+202A–U+202E, U+2066–U+2069) are removed
+    from free text: an unclosed one reorders everything shown after it. The marks U+200E,
+    U+200F and U+061C are kept: they open no scope, and right-to-left writing needs them.
 Whole numbers
     What a database ``INTEGER`` holds: −2**31 to 2**31 − 1; an id from 0.
 Dates
@@ -22,6 +26,7 @@ from flask_babel import lazy_gettext as _l
 
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 _CONTROL_BUT_LINE_BREAKS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+_BIDI_SCOPES = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 INTEGER_MIN, INTEGER_MAX = -(2**31), 2**31 - 1
 _MAX_DIGITS = len(str(INTEGER_MAX))
@@ -50,6 +55,10 @@ def control_character_error(name: str, character: str):
 def printable(text: str) -> str:
     """``text`` with its control characters shown as �, to quote it in a message."""
     return _CONTROL.sub("\ufffd", text)
+
+
+def without_bidi_controls(text: str) -> str:
+    return _BIDI_SCOPES.sub("", text)
 
 
 # Whole numbers -------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from typing import Any
 
 from flask import Flask, abort, flash, request
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from werkzeug.routing import IntegerConverter, PathConverter, UnicodeConverter, ValidationError
 
 from .errors import render_error
@@ -41,6 +42,23 @@ def submit(form: FlaskForm, action: Callable[[], Any]) -> bool:
 def form_status(form: FlaskForm) -> int:
     """422 for a form sent back with errors, so clients and tests can tell."""
     return 422 if form.errors else 200
+
+
+# User text on the page -----------------------------------------------------------------
+
+
+def isolate(text: str) -> Markup:
+    """User text in ``<bdi>``: its direction cannot reorder the page around it."""
+    return Markup("<bdi>%s</bdi>") % text
+
+
+def with_isolated(message: str, **values: str) -> Markup:
+    """A translated ``message`` with each of its ``%(name)s`` values isolated.
+
+    Translate the message without its values (``_("Hello %(name)s")``, no keywords): the
+    values are escaped and isolated here, not pasted into the text.
+    """
+    return Markup.escape(message) % {name: isolate(value) for name, value in values.items()}
 
 
 # Input rules at the URL ----------------------------------------------------------------

@@ -23,7 +23,7 @@ from wtforms.validators import DataRequired, EqualTo, Length
 from ..extensions import limiter
 from ..forms import Form
 from ..services import DomainError, signin_links, transaction
-from ..web import show_domain_error
+from ..web import show_domain_error, with_isolated
 from . import bp
 
 MAY_SET_PASSWORD = "may_set_password"
@@ -59,7 +59,10 @@ def link_sign_in(token: str):
                 person = signin_links.redeem(token)
             login_user(person)
             session[MAY_SET_PASSWORD] = True
-            flash(_("Welcome, %(name)s! Choose a password now.", name=person.username), "success")
+            flash(
+                with_isolated(_("Welcome, %(name)s! Choose a password now."), name=person.username),
+                "success",
+            )
             return _private(redirect(url_for("auth.set_password")))
         signin_links.find_link(token)
     except DomainError as error:

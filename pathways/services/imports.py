@@ -33,7 +33,8 @@ line and field (:class:`ImportRejected`); the whole file is then written in the 
 one transaction. Reading is strict, never a guess: a quote left open, a row with more or
 fewer values than the header, a key twice in a JSON object, a control character anywhere
 (:mod:`pathways.input_rules`; tab and line breaks only in ``interests`` and ``goals``) or
-bytes that are not UTF-8 refuse the file.
+bytes that are not UTF-8 refuse the file. Bidi embedding, override and isolate controls
+are removed from ``interests`` and ``goals``.
 """
 
 import csv
@@ -58,6 +59,7 @@ from ..input_rules import (
     control_character,
     control_character_error,
     printable,
+    without_bidi_controls,
     years_later,
 )
 from ..models import (
@@ -581,7 +583,7 @@ def check_row(line: int, raw: dict[str, Any], fmt: str) -> tuple[ProfileRow | No
     languages = _languages(row)
     timezone = row.text("timezone", 64)
     timezone = row.check("timezone", check_timezone, timezone) if timezone else "UTC"
-    interests, goals = (row.text(name) for name in FREE_TEXT)
+    interests, goals = (without_bidi_controls(row.text(name)) for name in FREE_TEXT)
     skills = _skills(row, role)
     wants = _wants(row, skills)
     if role == RoleName.VOLUNTEER and len(wants) > MAX_REQUEST_SKILLS:

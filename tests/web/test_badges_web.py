@@ -101,7 +101,7 @@ def test_certificate_is_printable_and_public(client, earn_fundamental):
     assert response.status_code == 200
     body = response.get_data(as_text=True)
     assert "Certificate: Fundamental level" in body
-    assert '<p class="recipient">Ada</p>' in body
+    assert '<p class="recipient"><bdi>Ada</bdi></p>' in body
     assert f"http://localhost/badges/assertions/{badge.public_id}.json" in body
     assert "css/ladder.css" in body
     assert "Revoke this badge" not in body
