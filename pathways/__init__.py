@@ -7,6 +7,7 @@ from flask import Flask
 from .config import Config, instance_database_uri, instance_secret_key
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 from .i18n import locale_display_name, select_locale, text_direction
+from .web import install_input_rules, isolate
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
 
@@ -24,6 +25,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config["SECRET_KEY"] = app.config["SECRET_KEY"] or instance_secret_key(app.instance_path)
 
     _init_extensions(app)
+    install_input_rules(app)
     _register_blueprints(app)
     _register_template_helpers(app)
 
@@ -87,6 +89,7 @@ def _register_template_helpers(app: Flask) -> None:
     from .labels import label
 
     app.jinja_env.globals.update(label=label)
+    app.jinja_env.filters["bdi"] = isolate
 
     @app.context_processor
     def locale_context() -> dict:

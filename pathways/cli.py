@@ -50,7 +50,10 @@ def demo_load(seed: int, if_empty: bool) -> None:
 
 
 def _pybabel(*args: str) -> None:
-    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True)
+    """Run pybabel from the repository root, so the catalogs name files relative to it."""
+    subprocess.run(
+        [sys.executable, "-m", "babel.messages.frontend", *args], check=True, cwd=REPO_ROOT
+    )
 
 
 @translate.command("extract")
@@ -65,7 +68,7 @@ def translate_extract() -> None:
         "--sort-by-file",
         "-o",
         str(REPO_ROOT / "translations" / "messages.pot"),
-        str(REPO_ROOT),
+        ".",
     )
 
 

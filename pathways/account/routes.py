@@ -4,17 +4,17 @@ from flask import Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, logout_user
-from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
+from ..forms import Form
 from ..services import DomainError, privacy, transaction
 from ..services.accounts import username_key
 from ..web import show_domain_error
 from . import bp
 
 
-class DeleteAccountForm(FlaskForm):
+class DeleteAccountForm(Form):
     username = StringField(
         _l("Type your username to confirm"),
         validators=[DataRequired(), Length(max=64)],

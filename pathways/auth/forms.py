@@ -1,11 +1,12 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 from wtforms.validators import Email as EmailFormat
 
+from ..forms import Form
 
-class SignUpForm(FlaskForm):
+
+class SignUpForm(Form):
     username = StringField(
         _l("Username"),
         validators=[DataRequired(), Length(max=64)],
@@ -29,12 +30,12 @@ class SignUpForm(FlaskForm):
     )
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(Form):
     locale = SelectField(_l("Interface language"), choices=[], validate_choice=True)
     public_profile = BooleanField(
         _l("Show my name and badges to everyone"),

@@ -16,23 +16,23 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user
-from flask_wtf import FlaskForm
 from wtforms import PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from ..extensions import limiter
+from ..forms import Form
 from ..services import DomainError, signin_links, transaction
-from ..web import show_domain_error
+from ..web import show_domain_error, with_isolated
 from . import bp
 
 MAY_SET_PASSWORD = "may_set_password"
 
 
-class LinkSignInForm(FlaskForm):
+class LinkSignInForm(Form):
     """Only the CSRF token: the click is the confirmation."""
 
 
-class SetPasswordForm(FlaskForm):
+class SetPasswordForm(Form):
     current_password = PasswordField(
         _l("Current password"), validators=[DataRequired(), Length(max=200)]
     )
@@ -61,7 +61,10 @@ def link_sign_in(token: str):
                 person = signin_links.redeem(token)
             login_user(person)
             session[MAY_SET_PASSWORD] = True
-            flash(_("Welcome, %(name)s! Choose a password now.", name=person.username), "success")
+            flash(
+                with_isolated(_("Welcome, %(name)s! Choose a password now."), name=person.username),
+                "success",
+            )
             return _private(redirect(url_for("auth.set_password")))
         signin_links.find_link(token)
     except DomainError as error:

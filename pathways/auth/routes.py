@@ -5,7 +5,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from ..extensions import limiter
 from ..i18n import locale_display_name
 from ..services import accounts, transaction
-from ..web import form_status, same_site_path, submit
+from ..web import form_status, same_site_path, submit, with_isolated
 from . import bp
 from .forms import LoginForm, SettingsForm, SignUpForm, split_codes
 
@@ -22,7 +22,7 @@ def signup():
     ):
         person = accounts.find_by_username(form.username.data)
         login_user(person)
-        flash(_("Welcome, %(name)s!", name=person.username), "success")
+        flash(with_isolated(_("Welcome, %(name)s!"), name=person.username), "success")
         return redirect(url_for("volunteers.onboarding"))
     return render_template("auth/signup.html", form=form), form_status(form)
 

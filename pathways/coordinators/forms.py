@@ -1,21 +1,22 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from ..forms import Form
 
-class RejectForm(FlaskForm):
+
+class RejectForm(Form):
     reason = StringField(
         _l("Reason"),
         validators=[DataRequired(message=_l("Say why, for the audit trail.")), Length(max=1000)],
     )
 
 
-class PickForm(FlaskForm):
+class PickForm(Form):
     mentor_id = IntegerField(_l("Mentor"), validators=[InputRequired()])
 
 
-class QueueFilterForm(FlaskForm):
+class QueueFilterForm(Form):
     class Meta:
         csrf = False
 
@@ -26,7 +27,7 @@ class QueueFilterForm(FlaskForm):
     )
 
 
-class TemplateForm(FlaskForm):
+class TemplateForm(Form):
     questions = TextAreaField(
         _l("Questions, one per line"),
         validators=[DataRequired(), Length(max=4000)],

@@ -24,7 +24,7 @@ from ..models import (
 )
 from ..services import DomainError, mentoring, signin_links, transaction
 from ..services.matching import active_mentee_counts, suggest_mentors
-from ..web import same_site_path
+from ..web import same_site_path, whole_number_arg, with_isolated
 from . import bp
 from .forms import PickForm, QueueFilterForm, RejectForm, TemplateForm
 
@@ -100,8 +100,8 @@ def approve(proposal_id: int):
     with transaction():
         mentoring.approve_proposal(current_user, proposal, date.today())
     flash(
-        _(
-            "%(mentee)s and %(mentor)s are paired.",
+        with_isolated(
+            _("%(mentee)s and %(mentor)s are paired."),
             mentee=proposal.request.mentee.username,
             mentor=proposal.mentor.username,
         ),
@@ -146,7 +146,10 @@ def pick(request_id: int):
     mentor = db.get_or_404(Person, form.mentor_id.data)
     with transaction():
         mentoring.propose_mentor(current_user, mentor_request, mentor)
-    flash(_("%(mentor)s is proposed. Approve to pair them.", mentor=mentor.username), "success")
+    flash(
+        with_isolated(_("%(mentor)s is proposed. Approve to pair them."), mentor=mentor.username),
+        "success",
+    )
     return redirect(url_for("coordinators.request_detail", request_id=request_id))
 
 
@@ -239,7 +242,7 @@ def resolve_report(report_id: int):
 
 @bp.get("/audit")
 def audit():
-    page = request.args.get("page", 1, type=int)
+    page = whole_number_arg("page", 1, minimum=1)
     events = db.paginate(
         select(ProgramEvent)
         .options(selectinload(ProgramEvent.actor))

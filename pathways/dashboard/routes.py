@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 
 from ..auth import role_required
 from ..i18n import text_direction
+from ..input_rules import date_error
 from ..models import RoleName
 from ..services import dashboard
 from . import bp, charts
@@ -23,9 +24,11 @@ def _since() -> tuple[date | None, str | None]:
     if not raw:
         return None, None
     try:
-        return date.fromisoformat(raw), None
+        day = date.fromisoformat(raw)
     except ValueError:
         return None, _("Give the date as YYYY-MM-DD.")
+    error = date_error(_("Check-ins since"), day, date.today())
+    return (None, str(error)) if error else (day, None)
 
 
 def _is_rtl() -> bool:

@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -11,13 +10,14 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..catalog import get_catalog
+from ..forms import Form
 
 
 def skill_choices() -> list[tuple[str, str]]:
     return [(skill.id, skill.name) for skill in get_catalog().skills.values()]
 
 
-class OfferForm(FlaskForm):
+class OfferForm(Form):
     teach_skills = SelectMultipleField(
         _l("Skills you can teach"),
         validators=[DataRequired(message=_l("Choose at least one skill you can teach."))],
@@ -42,12 +42,12 @@ class OfferForm(FlaskForm):
         self.teach_skills.choices = skill_choices()
 
 
-class TermForm(FlaskForm):
+class TermForm(Form):
     starts_on = DateField(_l("Term starts"), validators=[InputRequired()])
     ends_on = DateField(_l("Term ends"), validators=[InputRequired()])
 
 
-class AwayForm(FlaskForm):
+class AwayForm(Form):
     away_until = DateField(
         _l("Back on (optional)"),
         validators=[Optional()],
@@ -56,5 +56,5 @@ class AwayForm(FlaskForm):
     away_reason = StringField(_l("Note for your mentees (optional)"), validators=[Length(max=255)])
 
 
-class RetireForm(FlaskForm):
+class RetireForm(Form):
     reason = TextAreaField(_l("Why you are leaving (optional)"), validators=[Length(max=4000)])

@@ -1,7 +1,8 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
+
+from ..forms import Form
 
 # The service checks the rules (dates, ranges, permissions); the forms only parse input.
 
@@ -12,7 +13,7 @@ DEFAULT_QUESTION_LABELS = {
 }
 
 
-class AgreementForm(FlaskForm):
+class AgreementForm(Form):
     goals = TextAreaField(
         _l("Goals"),
         validators=[Length(max=4000)],
@@ -28,17 +29,17 @@ class AgreementForm(FlaskForm):
     )
 
 
-class CheckInForm(FlaskForm):
+class CheckInForm(Form):
     happened_on = DateField(_l("Date"), validators=[InputRequired()])
     minutes = IntegerField(_l("Minutes"), validators=[InputRequired()], default=30)
     notes = TextAreaField(_l("Notes"), validators=[Length(max=4000)])
 
 
-class ThanksForm(FlaskForm):
+class ThanksForm(Form):
     message = TextAreaField(_l("Your thank-you"), validators=[Length(max=1000)])
 
 
-class ReportForm(FlaskForm):
+class ReportForm(Form):
     text = TextAreaField(
         _l("What is wrong?"),
         validators=[DataRequired(), Length(max=4000)],
@@ -46,14 +47,14 @@ class ReportForm(FlaskForm):
     )
 
 
-class ActionForm(FlaskForm):
+class ActionForm(Form):
     """A button: nothing but the CSRF token."""
 
 
-def end_form_class(questions: list[dict]) -> type[FlaskForm]:
+def end_form_class(questions: list[dict]) -> type[Form]:
     """The off-boarding form for the coordinators' current template: one field per question."""
 
-    class EndForm(FlaskForm):
+    class EndForm(Form):
         reason = TextAreaField(
             _l("Why does the mentorship end?"),
             validators=[DataRequired(), Length(max=1000)],

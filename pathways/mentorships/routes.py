@@ -20,7 +20,7 @@ from ..models import (
     StepStatus,
 )
 from ..services import DomainError, NotAllowed, mentoring, transaction
-from ..web import show_domain_error
+from ..web import show_domain_error, with_isolated
 from . import bp
 from .forms import ActionForm, AgreementForm, CheckInForm, ReportForm, ThanksForm, end_form_class
 
@@ -211,7 +211,7 @@ def thank(mentorship_id: int):
         "thanks",
         form,
         lambda: mentoring.send_thanks(current_user, mentorship.mentor, form.message.data),
-        _("Your thanks went to %(name)s.", name=mentorship.mentor.username),
+        with_isolated(_("Your thanks went to %(name)s."), name=mentorship.mentor.username),
     )
 
 

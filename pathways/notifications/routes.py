@@ -11,6 +11,7 @@ from ..catalog import get_catalog
 from ..extensions import db
 from ..models import Notification
 from ..services import events, transaction
+from ..web import with_isolated
 from . import bp
 
 LIST_LIMIT = 200
@@ -24,40 +25,45 @@ def _mentor_away(params: dict) -> str:
     try:
         until = format_date(date.fromisoformat(params["until"]))
     except (KeyError, TypeError, ValueError):
-        return _(
-            "%(mentor)s is on a wiki-break; your mentorship is paused.",
+        return with_isolated(
+            _("%(mentor)s is on a wiki-break; your mentorship is paused."),
             mentor=_name(params, "mentor"),
         )
-    return _(
-        "%(mentor)s is on a wiki-break until %(date)s; your mentorship is paused.",
+    return with_isolated(
+        _("%(mentor)s is on a wiki-break until %(date)s; your mentorship is paused."),
         mentor=_name(params, "mentor"),
         date=until,
     )
 
 
-# Each kind becomes a sentence in the reader's language; params hold names, not text.
+# Each kind becomes a sentence in the reader's language; params hold names, not text,
+# and the names are isolated (<bdi>) in the sentence.
 SENTENCES: dict[str, Callable[[dict], str]] = {
-    "matched": lambda p: _("You were paired with %(name)s.", name=_name(p, "other")),
+    "matched": lambda p: with_isolated(_("You were paired with %(name)s."), name=_name(p, "other")),
     "mentor_away": _mentor_away,
-    "mentor_back": lambda p: _(
-        "%(mentor)s is back; your mentorship continues.", mentor=_name(p, "mentor")
+    "mentor_back": lambda p: with_isolated(
+        _("%(mentor)s is back; your mentorship continues."), mentor=_name(p, "mentor")
     ),
-    "mentor_long_away": lambda p: _(
-        "%(mentor)s is away for long and still has mentees: find them a successor.",
+    "mentor_long_away": lambda p: with_isolated(
+        _("%(mentor)s is away for long and still has mentees: find them a successor."),
         mentor=_name(p, "mentor"),
     ),
-    "mentor_retired": lambda p: _(
-        "%(mentor)s has left mentoring and still has mentees: find them a successor.",
+    "mentor_retired": lambda p: with_isolated(
+        _("%(mentor)s has left mentoring and still has mentees: find them a successor."),
         mentor=_name(p, "mentor"),
     ),
-    "agreement_changed": lambda p: _(
-        "%(name)s changed your mentoring agreement. Read it and confirm it.",
+    "agreement_changed": lambda p: with_isolated(
+        _("%(name)s changed your mentoring agreement. Read it and confirm it."),
         name=_name(p, "other"),
     ),
-    "checkin_logged": lambda p: _("%(name)s logged a check-in.", name=_name(p, "other")),
-    "mentorship_ended": lambda p: _("%(name)s ended your mentorship.", name=_name(p, "other")),
+    "checkin_logged": lambda p: with_isolated(
+        _("%(name)s logged a check-in."), name=_name(p, "other")
+    ),
+    "mentorship_ended": lambda p: with_isolated(
+        _("%(name)s ended your mentorship."), name=_name(p, "other")
+    ),
     "problem_reported": lambda p: _("A problem was reported on a mentorship. Please look at it."),
-    "thanked": lambda p: _("%(name)s sent you a thank-you.", name=_name(p, "other")),
+    "thanked": lambda p: with_isolated(_("%(name)s sent you a thank-you."), name=_name(p, "other")),
     "badge_revoked": lambda p: _("One of your badges was revoked."),
     "badge_issued": lambda p: _(
         "Your %(level)s certificate is ready.", level=get_catalog().levels[p["level"]].name

@@ -1,10 +1,11 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired
 
+from ..forms import Form
 
-class RevokeForm(FlaskForm):
+
+class RevokeForm(Form):
     reason = TextAreaField(
         _l("Why is this badge revoked?"),
         validators=[DataRequired(message=_l("Say why the badge is revoked."))],

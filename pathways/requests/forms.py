@@ -1,12 +1,13 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectMultipleField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from ..forms import Form
+from ..input_rules import parse_whole_number
 from ..mentors.forms import skill_choices
 
 
-class RequestForm(FlaskForm):
+class RequestForm(Form):
     skills = SelectMultipleField(
         _l("What do you want to learn?"),
         validators=[DataRequired(message=_l("Choose at least one skill."))],
@@ -24,6 +25,9 @@ class RequestForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.skills.choices = skill_choices()
 
+    def validate_preferred_mentor(self, field: RadioField) -> None:
+        if parse_whole_number(field.data) is None:
+            raise ValidationError(_l("This person is not a mentor."))
+
     def preferred_mentor_id(self) -> int | None:
-        value = self.preferred_mentor.data
-        return int(value) if value and str(value).isdigit() else None
+        return parse_whole_number(self.preferred_mentor.data or "")

@@ -30,7 +30,11 @@ that mentees early in the file do not get worse mentors than those after them.
 
 Every row is checked before anything is written and every problem is reported with its
 line and field (:class:`ImportRejected`); the whole file is then written in the caller's
-one transaction.
+one transaction. Reading is strict, never a guess: a quote left open, a row with more or
+fewer values than the header, a key twice in a JSON object, a control character anywhere
+(:mod:`pathways.input_rules`; tab and line breaks only in ``interests`` and ``goals``) or
+bytes that are not UTF-8 refuse the file. Bidi embedding, override and isolate controls
+are removed from ``interests`` and ``goals``.
 """
 
 import csv
@@ -51,6 +55,13 @@ from matcher import analyze
 
 from ..catalog import get_catalog
 from ..extensions import db
+from ..input_rules import (
+    control_character,
+    control_character_error,
+    printable,
+    without_bidi_controls,
+    years_later,
+)
 from ..models import (
     MentorOffer,
     MentorRequest,
@@ -83,11 +94,12 @@ FIELDS = (
     "goals",
 )
 REQUIRED_COLUMNS = ("username", "role", "languages")
+FREE_TEXT = ("interests", "goals")
 FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl"}
 ROLES = {"mentor": RoleName.MENTOR, "mentee": RoleName.VOLUNTEER}
 LEVEL_NAMES = " | ".join(stance.value for stance in Stance)
 _LEVEL_SUFFIX = re.compile(r"^(?P<skill>.+?)\s*(?::\s*(?P<a>[^:]+)|\((?P<b>[^()]+)\))\s*$")
-_WHOLE_NUMBER = re.compile(r"^[+-]?\d+$")
+_WHOLE_NUMBER = re.compile(r"^[+-]?\d{1,18}$")
 SKILL_KEYS = frozenset({"skill", "level"})
 _LOOKUP_CHUNK = 500
 
@@ -201,8 +213,13 @@ def _too_many_rows(line: int) -> ImportRejected:
 
 
 def csv_rows(text: str) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(line, row) for each non-blank record; a row's line is where its record starts."""
-    reader = csv.reader(io.StringIO(text, newline=""))
+    """(line, row) for each non-blank record; a row's line is where its record starts.
+
+    A row whose number of values is not the header's is ``{None: (None, message)}``.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    columns: list[str] = []
+    start = 1
     try:
         header = next(reader, None)
         if header is None:
@@ -217,13 +234,46 @@ def csv_rows(text: str) -> Iterator[tuple[int, dict[str, Any]]]:
             count += 1
             if count > MAX_ROWS:
                 raise _too_many_rows(line)
-            row: dict[str, Any] = dict(zip(columns, values, strict=False))
-            if len(values) > len(columns):
-                row[None] = values[len(columns) :]
-            yield line, row
+            if len(values) != len(columns):
+                yield line, {None: (None, _wrong_count(len(values), len(columns)))}
+                continue
+            yield line, dict(zip(columns, values, strict=True))
     except csv.Error as error:
+        raise _not_csv(text, start, columns, error) from error
+
+
+def _wrong_count(found: int, expected: int):
+    return _l(
+        "This row has %(found)d values; the header has %(expected)d columns.",
+        found=found,
+        expected=expected,
+    )
+
+
+def _not_csv(text: str, line: int, columns: list[str], error: csv.Error) -> ImportRejected:
+    """The file refused at the record starting on ``line``, naming an unclosed quote's column."""
+    record = "".join(io.StringIO(text, newline="").readlines()[line - 1 :])
+    column = _open_quote_column(record)
+    if column is None:
         message = _l("Not valid CSV: %(problem)s.", problem=str(error))
-        raise ImportRejected([RowError(reader.line_num or 1, None, message)]) from error
+        return ImportRejected([RowError(line, None, message)])
+    message = _l(
+        "A quote opens a value here and never closes, so every line after it would be "
+        "read into that value. Close the quote."
+    )
+    field_name = columns[column] if column < len(columns) else None
+    return ImportRejected([RowError(line, field_name, message)])
+
+
+def _open_quote_column(record: str) -> int | None:
+    """The column (from 0) of the quote ``record`` opens and never closes, if any."""
+    column, opened = 0, None
+    for character in record:
+        if character == '"':
+            opened = column if opened is None else None
+        elif character == "," and opened is None:
+            column += 1
+    return opened
 
 
 def _check_header(columns: list[str]) -> None:
@@ -245,8 +295,8 @@ def _unknown_field():
 
 
 def jsonl_rows(text: str) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(line, object) for each non-blank line; a line that is not a JSON object is an error
-    reported as a row with the key ``None``."""
+    """(line, object) for each non-blank line; a line that is not a JSON object is
+    ``{None: (field, message)}``."""
     count = 0
     for number, raw in enumerate(text.split("\n"), 1):
         if not raw.strip():
@@ -254,15 +304,34 @@ def jsonl_rows(text: str) -> Iterator[tuple[int, dict[str, Any]]]:
         count += 1
         if count > MAX_ROWS:
             raise _too_many_rows(number)
-        try:
-            value = json.loads(raw)
-        except json.JSONDecodeError as error:
-            yield number, {None: _l("Not valid JSON: %(problem)s.", problem=error.msg)}
-            continue
-        if not isinstance(value, dict):
-            yield number, {None: _l("Each line holds one JSON object.")}
-            continue
-        yield number, value
+        yield number, _json_object(raw)
+
+
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _without_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            raise _DuplicateKey(key)
+        found[key] = value
+    return found
+
+
+def _json_object(raw: str) -> dict[Any, Any]:
+    try:
+        value = json.loads(raw, object_pairs_hook=_without_duplicate_keys)
+    except _DuplicateKey as error:
+        return {None: (printable(error.args[0]), _l("This key appears twice on the line."))}
+    except json.JSONDecodeError as error:
+        return {None: (None, _l("Not valid JSON: %(problem)s.", problem=error.msg))}
+    except ValueError:  # only a number with more digits than Python converts
+        return {None: (None, _l("Not valid JSON: a number has too many digits."))}
+    if not isinstance(value, dict):
+        return {None: (None, _l("Each line holds one JSON object."))}
+    return value
 
 
 # Checking ------------------------------------------------------------------------------
@@ -475,23 +544,46 @@ def _check_content(row: _Row, role: RoleName | None, skills, wants, interests, g
         )
 
 
+def _texts(value: Any) -> Iterator[str]:
+    """Every string in a value, the keys of JSON objects included."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, list):
+        for item in value:
+            yield from _texts(item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield key
+            yield from _texts(item)
+
+
+def _check_characters(row: _Row) -> None:
+    for name, value in row.raw.items():
+        for text in (name, *_texts(value)):
+            character = control_character(text, multiline=name in FREE_TEXT)
+            if character is not None:
+                row.fail(printable(name), control_character_error(name, character))
+                break
+
+
 def check_row(line: int, raw: dict[str, Any], fmt: str) -> tuple[ProfileRow | None, list[RowError]]:
     """One row checked on its own (duplicates across rows are checked by :func:`check_rows`)."""
-    row = _Row(line, raw, fmt)
     if None in raw:
-        problem = raw[None]
-        row.fail(None, problem if fmt == "jsonl" else _l("This row has more values than columns."))
-        if fmt == "jsonl":
-            return None, row.errors
+        field_name, message = raw[None]
+        return None, [RowError(line, field_name, message)]
+    row = _Row(line, raw, fmt)
+    _check_characters(row)
+    if row.errors:
+        return None, row.errors
     for name in raw:
-        if name is not None and name not in FIELDS:
+        if name not in FIELDS:
             row.fail(name, _l("Unknown field; the fields are: %(names)s.", names=", ".join(FIELDS)))
     username = _username(row)
     role = _role(row)
     languages = _languages(row)
     timezone = row.text("timezone", 64)
     timezone = row.check("timezone", check_timezone, timezone) if timezone else "UTC"
-    interests, goals = row.text("interests"), row.text("goals")
+    interests, goals = (without_bidi_controls(row.text(name)) for name in FREE_TEXT)
     skills = _skills(row, role)
     wants = _wants(row, skills)
     if role == RoleName.VOLUNTEER and len(wants) > MAX_REQUEST_SKILLS:
@@ -575,13 +667,6 @@ def load(path: Path, fmt: str | None = None) -> list[ProfileRow]:
 # Writing -------------------------------------------------------------------------------
 
 
-def one_year_later(day: date) -> date:
-    try:
-        return day.replace(year=day.year + 1)
-    except ValueError:
-        return day.replace(year=day.year + 1, day=28)
-
-
 def _new_person(profile: ProfileRow) -> Person:
     """An account without a password, like ``accounts.create_person(…, password=None)``."""
     roles = {RoleName.VOLUNTEER, profile.role}
@@ -602,7 +687,7 @@ def _write_row(profile: ProfileRow, today: date) -> None:
     person = _new_person(profile)
     db.session.add(person)
     if profile.is_mentor:
-        term = Term(starts_on=today, ends_on=one_year_later(today))
+        term = Term(starts_on=today, ends_on=years_later(today, 1))
         db.session.add(
             MentorOffer(person=person, capacity=profile.capacity, intro=profile.goals, terms=[term])
         )

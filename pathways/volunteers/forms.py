@@ -1,10 +1,10 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import Field, FloatField, RadioField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..forms import Form
 from ..labels import LABELS
 from ..models import StepStatus
 
@@ -13,7 +13,8 @@ class StanceGrid(Field):
     """The self-assessment grid: one radio group per skill, named ``<field>-<skill id>``.
 
     The template draws the grid from the catalog; ``data`` maps every posted
-    skill id to its stance, unknown ids included, so the service can refuse them.
+    skill id to its stance, unknown ids included, so the service can refuse them;
+    ``raw_data`` holds the posted ids and stances for the input rules.
     """
 
     def process(self, formdata, data=None, extra_filters=None):
@@ -26,6 +27,7 @@ class StanceGrid(Field):
                 for key in formdata
                 if key.startswith(prefix) and formdata.get(key)
             }
+            self.raw_data = [*self.data, *self.data.values()]
 
     def _value(self):
         return ""
@@ -36,7 +38,7 @@ class CheckboxList(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class GoalsForm(FlaskForm):
+class GoalsForm(Form):
     goal_roles = CheckboxList(
         _l("Roles you aim for"),
         choices=[],
@@ -64,7 +66,7 @@ class OnboardingForm(GoalsForm):
     )
 
 
-class StepForm(FlaskForm):
+class StepForm(Form):
     status = RadioField(
         _l("Progress"),
         choices=[SelectChoice(status.value, LABELS[status]) for status in StepStatus],

@@ -41,7 +41,8 @@ def test_mentors_who_show_their_skills_are_still_suggested(client, login_as, mak
 
 
 @pytest.mark.parametrize(
-    "target", ["https://evil.example/", "//evil.example/", "/\\evil.example/", "/\t/evil.example"]
+    "target",
+    ["https://evil.example/", "//evil.example/", "/\\evil.example/", "/\t/evil.example", "/a\nb"],
 )
 def test_approve_and_reject_never_redirect_off_site(
     client, make_person, make_mentor, login_as, target

@@ -69,7 +69,7 @@ def test_delete_signs_out_and_the_other_side_sees_the_stand_in(client, make_pers
     assert privacy.stand_in_name(mentee_id) in body
     assert "Mentee" not in body
     notifications = client.get("/notifications/").get_data(as_text=True)
-    assert f"{privacy.stand_in_name(mentee_id)} ended your mentorship." in notifications
+    assert f"<bdi>{privacy.stand_in_name(mentee_id)}</bdi> ended your mentorship." in notifications
 
 
 def test_a_stale_session_of_a_deleted_account_is_signed_out(client, make_person):

@@ -16,21 +16,29 @@ from tests.conftest import sign_in
 from tests.web.test_mentorships import build_pair, checkin_data, url
 
 SENTENCES = [
-    ("matched", {"other": "Ada"}, "You were paired with Ada."),
-    ("mentor_away", {"mentor": "Ada", "until": "2099-01-31"}, "Ada is on a wiki-break until"),
-    ("mentor_away", {"mentor": "Ada", "until": None}, "Ada is on a wiki-break; your"),
-    ("mentor_back", {"mentor": "Ada"}, "Ada is back; your mentorship continues."),
-    ("mentor_long_away", {"mentor": "Ada"}, "Ada is away for long"),
-    ("mentor_retired", {"mentor": "Ada"}, "Ada has left mentoring"),
-    ("agreement_changed", {"other": "Ada"}, "Ada changed your mentoring agreement."),
-    ("checkin_logged", {"other": "Ada"}, "Ada logged a check-in."),
-    ("mentorship_ended", {"other": "Ada"}, "Ada ended your mentorship."),
+    ("matched", {"other": "Ada"}, "You were paired with <bdi>Ada</bdi>."),
+    (
+        "mentor_away",
+        {"mentor": "Ada", "until": "2099-01-31"},
+        "<bdi>Ada</bdi> is on a wiki-break until",
+    ),
+    ("mentor_away", {"mentor": "Ada", "until": None}, "<bdi>Ada</bdi> is on a wiki-break; your"),
+    ("mentor_back", {"mentor": "Ada"}, "<bdi>Ada</bdi> is back; your mentorship continues."),
+    ("mentor_long_away", {"mentor": "Ada"}, "<bdi>Ada</bdi> is away for long"),
+    ("mentor_retired", {"mentor": "Ada"}, "<bdi>Ada</bdi> has left mentoring"),
+    ("agreement_changed", {"other": "Ada"}, "<bdi>Ada</bdi> changed your mentoring agreement."),
+    ("checkin_logged", {"other": "Ada"}, "<bdi>Ada</bdi> logged a check-in."),
+    ("mentorship_ended", {"other": "Ada"}, "<bdi>Ada</bdi> ended your mentorship."),
     ("problem_reported", {}, "A problem was reported on a mentorship."),
-    ("thanked", {"other": "Ada"}, "Ada sent you a thank-you."),
+    ("thanked", {"other": "Ada"}, "<bdi>Ada</bdi> sent you a thank-you."),
     ("badge_revoked", {"level": "emerging"}, "One of your badges was revoked."),
     ("something_new", {"x": 1}, "Something changed that concerns you."),
-    ("mentor_away", {"mentor": "Ada", "until": "not a date"}, "Ada is on a wiki-break; your"),
-    ("matched", {}, "You were paired with someone."),
+    (
+        "mentor_away",
+        {"mentor": "Ada", "until": "not a date"},
+        "<bdi>Ada</bdi> is on a wiki-break; your",
+    ),
+    ("matched", {}, "You were paired with <bdi>someone</bdi>."),
 ]
 
 
@@ -64,7 +72,7 @@ def test_list_shows_only_my_notifications_newest_first(client, login_as, make_pe
     tell(person, "checkin_logged", other="Second")
     body = client.get("/notifications/").get_data(as_text=True)
     assert "Secret" not in body
-    assert body.index("Second logged a check-in.") < body.index("You were paired with First.")
+    assert body.index("Second</bdi> logged") < body.index("paired with <bdi>First</bdi>.")
     assert "2 unread notifications." in body
 
 
@@ -82,7 +90,7 @@ def test_mark_all_read(client, login_as, make_person):
     assert unread_count(other.id) == 1
     body = client.get("/notifications/").get_data(as_text=True)
     assert "Mark all as read" not in body
-    assert "You were paired with someone." in body
+    assert "You were paired with <bdi>someone</bdi>." in body
 
 
 def render_bell(app, person) -> str:

@@ -45,7 +45,9 @@ def make_link(person: Person, actor: Person | None = None, hours: int = 72) -> s
 
 
 def signed_in_name(client) -> str | None:
-    match = re.search(r'href="/auth/settings">([^<]+)<', client.get("/").get_data(as_text=True))
+    match = re.search(
+        r'href="/auth/settings"><bdi>([^<]+)<', client.get("/").get_data(as_text=True)
+    )
     return match[1] if match else None
 
 

@@ -1,0 +1,63 @@
+"""The base of every form: the rules of :mod:`pathways.input_rules` on every field.
+
+A refusal is a message next to the field that names it, so the view answers 422 like
+for any other mistake; free text loses its bidi embedding, override and isolate controls.
+"""
+
+from datetime import date
+
+from flask_wtf import FlaskForm
+from wtforms import DateField, Field, IntegerField, PasswordField, StringField, TextAreaField
+
+from .input_rules import (
+    control_character,
+    control_character_error,
+    date_error,
+    fits_integer,
+    integer_error,
+    without_bidi_controls,
+)
+
+
+def _is_free_text(field: Field) -> bool:
+    return isinstance(field, StringField) and not isinstance(field, PasswordField)
+
+
+def _strip_bidi_controls(data):
+    return without_bidi_controls(data) if isinstance(data, str) else data
+
+
+def input_problem(field: Field):
+    """Why the field's input breaks an input rule, or None."""
+    name = field.label.text
+    multiline = isinstance(field, TextAreaField)
+    for text in getattr(field, "raw_data", None) or ():
+        character = control_character(text, multiline)
+        if character is not None:
+            return control_character_error(name, character)
+    if isinstance(field, IntegerField) and field.data is not None and not fits_integer(field.data):
+        return integer_error(name)
+    if isinstance(field, DateField) and field.data is not None:
+        return date_error(name, field.data, date.today())
+    return None
+
+
+class Form(FlaskForm):
+    """Every form of the app derives from this one (a test checks it)."""
+
+    def process(self, formdata=None, obj=None, data=None, extra_filters=None, **kwargs):
+        filters = dict(extra_filters or {})
+        for name, field in self._fields.items():
+            if _is_free_text(field):
+                filters[name] = [*filters.get(name, ()), _strip_bidi_controls]
+        super().process(formdata, obj, data, filters, **kwargs)
+
+    def validate(self, extra_validators=None) -> bool:
+        """The fields' own validators, then the input rules on fields they found no fault in."""
+        valid = super().validate(extra_validators)
+        for field in self:
+            problem = None if field.errors else input_problem(field)
+            if problem is not None:
+                field.errors.append(problem)
+                valid = False
+        return valid

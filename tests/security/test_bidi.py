@@ -1,0 +1,266 @@
+"""User text cannot reorder the page around it.
+
+Bidi embedding, override and isolate controls (U+202A–U+202E, U+2066–U+2069) are removed
+from free text on the way in, and every piece of user text (usernames, notes, intros,
+reasons…) is shown inside ``<bdi>``, so a right-to-left name or a stray override stays
+inside its own box on left-to-right and right-to-left pages alike.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from html.parser import HTMLParser
+
+import pytest
+from wtforms import PasswordField, StringField, TextAreaField
+
+from pathways.auth.links import MAY_SET_PASSWORD
+from pathways.extensions import db
+from pathways.forms import Form
+from pathways.models import CheckIn, MentorRequest, Person, RoleName
+from pathways.services import imports, mentoring, plans, recognition, transaction
+from tests.conftest import PASSWORD, sign_in
+from tests.security.input_world import EVERY_ROLE
+from tests.test_imports import person, write_csv
+
+TODAY = date.today()
+MARK = "Zq"  # every piece of user text in the world below holds it
+RLO, PDF, LRI, PDI, RLM = "\u202e", "\u202c", "\u2066", "\u2069", "\u200f"
+# Pages that show no user text outside form fields, or are not HTML.
+NO_USER_TEXT = {
+    "static",
+    "main.index",
+    "main.catalog",
+    "main.skill",
+    "main.roles",
+    "main.coverage",
+    "auth.signup",
+    "auth.login",
+    "auth.link_sign_in",
+    "badges.issuer",
+    "badges.badge_class",
+    "badges.image",
+    "badges.assertion",
+    "badges.mine",
+    "volunteers.onboarding",
+    "volunteers.replan",
+    "coordinators.offboarding_template",
+    "dashboard.export",
+    "account.export",
+    "notifications.follow",
+}
+
+
+@dataclass
+class World:
+    coordinator: Person
+    mentor: Person
+    mentee: Person
+    mentorship_id: int
+    pages: list[tuple[Person, str]]
+
+
+@pytest.fixture
+def world(make_person) -> World:
+    """A program where every username and every free text holds :data:`MARK`."""
+    coordinator = make_person(*EVERY_ROLE, username=f"{MARK}Coordinator")
+    mentor = make_person(RoleName.VOLUNTEER, RoleName.MENTOR, username=f"{MARK}Mentor")
+    other = make_person(RoleName.VOLUNTEER, RoleName.MENTOR, username=f"{MARK}Other")
+    mentee, second, third, newcomer = (
+        make_person(username=f"{MARK}{n}") for n in ("Mentee", "Two", "Ter", "New")
+    )
+    with transaction():
+        for person in (mentor, other):
+            mentoring.save_offer(person, 3, f"{MARK} intro", f"{MARK} projects", ["referencing"])
+            mentoring.add_term(person, TODAY - timedelta(days=1), TODAY + timedelta(days=20))
+        plan = plans.build_plan(mentee, ["newcomer"], f"{MARK} interests", ["en"], 3)
+        plans.mark_step(mentee, plan.steps[0].id, "started", f"{MARK} reflection")
+        first = mentoring.request_mentor(mentee, ["referencing"], f"{MARK} note", mentor.id)
+        mentorship = mentoring.approve_proposal(coordinator, first.proposals[0], TODAY)
+        mentoring.save_agreement(mentee, mentorship, f"{MARK} goals", f"{MARK} expects", 7)
+        mentoring.log_checkin(mentor, mentorship, TODAY, 30, f"{MARK} notes", TODAY)
+        mentoring.send_thanks(mentee, mentor, f"{MARK} thanks")
+        mentoring.report_problem(mentee, mentorship, f"{MARK} report")
+        two = mentoring.request_mentor(second, ["referencing"], f"{MARK} two", mentor.id)
+        ended = mentoring.approve_proposal(coordinator, two.proposals[0], TODAY)
+        answers = {"learned": f"{MARK} learned"}
+        mentoring.end_mentorship(second, ended, f"{MARK} ended", answers)
+        waiting = mentoring.request_mentor(third, ["referencing"], f"{MARK} waits", mentor.id)
+        mentoring.reject_proposal(coordinator, waiting.proposals[0], f"{MARK} rejected")
+        batch_id = mentoring.run_batch_pairing(coordinator)["batch_id"]
+        badge = recognition.issue_level_badge(mentee, "fundamental")
+        recognition.revoke_badge(coordinator, badge, f"{MARK} revoked")
+        mentoring.go_away(mentor, None, f"{MARK} away", TODAY)
+    m, c = mentorship.id, coordinator
+    pages = [
+        (c, "/coordinators/"),
+        (c, f"/coordinators/requests/{waiting.id}"),
+        (c, f"/coordinators/batch/{batch_id}"),
+        (c, f"/coordinators/succession/{mentor.id}"),
+        (c, "/coordinators/reports"),
+        (c, "/coordinators/audit"),
+        (c, "/coordinators/people"),
+        (c, "/coordinators/dashboard/"),
+        (c, f"/mentorships/{m}"),
+        (c, f"/mentorships/{ended.id}"),
+        (c, f"/badges/{badge.public_id}"),
+        (c, "/mentors/"),
+        (c, f"/mentors/{mentor.id}"),
+        (c, "/notifications/"),
+        (mentor, "/mentors/me"),
+        (mentor, "/notifications/"),
+        (mentee, "/mentorships/"),
+        (mentee, f"/mentorships/{m}/end"),
+        (mentee, f"/mentorships/{m}/report"),
+        (mentee, "/requests/"),
+        (mentee, "/ladder/"),
+        (mentee, "/notifications/"),
+        (mentee, "/auth/settings"),
+        (mentee, "/auth/password"),
+        (mentee, "/account/delete"),
+        (newcomer, "/requests/new?skills=referencing"),
+        (newcomer, f"/people/{MARK}Mentee"),
+    ]
+    return World(coordinator, mentor, mentee, m, pages)
+
+
+class _UnisolatedText(HTMLParser):
+    """Text holding :data:`MARK` that is not inside ``<bdi>`` (nor a title or form control)."""
+
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
+    EXEMPT = {"bdi", "title", "textarea", "option", "script", "style"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.open: list[str] = []
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in self.VOID:
+            self.open.append(tag)
+
+    def handle_endtag(self, tag):
+        if tag in self.open:
+            del self.open[len(self.open) - 1 - self.open[::-1].index(tag) :]
+
+    def handle_data(self, data):
+        if MARK in data and not self.EXEMPT & set(self.open):
+            self.found.append(f"{'>'.join(self.open[-3:])}: {data.strip()[:60]}")
+
+
+def unisolated(body: str) -> list[str]:
+    parser = _UnisolatedText()
+    parser.feed(body)
+    return parser.found
+
+
+def _allow_password_page(client) -> None:
+    with client.session_transaction() as state:
+        state[MAY_SET_PASSWORD] = True
+
+
+def test_every_piece_of_user_text_is_shown_inside_bdi(client, world):
+    problems = []
+    for viewer, path in world.pages:
+        sign_in(client, viewer)
+        _allow_password_page(client)
+        response = client.get(path)
+        assert response.status_code in (200, 410), path  # a revoked badge is Gone
+        body = response.get_data(as_text=True)
+        assert MARK in body, path
+        problems += [f"{path} {text}" for text in unisolated(body)]
+    assert problems == []
+
+
+def test_every_page_showing_user_text_is_walked(app, world):
+    walked = {app.url_map.bind("localhost").match(path.split("?")[0])[0] for _, path in world.pages}
+    shown = {rule.endpoint for rule in app.url_map.iter_rules() if "GET" in rule.methods}
+    assert shown - NO_USER_TEXT - walked == set()
+
+
+def test_a_flash_naming_a_person_isolates_the_name(client):
+    response = client.post(
+        "/auth/signup",
+        data={
+            "username": f"{MARK}نور",
+            "password": PASSWORD,
+            "password_again": PASSWORD,
+            "languages": "ar",
+        },
+        follow_redirects=True,
+    )
+    assert f"<bdi>{MARK}نور</bdi>" in response.get_data(as_text=True)
+
+
+# Bidi controls are removed on the way in ---------------------------------------------
+
+
+def test_an_override_in_checkin_notes_is_removed_and_the_page_keeps_its_order(client, world):
+    mentorship_id = world.mentorship_id
+    sign_in(client, world.mentor)
+    notes = f"before {RLO}reversed{PDF} and {LRI}isolated{PDI} after"
+    response = client.post(
+        f"/mentorships/{mentorship_id}/checkins",
+        data={"happened_on": TODAY.isoformat(), "minutes": 30, "notes": notes},
+    )
+    assert response.status_code == 303
+    saved = db.session.scalar(db.select(CheckIn.notes).order_by(CheckIn.id.desc()).limit(1))
+    assert saved == "before reversed and isolated after"
+    body = client.get(f"/mentorships/{mentorship_id}").get_data(as_text=True)
+    assert RLO not in body
+    assert "<bdi>before reversed and isolated after</bdi>" in body
+
+
+def test_marks_that_do_not_open_a_scope_are_kept(client, world):
+    mentorship_id = world.mentorship_id
+    sign_in(client, world.mentor)
+    client.post(
+        f"/mentorships/{mentorship_id}/checkins",
+        data={"happened_on": TODAY.isoformat(), "minutes": 30, "notes": f"שלום{RLM}!"},
+    )
+    saved = db.session.scalar(db.select(CheckIn.notes).order_by(CheckIn.id.desc()).limit(1))
+    assert saved == f"שלום{RLM}!"
+
+
+@pytest.mark.parametrize(
+    ("path", "data", "stored"),
+    [
+        (
+            "/ladder/goals",
+            {"goal_roles": "newcomer", "interests": f"maps {RLO}spam", "hours_per_week": "3"},
+            lambda world: world.mentee.interests,
+        ),
+        (
+            "/mentors/me",
+            {"teach_skills": "referencing", "capacity": "3", "intro": f"hi {RLO}spam"},
+            lambda world: mentoring.offer_of(world.mentor).intro,
+        ),
+    ],
+)
+def test_overrides_are_removed_from_interests_and_intros(client, world, path, data, stored):
+    sign_in(client, world.mentee if path.startswith("/ladder") else world.mentor)
+    response = client.post(path, data=data)
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert RLO not in stored(world)
+
+
+def test_the_base_form_removes_overrides_from_text_but_not_from_passwords(app):
+    class Sample(Form):
+        name = StringField("Name")
+        notes = TextAreaField("Notes")
+        secret = PasswordField("Secret")
+
+    sent = f"a{RLO}b{LRI}c{PDI}"
+    with app.test_request_context(
+        method="POST", data=dict.fromkeys(("name", "notes", "secret"), sent)
+    ):
+        form = Sample()
+    assert (form.name.data, form.notes.data, form.secret.data) == ("abc", "abc", sent)
+
+
+def test_overrides_are_removed_from_imported_free_text(app, tmp_path):
+    path = write_csv(tmp_path, f"Cy,mentee,en,,maps {RLO}spam,,referencing,,goals {LRI}x{PDI}")
+    with transaction():
+        imports.import_file(path)
+    assert person("Cy").interests == "maps spam"
+    assert db.session.scalar(db.select(MentorRequest.note)) == "goals x"
