@@ -1,0 +1,86 @@
+"""The framework catalog's texts as gettext messages, so they are translated like the UI.
+
+``pybabel extract`` reads ``data/catalog.yaml`` with :func:`extract_catalog` (named in
+``babel.cfg``): every translatable field becomes a message whose context (``msgctxt``)
+is its item, such as ``skill:referencing``. The catalog itself stays English and keeps
+ids; pages translate at render time with :func:`translated`, so there is one mechanism
+and no copy of the YAML per language.
+"""
+
+from collections.abc import Iterator
+from typing import IO, Any
+
+import yaml
+
+from .catalog import Feature, Level, Pillar, Recommendation, Role, Skill, Track
+
+TRANSLATABLE: dict[str, tuple[str, ...]] = {
+    "levels": ("name", "description"),
+    "pillars": ("name", "description"),
+    "tracks": ("name", "description"),
+    "skills": ("name", "description", "activities"),
+    "roles": ("name", "description"),
+    "features": ("name",),
+    "recommendations": ("text", "how", "out_of_scope"),
+}
+KIND_OF_SECTION = {
+    "levels": "level",
+    "pillars": "pillar",
+    "tracks": "track",
+    "skills": "skill",
+    "roles": "role",
+    "features": "feature",
+    "recommendations": "recommendation",
+}
+KIND_OF_TYPE = {
+    Level: "level",
+    Pillar: "pillar",
+    Track: "track",
+    Skill: "skill",
+    Role: "role",
+    Feature: "feature",
+    Recommendation: "recommendation",
+}
+
+
+def context(kind: str, item_id: str) -> str:
+    """The ``msgctxt`` of one item's texts: the same English word in two items can be
+    translated differently."""
+    return f"{kind}:{item_id}"
+
+
+def context_of(item: Any) -> str:
+    return context(KIND_OF_TYPE[type(item)], item.id)
+
+
+def extract_catalog(
+    fileobj: IO[bytes], keywords, comment_tags, options
+) -> Iterator[tuple[int, str, tuple[str, str], list[str]]]:
+    """Babel extraction method: ``(line, "pgettext", (context, text), comments)`` per text."""
+    document = yaml.compose(fileobj.read().decode("utf-8"))
+    for section, items in _mapping(document).items():
+        fields = TRANSLATABLE.get(section)
+        if fields is None:
+            continue
+        for item in items.value:
+            values = _mapping(item)
+            item_context = context(KIND_OF_SECTION[section], values["id"].value)
+            for name in fields:
+                for node in _texts(values.get(name)):
+                    comment = f"{section[:-1]} {name}"
+                    yield node.start_mark.line + 1, "pgettext", (item_context, node.value), [
+                        comment
+                    ]
+
+
+def _mapping(node: yaml.Node) -> dict[str, Any]:
+    return {key.value: value for key, value in node.value}
+
+
+def _texts(node: yaml.Node | None) -> list[yaml.ScalarNode]:
+    """The text nodes of a field: one scalar, or each item of a list; none when absent."""
+    if node is None:
+        return []
+    if isinstance(node, yaml.SequenceNode):
+        return [child for child in node.value if child.value]
+    return [node] if node.value else []
