@@ -6,7 +6,6 @@ GET, and must not use up the token before the person clicks.
 
 from flask import (
     abort,
-    current_app,
     flash,
     make_response,
     redirect,
@@ -21,7 +20,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from ..extensions import limiter
+from .. import rate_limits
 from ..services import DomainError, signin_links, transaction
 from ..web import show_domain_error
 from . import bp
@@ -50,7 +49,7 @@ def _private(response):
 
 
 @bp.route("/link/<token>", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["SIGN_IN_RATE_LIMIT"], methods=["POST"])
+@rate_limits.sign_in_link
 def link_sign_in(token: str):
     form = LinkSignInForm()
     try:
@@ -70,6 +69,7 @@ def link_sign_in(token: str):
 
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
+@rate_limits.password_change
 def set_password():
     """Right after a link sign-in, or for an account that has no password yet."""
     if not session.get(MAY_SET_PASSWORD) and current_user.password_hash is not None:

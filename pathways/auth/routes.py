@@ -4,7 +4,7 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ..extensions import limiter
+from .. import rate_limits
 from ..i18n import locale_display_name
 from ..services import accounts, transaction
 from ..web import form_status, submit
@@ -20,6 +20,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/signup", methods=["GET", "POST"])
+@rate_limits.sign_up
 def signup():
     form = SignUpForm()
     languages = split_codes(form.languages.data or "")
@@ -37,7 +38,7 @@ def signup():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["SIGN_IN_RATE_LIMIT"], methods=["POST"])
+@rate_limits.sign_in
 def login():
     form = LoginForm()
     if form.validate_on_submit():

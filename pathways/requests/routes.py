@@ -3,6 +3,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from .. import rate_limits
 from ..catalog import get_catalog
 from ..extensions import db
 from ..models import MentorRequest
@@ -24,6 +25,7 @@ def _preview_suggestions(skills: list[str], note: str):
 
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
+@rate_limits.request_creation
 def new():
     waiting = mentoring.open_request_of(current_user)
     if waiting is not None:
