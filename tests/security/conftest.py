@@ -1,9 +1,9 @@
-"""Apps with rate limits on, counted where ``TEST_REDIS_URL`` says.
+"""Apps beside the ``app`` fixture's: with other settings, or with rate limits on.
 
-Without ``TEST_REDIS_URL`` the limits count in memory and need nothing. With it (CI
-sets it), the same tests count in that Redis, each app under a key prefix of its own
-so runs and tests never see each other's counts; a Redis that does not answer fails
-the tests, never skips them.
+Rate limits count where ``TEST_REDIS_URL`` says. Without it they count in memory and
+need nothing. With it (CI sets it), the same tests count in that Redis, each app under
+a key prefix of its own so runs and tests never see each other's counts; a Redis that
+does not answer fails the tests, never skips them.
 """
 
 import os
