@@ -4,7 +4,8 @@ from pathlib import Path
 
 from flask import Flask
 
-from .config import Config, instance_database_uri, instance_secret_key
+from . import security
+from .config import Config, complete
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 from .i18n import locale_display_name, select_locale, text_direction
 from .web import install_input_rules, isolate
@@ -19,10 +20,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config is not None:
         app.config.from_mapping(test_config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-    app.config["SQLALCHEMY_DATABASE_URI"] = app.config[
-        "SQLALCHEMY_DATABASE_URI"
-    ] or instance_database_uri(app.instance_path)
-    app.config["SECRET_KEY"] = app.config["SECRET_KEY"] or instance_secret_key(app.instance_path)
+    complete(app.config, app.instance_path)
 
     _init_extensions(app)
     install_input_rules(app)
@@ -43,6 +41,7 @@ def _init_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     csrf.init_app(app)
     limiter.init_app(app)
+    security.init_app(app)
 
     from .auth import load_person
 

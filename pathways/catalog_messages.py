@@ -68,9 +68,12 @@ def extract_catalog(
             for name in fields:
                 for node in _texts(values.get(name)):
                     comment = f"{section[:-1]} {name}"
-                    yield node.start_mark.line + 1, "pgettext", (item_context, node.value), [
-                        comment
-                    ]
+                    yield (
+                        node.start_mark.line + 1,
+                        "pgettext",
+                        (item_context, node.value),
+                        [comment],
+                    )
 
 
 def _mapping(node: yaml.Node) -> dict[str, Any]:

@@ -1,28 +1,50 @@
 """Configuration read from the environment, with safe local defaults.
 
 Local use needs no setting at all: the database is a SQLite file in the instance
-folder and the secret key is generated once and kept there. Production sets
-``DATABASE_URL`` (``postgresql+psycopg://…``) and ``SECRET_KEY``.
+folder and the secret key is generated once and kept there.
+
+Production is declared, never guessed: ``PATHWAYS_ENV=production`` (``gunicorn.conf.py``
+sets it unless the environment says otherwise). Then the app refuses to start without
+``SECRET_KEY`` and ``DATABASE_URL``, cookies are sent over HTTPS only and browsers are
+told to keep to HTTPS (HSTS); ``SESSION_COOKIE_SECURE=0`` and ``HSTS_MAX_AGE=0`` turn
+those off for a site served over plain HTTP.
 """
 
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
+
+from flask import Config as FlaskConfig
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+PRODUCTION = "production"
+REQUIRED_IN_PRODUCTION = {"SECRET_KEY": "SECRET_KEY", "SQLALCHEMY_DATABASE_URI": "DATABASE_URL"}
+ONE_YEAR = 365 * 24 * 3600
+T = TypeVar("T")
+
+
+def _unless_unset(name: str, parse: Callable[[str], T]) -> T | None:
+    """A setting from the environment, or None when unset: ``complete`` then decides."""
+    value = os.environ.get(name)
+    return None if value is None else parse(value)
 
 
 class Config:
+    PATHWAYS_ENV = os.environ.get("PATHWAYS_ENV", "development")
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     SECRET_KEY = os.environ.get("SECRET_KEY")
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "0") == "1"
+    SESSION_COOKIE_SECURE = _unless_unset("SESSION_COOKIE_SECURE", lambda value: value == "1")
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None
+    HSTS_MAX_AGE = _unless_unset("HSTS_MAX_AGE", int)
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
 
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_TRANSLATION_DIRECTORIES = str(REPO_ROOT / "translations")
@@ -31,6 +53,10 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
     SIGN_IN_RATE_LIMIT = os.environ.get("SIGN_IN_RATE_LIMIT", "10 per minute")
+    SIGN_IN_ADDRESS_RATE_LIMIT = os.environ.get("SIGN_IN_ADDRESS_RATE_LIMIT", "100 per hour")
+    SIGN_UP_RATE_LIMIT = os.environ.get("SIGN_UP_RATE_LIMIT", "20 per hour")
+    PASSWORD_CHANGE_RATE_LIMIT = os.environ.get("PASSWORD_CHANGE_RATE_LIMIT", "10 per hour")
+    REQUEST_CREATION_RATE_LIMIT = os.environ.get("REQUEST_CREATION_RATE_LIMIT", "10 per hour")
 
     PASSWORD_HASH_PROFILE = os.environ.get("PASSWORD_HASH_PROFILE", "RFC_9106_LOW_MEMORY")
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
@@ -39,6 +65,34 @@ class Config:
     MATCH_MIN_SCORE = float(os.environ.get("MATCH_MIN_SCORE", "0.05"))
     MAIL_LOG_ONLY = os.environ.get("MAIL_LOG_ONLY", "1") == "1"
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
+
+
+def complete(config: FlaskConfig, instance_path: str) -> None:
+    """Fill in the settings that depend on where the app runs.
+
+    In production, a missing secret key or database is an error, not a local default.
+    """
+    production = config["PATHWAYS_ENV"] == PRODUCTION
+    if production:
+        _refuse_missing_production_settings(config)
+    if config["SESSION_COOKIE_SECURE"] is None:
+        config["SESSION_COOKIE_SECURE"] = production
+    config["REMEMBER_COOKIE_SECURE"] = config["SESSION_COOKIE_SECURE"]
+    if config["HSTS_MAX_AGE"] is None:
+        config["HSTS_MAX_AGE"] = ONE_YEAR if production else 0
+    config["SQLALCHEMY_DATABASE_URI"] = config["SQLALCHEMY_DATABASE_URI"] or instance_database_uri(
+        instance_path
+    )
+    config["SECRET_KEY"] = config["SECRET_KEY"] or instance_secret_key(instance_path)
+
+
+def _refuse_missing_production_settings(config: FlaskConfig) -> None:
+    missing = [variable for name, variable in REQUIRED_IN_PRODUCTION.items() if not config[name]]
+    if missing:
+        raise RuntimeError(
+            f"PATHWAYS_ENV=production needs {' and '.join(missing)} in the environment"
+            " (see the README's production section)"
+        )
 
 
 def instance_database_uri(instance_path: str) -> str:

@@ -3,7 +3,11 @@
 Chosen libraries: Flask-SQLAlchemy (session per request, typed 2.0 models),
 Flask-Migrate (Alembic behind ``flask db``), Flask-Login (session cookies, login
 required), Flask-WTF (forms and CSRF on every POST), Flask-Babel (locale and
-translations), Flask-Limiter (rate limits on sign-in, memory or Redis storage).
+translations), Flask-Limiter (the rate limits of ``rate_limits.py``, keyed by client
+address unless a limit says otherwise; counted in memory for one process, or in Redis
+shared by every worker: its client is a dependency, so ``RATELIMIT_STORAGE_URI=redis://…``
+works after a plain install). Security headers and trusted proxies need no extension:
+``security.py`` says why not Flask-Talisman.
 """
 
 from flask_babel import Babel

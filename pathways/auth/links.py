@@ -5,7 +5,6 @@ GET, and must not use up the token before the person clicks.
 """
 
 from flask import (
-    current_app,
     flash,
     make_response,
     redirect,
@@ -19,7 +18,7 @@ from flask_login import current_user, login_required, login_user
 from wtforms import PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from ..extensions import limiter
+from .. import rate_limits
 from ..forms import Form
 from ..services import DomainError, signin_links, transaction
 from ..web import show_domain_error, with_isolated
@@ -44,15 +43,19 @@ class SetPasswordForm(Form):
 
 
 def _private(response):
-    """The token is in the URL: keep it out of caches and of Referer headers."""
+    """The token is in the URL: keep it out of caches.
+
+    Referer headers carry it only to this site (the app-wide ``same-origin`` policy):
+    over HTTPS the form's CSRF check needs that Referer, so ``no-referrer`` would break
+    the button.
+    """
     response = make_response(response)
-    response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
 @bp.route("/link/<token>", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["SIGN_IN_RATE_LIMIT"], methods=["POST"])
+@rate_limits.sign_in_link
 def link_sign_in(token: str):
     form = LinkSignInForm()
     try:
@@ -75,6 +78,7 @@ def link_sign_in(token: str):
 
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
+@rate_limits.password_change
 def set_password():
     """Choose a password: right after a link sign-in without the old one, else with it.
 

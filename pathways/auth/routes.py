@@ -2,7 +2,7 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ..extensions import limiter
+from .. import rate_limits
 from ..i18n import locale_display_name
 from ..services import accounts, transaction
 from ..web import form_status, same_site_path, submit, with_isolated
@@ -11,6 +11,7 @@ from .forms import LoginForm, SettingsForm, SignUpForm, split_codes
 
 
 @bp.route("/signup", methods=["GET", "POST"])
+@rate_limits.sign_up
 def signup():
     form = SignUpForm()
     languages = split_codes(form.languages.data or "")
@@ -28,7 +29,7 @@ def signup():
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["SIGN_IN_RATE_LIMIT"], methods=["POST"])
+@rate_limits.sign_in
 def login():
     form = LoginForm()
     if form.validate_on_submit():

@@ -1,11 +1,17 @@
 """Styled error pages for people, JSON for API clients."""
 
+import math
+from datetime import timedelta
+
 from flask import Blueprint, jsonify, render_template, request
+from flask_babel import format_timedelta
 from flask_babel import gettext as _
+from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from ..extensions import db
+from ..rate_limits import seconds_until_retry
 from ..services import DomainError, NotAllowed
 
 bp = Blueprint("errors", __name__)
@@ -34,11 +40,13 @@ def _messages() -> dict[int, tuple[str, str]]:
     }
 
 
-def render_error(status: int, detail: str | None = None):
+def render_error(status: int, detail: str | None = None, **json_fields):
+    """The error page, or for API clients its JSON with ``json_fields`` added."""
     title, message = _messages().get(status, (_("Error"), ""))
     message = detail or message
     if _wants_json():
-        return jsonify(error={"status": status, "title": title, "message": message}), status
+        error = {"status": status, "title": title, "message": message, **json_fields}
+        return jsonify(error=error), status
     return render_template("errors/error.html", status=status, title=title, message=message), status
 
 
@@ -51,6 +59,22 @@ def csrf_error(error: CSRFError):
             "Go back, reload the page and try again."
         ),
     )
+
+
+@bp.app_errorhandler(RateLimitExceeded)
+def too_many_attempts(error: RateLimitExceeded):
+    """Say how long to wait: in words for people, in seconds for programs."""
+    seconds = seconds_until_retry()
+    wait = format_timedelta(_rounded_up_to_minutes(seconds))
+    message = _("Too many attempts. Wait %(wait)s and try again.", wait=wait)
+    return render_error(429, message, retry_after=seconds)
+
+
+def _rounded_up_to_minutes(seconds: int) -> timedelta:
+    """Seconds under a minute, else whole minutes rounded up: 61 seconds read "2 minutes"."""
+    if seconds < 60:
+        return timedelta(seconds=seconds)
+    return timedelta(minutes=math.ceil(seconds / 60))
 
 
 @bp.app_errorhandler(NotAllowed)

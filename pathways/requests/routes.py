@@ -4,6 +4,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
+from .. import rate_limits
 from ..catalog import get_catalog
 from ..extensions import db
 from ..models import MentorRequest
@@ -33,6 +34,7 @@ def _form_data() -> MultiDict | None:
 
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
+@rate_limits.request_creation
 def new():
     """The request form. Its preview button posts too, so the private note and the
     form's token never end up in a URL (server logs, browser history, Referer)."""

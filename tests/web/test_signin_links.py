@@ -71,7 +71,7 @@ def test_cli_link_signs_in_once_then_asks_for_a_password(client, runner, importe
     for _ in range(2):  # a mail scanner's GET does not use the link up
         page = client.get(path)
         assert page.status_code == 200
-        assert page.headers["Referrer-Policy"] == "no-referrer"
+        assert page.headers["Referrer-Policy"] == "same-origin"
         assert "no-store" in page.headers["Cache-Control"]
         assert 'method="post"' in page.get_data(as_text=True)
     assert signed_in_name(client) is None

@@ -1,0 +1,34 @@
+"""Gunicorn in production: ``.venv/bin/gunicorn -c gunicorn.conf.py wsgi:app``.
+
+Options given on the command line win over these (``--bind``, ``--workers``).
+"""
+
+import os
+
+# Serving with this file is production unless the environment says otherwise: the app
+# then refuses to start without SECRET_KEY and DATABASE_URL (see pathways/config.py).
+os.environ.setdefault("PATHWAYS_ENV", "production")
+
+bind = "127.0.0.1:8000"
+workers = 4
+# The app alone decides which X-Forwarded-* headers to believe (TRUSTED_PROXIES):
+# gunicorn believes none, so one setting says it, not two.
+forwarded_allow_ips = ""
+# No runtime management socket: the app needs none, and several instances on one
+# host would share its default path.
+control_socket_disable = True
+
+
+def on_starting(server) -> None:
+    """Refuse several workers that would each count rate limits in their own memory."""
+    from pathways.config import Config
+
+    if server.cfg.workers > 1 and Config.RATELIMIT_STORAGE_URI.startswith("memory://"):
+        raise RuntimeError(
+            f"{server.cfg.workers} workers would each count rate limits alone: set "
+            "RATELIMIT_STORAGE_URI=redis://… (see the README), or serve with --workers 1"
+        )
+
+
+def post_worker_init(worker) -> None:
+    worker.log.info("Worker %s is ready", worker.pid)
