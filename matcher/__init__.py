@@ -38,40 +38,44 @@ Design choices (details in each module's docstring):
   availability are part of the index, so a change to them is a new version.
 """
 
-from .cache import IndexCache
-from .pairing import Candidates, candidate_pairs, greedy_pair, pair
-from .profiles import (
-    Assignment,
-    MenteeProfile,
-    MentorProfile,
-    Pair,
-    ProfileError,
-    Reasons,
-    Suggestion,
-    UnmatchedReason,
-)
-from .suggest import MentorIndex
-from .text import TextIndex, analyze, make_vectorizer
-from .vectorize import SKILL_WEIGHT, TEXT_WEIGHT
+import importlib
 
-__all__ = [
-    "SKILL_WEIGHT",
-    "TEXT_WEIGHT",
-    "Assignment",
-    "Candidates",
-    "IndexCache",
-    "MenteeProfile",
-    "MentorIndex",
-    "MentorProfile",
-    "Pair",
-    "ProfileError",
-    "Reasons",
-    "Suggestion",
-    "TextIndex",
-    "UnmatchedReason",
-    "analyze",
-    "candidate_pairs",
-    "greedy_pair",
-    "make_vectorizer",
-    "pair",
-]
+# What each public name is, and the module that defines it. The modules are imported
+# on first use (PEP 562), so that a program importing only the profiles (an app's
+# models, its command-line start-up) does not pay for scikit-learn, SciPy and OR-Tools.
+_HOME = {
+    "IndexCache": "cache",
+    "Candidates": "pairing",
+    "candidate_pairs": "pairing",
+    "greedy_pair": "pairing",
+    "pair": "pairing",
+    "Assignment": "profiles",
+    "MenteeProfile": "profiles",
+    "MentorProfile": "profiles",
+    "Pair": "profiles",
+    "ProfileError": "profiles",
+    "Reasons": "profiles",
+    "Suggestion": "profiles",
+    "UnmatchedReason": "profiles",
+    "MentorIndex": "suggest",
+    "TextIndex": "text",
+    "analyze": "text",
+    "make_vectorizer": "text",
+    "SKILL_WEIGHT": "vectorize",
+    "TEXT_WEIGHT": "vectorize",
+}
+
+__all__ = sorted(_HOME)
+
+
+def __getattr__(name: str):
+    module = _HOME.get(name)
+    if module is None:
+        raise AttributeError(f"module 'matcher' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__

@@ -27,9 +27,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from matcher.text import TextIndex, top_terms
-
 if TYPE_CHECKING:
+    from matcher.text import TextIndex
+
     from .catalog import Catalog
 
 MIN_HOURS_PER_WEEK = 0.25
@@ -283,6 +283,8 @@ def _match_interests(catalog: Catalog, interests: str, known: frozenset[str]) ->
     """
     if not interests.strip():
         return _InterestMatch(similarities={}, closest={})
+    from matcher.text import top_terms  # scikit-learn and SciPy load only when needed
+
     index = _interest_index(catalog)
     query = index.transform([interests])
     scores = (index.matrix @ query.T).toarray().ravel()
@@ -331,6 +333,8 @@ def _stance(catalog: Catalog, skill_id: str, value: Stance | str) -> Stance:
 @functools.lru_cache(maxsize=8)
 def _interest_index(catalog: Catalog) -> TextIndex:
     """The TF-IDF index of the skill texts, fitted once per catalog (hashed by identity)."""
+    from matcher.text import TextIndex
+
     return TextIndex({skill_id: catalog.skill_text(skill_id) for skill_id in catalog.skills})
 
 

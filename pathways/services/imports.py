@@ -51,8 +51,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from matcher import analyze
-
 from ..catalog import get_catalog
 from ..extensions import db
 from ..input_rules import (
@@ -534,7 +532,7 @@ def _check_content(row: _Row, role: RoleName | None, skills, wants, interests, g
         return
     if not interests and not goals:
         row.fail("wants", _l("Empty profile: give the skills wanted, interests or goals."))
-    elif not analyze(f"{interests} {goals}"):
+    elif not _has_words(f"{interests} {goals}"):
         row.fail(
             "interests",
             _l(
@@ -755,3 +753,10 @@ __all__ = [
     "import_file",
     "load",
 ]
+
+
+def _has_words(text: str) -> bool:
+    """Whether the matcher would find any word to match on (its analyzer, loaded late)."""
+    from matcher import analyze
+
+    return bool(analyze(text))

@@ -10,22 +10,24 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+import matcher
 from matcher import (
     Assignment,
-    IndexCache,
     MenteeProfile,
-    MentorIndex,
     MentorProfile,
     ProfileError,
     Reasons,
     Suggestion,
-    pair,
 )
+
+if TYPE_CHECKING:  # the engine's numeric side loads on first use, not with every command
+    from matcher import IndexCache, MentorIndex
 
 from ..catalog import get_catalog
 from ..extensions import db
@@ -64,7 +66,9 @@ def profile_version(today: date) -> str:
     return f"{value}:{today.isoformat()}"
 
 
-def _index_cache() -> IndexCache:
+def _index_cache() -> "IndexCache":
+    from matcher import IndexCache
+
     return current_app.extensions.setdefault("pathways.mentor_index", IndexCache())
 
 
@@ -142,7 +146,9 @@ def skill_context() -> dict[str, str]:
     return {skill_id: catalog.skill_text(skill_id) for skill_id in catalog.skills}
 
 
-def mentor_index(today: date | None = None) -> MentorIndex:
+def mentor_index(today: date | None = None) -> "MentorIndex":
+    from matcher import MentorIndex
+
     today = today or date.today()
     return _index_cache().get(
         profile_version(today), lambda: MentorIndex(mentor_profiles(today), skill_context())
@@ -322,7 +328,7 @@ def pair_waiting_requests(
     index = mentor_index()
     while True:
         try:
-            assignment = pair(
+            assignment = matcher.pair(
                 index, profiles, min_score=current_app.config["MATCH_MIN_SCORE"], progress=progress
             )
         except ProfileError as error:
