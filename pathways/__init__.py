@@ -6,11 +6,9 @@ from flask import Flask
 
 from . import security
 from .config import Config, complete
-from .extensions import babel, csrf, db, limiter, login_manager, migrate
+from .extensions import babel, csrf, db, limiter, login_manager
 from .i18n import locale_display_name, select_locale, text_direction
 from .web import install_input_rules, isolate
-
-MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -27,15 +25,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     _register_blueprints(app)
     _register_template_helpers(app)
 
-    from . import cli
+    from . import commands
 
-    cli.register(app)
+    commands.register(app)
     return app
 
 
 def _init_extensions(app: Flask) -> None:
     db.init_app(app)
-    migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     babel.init_app(app, locale_selector=select_locale)
@@ -85,9 +82,9 @@ def _register_blueprints(app: Flask) -> None:
 def _register_template_helpers(app: Flask) -> None:
     from flask_babel import get_locale
 
-    from .labels import label
+    from .labels import describe_reason, label
 
-    app.jinja_env.globals.update(label=label)
+    app.jinja_env.globals.update(label=label, describe_reason=describe_reason)
     app.jinja_env.filters["bdi"] = isolate
 
     @app.context_processor

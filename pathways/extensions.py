@@ -1,7 +1,9 @@
 """The extension objects, created here and bound to an app in ``create_app``.
 
 Chosen libraries: Flask-SQLAlchemy (session per request, typed 2.0 models),
-Flask-Migrate (Alembic behind ``flask db``), Flask-Login (session cookies, login
+Flask-Migrate (Alembic behind ``flask db``; bound on demand by :func:`init_migrations`,
+since importing Alembic costs a web worker or any other command a noticeable part of a
+second for nothing), Flask-Login (session cookies, login
 required), Flask-WTF (forms and CSRF on every POST), Flask-Babel (locale and
 translations), Flask-Limiter (the rate limits of ``rate_limits.py``, keyed by client
 address unless a limit says otherwise; counted in memory for one process, or in Redis
@@ -10,15 +12,19 @@ works after a plain install). Security headers and trusted proxies need no exten
 ``security.py`` says why not Flask-Talisman.
 """
 
+from flask import Flask
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
+
+from .config import REPO_ROOT
+
+MIGRATIONS_DIR = str(REPO_ROOT / "migrations")
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -34,8 +40,15 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
-migrate = Migrate()
 login_manager = LoginManager()
 babel = Babel()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address)
+
+
+def init_migrations(app: Flask) -> None:
+    """Bind Flask-Migrate to ``app`` (once): for ``flask db`` and the tests' schema set-up."""
+    if "migrate" not in app.extensions:
+        from flask_migrate import Migrate
+
+        Migrate(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)

@@ -1,9 +1,12 @@
 """Translated names for the program's states and roles, shown in templates."""
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from matcher import UnmatchedReason
 
+from .catalog import get_catalog
+from .ladder import Reason, ReasonKind
 from .models import MentorshipState, ProposalState, RequestState, RoleName, Stance, StepStatus
 
 LABELS = {
@@ -42,3 +45,17 @@ LABELS = {
 def label(value) -> str:
     """The translated name of a role or state; its raw value if it has none."""
     return str(LABELS.get(value, value))
+
+
+def describe_reason(reason: Reason) -> str:
+    """One reason for a step as a sentence in the reader's language."""
+    catalog = get_catalog()
+    if reason.kind is ReasonKind.GOAL_ROLE:
+        return _("Needed to become %(role)s", role=catalog.roles[reason.ref].name)
+    if reason.kind is ReasonKind.PREREQUISITE_OF:
+        return _("Comes before %(skill)s", skill=catalog.skills[reason.ref].name)
+    if reason.kind is ReasonKind.INTEREST:
+        return _("Matches your interest in “%(terms)s”", terms=", ".join(reason.terms))
+    if reason.kind is ReasonKind.FOUNDATION:
+        return _("A foundation: the first steps everyone takes")
+    return _("A way to give back: help others learn")

@@ -14,7 +14,7 @@ from flask import Flask, g, request
 from flask.testing import FlaskClient
 
 from pathways import create_app
-from pathways.extensions import db
+from pathways.extensions import db, init_migrations
 from pathways.models import Person, RoleName
 from pathways.services import accounts, transaction
 
@@ -59,6 +59,7 @@ def reset_schema(app: Flask) -> None:
     """Drop every table, then bring the empty database to head with the migrations."""
     from flask_migrate import upgrade
 
+    init_migrations(app)
     with app.app_context():
         db.drop_all()
         with db.engine.begin() as connection:

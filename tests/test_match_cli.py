@@ -5,9 +5,9 @@ import json
 import pytest
 from sqlalchemy import select
 
+from pathways.commands.match import BatchProgress, reason_phrases
 from pathways.config import REPO_ROOT
 from pathways.extensions import db
-from pathways.match_cli import BatchProgress, reason_phrases
 from pathways.models import (
     MatchProposal,
     ProposalState,

@@ -14,7 +14,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
-from pathways.extensions import db
+from pathways.extensions import db, init_migrations
 from tests.conftest import make_app
 
 
@@ -47,6 +47,7 @@ def schema_drift() -> list:
 
 def test_upgrade_from_empty_matches_the_models_and_downgrades_cleanly(empty_database_url, tmp_path):
     app = make_app(empty_database_url, str(tmp_path))
+    init_migrations(app)
     with app.app_context():
         assert table_names() == set()
         upgrade()

@@ -1,28 +1,7 @@
 """Volunteers: the self-assessment, "My ladder", progress and re-planning."""
 
 from flask import Blueprint
-from flask_babel import gettext as _
-
-from ..catalog import get_catalog
-from ..ladder import Reason, ReasonKind
 
 bp = Blueprint("volunteers", __name__)
-
-
-def describe_reason(reason: Reason) -> str:
-    """One reason for a step as a sentence in the reader's language."""
-    catalog = get_catalog()
-    if reason.kind is ReasonKind.GOAL_ROLE:
-        return _("Needed to become %(role)s", role=catalog.roles[reason.ref].name)
-    if reason.kind is ReasonKind.PREREQUISITE_OF:
-        return _("Comes before %(skill)s", skill=catalog.skills[reason.ref].name)
-    if reason.kind is ReasonKind.INTEREST:
-        return _("Matches your interest in “%(terms)s”", terms=", ".join(reason.terms))
-    if reason.kind is ReasonKind.FOUNDATION:
-        return _("A foundation: the first steps everyone takes")
-    return _("A way to give back: help others learn")
-
-
-bp.add_app_template_global(describe_reason)
 
 from . import routes  # noqa: E402,F401

@@ -12,10 +12,10 @@ import click
 from flask.cli import AppGroup
 
 from ..catalog import get_catalog
+from ..labels import describe_reason
 from ..ladder import Ladder, ladder_to_dict
 from ..models import Person, Plan
 from ..services import DomainError, accounts, plans
-from . import describe_reason
 
 ladder = AppGroup("ladder", help="Show volunteers' learning ladders.")
 

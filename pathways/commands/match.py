@@ -11,11 +11,11 @@ from sqlalchemy import select
 
 from matcher import ProfileError, Reasons
 
-from .catalog import get_catalog
-from .extensions import db
-from .models import MatchProposal, MentorRequest
-from .services import accounts, mentoring, transaction
-from .services.matching import reasons_to_dict, suggest_for_person
+from ..catalog import get_catalog
+from ..extensions import db
+from ..models import MatchProposal, MentorRequest
+from ..services import accounts, mentoring, transaction
+from ..services.matching import reasons_to_dict, suggest_for_person
 
 match = AppGroup("match", help="Suggest mentors and propose pairs for coordinators.")
 

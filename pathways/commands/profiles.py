@@ -6,7 +6,7 @@ import click
 from flask import current_app, url_for
 from flask.cli import AppGroup
 
-from .services import DomainError, accounts, imports, signin_links, transaction
+from ..services import DomainError, accounts, imports, signin_links, transaction
 
 profiles = AppGroup("profiles", help="Import people from CSV or JSON Lines; sign-in links.")
 ERRORS_SHOWN = 200

@@ -1,0 +1,51 @@
+"""Starting the app, or any ``flask`` command, loads none of the heavy libraries: the
+matcher's numeric side and Alembic load when a page or command first needs them.
+
+Each check runs in a fresh interpreter, since this test process has long loaded them.
+"""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+HEAVY = ("sklearn", "scipy", "pandas", "numpy", "ortools", "sparse_dot_topn", "alembic")
+REPO = Path(__file__).resolve().parent.parent
+REPORT_LOADED = f"""
+import json, sys
+print(json.dumps(sorted({{m.split(".")[0] for m in sys.modules}} & set({HEAVY!r}))))
+"""
+
+
+def loaded_after(code: str) -> list[str]:
+    run = subprocess.run(
+        [sys.executable, "-c", code + REPORT_LOADED],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 0, run.stderr
+    return json.loads(run.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize(
+    "start",
+    [
+        "import pathways.models",
+        "import wsgi",
+        # Any command's start: the CLI lists every command and its help.
+        "from flask.cli import main\n"
+        "try:\n    main(['--app', 'wsgi', '--help'])\nexcept SystemExit:\n    pass",
+        "from flask.cli import main\n"
+        "try:\n    main(['--app', 'wsgi', 'match', '--help'])\nexcept SystemExit:\n    pass",
+    ],
+)
+def test_starting_loads_no_heavy_library(start):
+    assert loaded_after(start) == []
+
+
+def test_the_matcher_still_loads_when_used():
+    assert "sklearn" in loaded_after("from matcher import MentorIndex")
