@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from .catalog import get_catalog
 from .extensions import db
 from .models import MentorOffer, Person, RoleName, SkillStance, Stance, Term
-from .services import DomainError, mentoring, plans
+from .services import DomainError, mentor_requests, mentorships, plans
 from .services.accounts import create_person, hash_password
 
 DEMO_PASSWORD = "pathways-demo"
@@ -189,24 +189,24 @@ def _add_mentoring_activity(
     wanted = [s.id for s in get_catalog().skills.values() if s.level in ("fundamental", "emerging")]
     askers = volunteers[1 : REQUESTS + 1]
     for person in askers:
-        mentoring.request_mentor(
+        mentor_requests.request_mentor(
             person, rng.sample(wanted, k=rng.randint(1, 3)), rng.choice(INTERESTS), None
         )
-    batch = mentoring.run_batch_pairing(coordinator)
-    mentorships = [
-        mentoring.approve_proposal(coordinator, proposal, today)
+    batch = mentor_requests.run_batch_pairing(coordinator)
+    approved = [
+        mentor_requests.approve_proposal(coordinator, proposal, today)
         for proposal in batch["proposals"][:APPROVED]
     ]
-    for mentorship in mentorships[:4]:
-        mentoring.save_agreement(
+    for mentorship in approved[:4]:
+        mentorships.save_agreement(
             mentorship.mentor,
             mentorship,
             "Learn to cite reliable sources and publish a first article.",
             "We meet online every two weeks; messages on my talk page are welcome.",
             14,
         )
-        mentoring.confirm_agreement(mentorship.mentee, mentorship)
-        mentoring.log_checkin(
+        mentorships.confirm_agreement(mentorship.mentee, mentorship)
+        mentorships.log_checkin(
             mentorship.mentee,
             mentorship,
             today,
@@ -214,8 +214,8 @@ def _add_mentoring_activity(
             "Reviewed a draft.",
             today,
         )
-    ending = mentorships[-1]
-    mentoring.end_mentorship(
+    ending = approved[-1]
+    mentorships.end_mentorship(
         ending.mentor,
         ending,
         "Goals reached.",

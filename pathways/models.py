@@ -389,11 +389,14 @@ class ThankYou(db.Model):
 
 
 class Notification(db.Model):
+    """Something a person should know; ``kind`` and ``subject_id`` say what it is about
+    (the web layer builds the link), ``params`` hold names for the sentence."""
+
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(40))
+    subject_id: Mapped[int | None] = mapped_column(Integer)
     params: Mapped[dict] = mapped_column(JSON, default=dict)
-    link: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(DateTime)
 

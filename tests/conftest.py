@@ -163,7 +163,7 @@ def make_mentor(make_person) -> Callable[..., Person]:
     """A mentor with an offer and a current term, ready to be matched."""
     from datetime import date, timedelta
 
-    from pathways.services import mentoring
+    from pathways.services import offers
 
     def make(
         skills: tuple[str, ...] = ("referencing",),
@@ -175,8 +175,8 @@ def make_mentor(make_person) -> Callable[..., Person]:
         person = make_person(RoleName.VOLUNTEER, RoleName.MENTOR, languages=languages, **kwargs)
         today = date.today()
         with transaction():
-            mentoring.save_offer(person, capacity, intro, "Wikipedia", list(skills))
-            mentoring.add_term(person, today - timedelta(days=1), today + timedelta(days=300))
+            offers.save_offer(person, capacity, intro, "Wikipedia", list(skills))
+            offers.add_term(person, today - timedelta(days=1), today + timedelta(days=300))
         return person
 
     return make

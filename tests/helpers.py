@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from pathways.extensions import db
 from pathways.models import Notification, Person, RoleName
-from pathways.services import mentoring, plans, recognition, transaction
+from pathways.services import mentor_requests, plans, recognition, transaction
 
 ANONYMOUS, OUTSIDER, MENTEE, MENTOR, OTHER_MENTOR, COORDINATOR = (
     "anonymous",
@@ -41,9 +41,9 @@ def build_world(make_person, make_mentor) -> World:
     mentee = make_person(username="Mentee")
     outsider = make_person(username="Outsider")
     with transaction():
-        first = mentoring.request_mentor(mentee, ["referencing"], "", mentor.id)
-        mentorship = mentoring.approve_proposal(coordinator, first.proposals[0], date.today())
-        second = mentoring.request_mentor(mentee, ["referencing"], "", mentor.id)
+        first = mentor_requests.request_mentor(mentee, ["referencing"], "", mentor.id)
+        mentorship = mentor_requests.approve_proposal(coordinator, first.proposals[0], date.today())
+        second = mentor_requests.request_mentor(mentee, ["referencing"], "", mentor.id)
         plan = plans.build_plan(mentee, ["newcomer"], "", ["en"], 3)
         badge = recognition.issue_level_badge(mentee, "fundamental")
     return World(

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from pathways.extensions import db
 from pathways.models import MatchProposal, Mentorship, Person, ProposalState, RoleName
-from pathways.services import DomainError, mentoring, transaction
+from pathways.services import DomainError, mentor_requests, transaction
 
 
 def test_two_simultaneous_approvals_never_exceed_capacity(
@@ -23,18 +23,19 @@ def test_two_simultaneous_approvals_never_exceed_capacity(
     coordinators = [make_person(RoleName.COORDINATOR) for _ in range(2)]
     with transaction():
         requests = [
-            mentoring.request_mentor(make_person(), ["referencing"], "", None) for _ in range(2)
+            mentor_requests.request_mentor(make_person(), ["referencing"], "", None)
+            for _ in range(2)
         ]
     proposal_ids = [r.proposals[0].id for r in requests]
     assert all(r.proposals[0].mentor_id == mentor.id for r in requests)
 
-    check = mentoring._check_can_take_one_more
+    check = mentor_requests._check_can_take_one_more
 
     def slow_check(offer, today):
         time.sleep(0.4)
         return check(offer, today)
 
-    monkeypatch.setattr(mentoring, "_check_can_take_one_more", slow_check)
+    monkeypatch.setattr(mentor_requests, "_check_can_take_one_more", slow_check)
     start = threading.Barrier(2)
     outcomes: list[str] = []
 
@@ -45,7 +46,7 @@ def test_two_simultaneous_approvals_never_exceed_capacity(
             start.wait()
             try:
                 with transaction():
-                    mentoring.approve_proposal(coordinator, proposal, date.today())
+                    mentor_requests.approve_proposal(coordinator, proposal, date.today())
                 outcomes.append("approved")
             except DomainError as error:
                 outcomes.append(str(error.message))

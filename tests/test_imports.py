@@ -25,7 +25,7 @@ from pathways.models import (
     Stance,
     Term,
 )
-from pathways.services import accounts, imports, mentoring, transaction
+from pathways.services import accounts, imports, mentor_requests, offers, transaction
 
 DEMO = REPO_ROOT / "data" / "demo"
 HEADER = "username,role,languages,timezone,interests,skills,wants,capacity,goals"
@@ -106,7 +106,7 @@ def test_demo_csv_imports_mentors_with_offer_and_term_and_mentees_with_request(a
         "running-events": Stance.CAN_TEACH,
         "wiki-basics": Stance.CONFIDENT,
     }
-    offer = mentoring.offer_of(amaru)
+    offer = offers.offer_of(amaru)
     assert offer.capacity == 3
     assert offer.intro.startswith("Acompaño")
     [term] = offer.terms
@@ -124,11 +124,14 @@ def test_demo_csv_imports_mentors_with_offer_and_term_and_mentees_with_request(a
         "referencing": Stance.NOT_YET,
         "using-sandbox": Stance.NOT_YET,
     }
-    request = mentoring.open_request_of(lucia)
+    request = mentor_requests.open_request_of(lucia)
     assert request.state == RequestState.OPEN
     assert request.skills == ["referencing", "using-sandbox"]
     assert request.note.startswith("Publicar")
-    assert mentoring.open_request_of(person("Kwame_Reads")).skills == ["running-events", "outreach"]
+    assert mentor_requests.open_request_of(person("Kwame_Reads")).skills == [
+        "running-events",
+        "outreach",
+    ]
 
     assert counts()["MentorOffer"] == 3
     assert counts()["MentorRequest"] == 4
@@ -148,9 +151,9 @@ def test_demo_jsonl_imports_skill_objects_and_id_level_pairs(app, runner):
         "storytelling": Stance.CAN_TEACH,
         "wiki-basics": Stance.CONFIDENT,
     }
-    assert mentoring.offer_of(siosaia).capacity == 2
+    assert offers.offer_of(siosaia).capacity == 2
     assert stances(person("Bao_Nguyen"))["wiki-basics"] == Stance.LEARNING
-    sefo = mentoring.open_request_of(person("Sefo"))
+    sefo = mentor_requests.open_request_of(person("Sefo"))
     assert sefo.skills == ["storytelling"]
     assert sefo.note == ""
     assert person("Joana Edita").timezone == "America/Sao_Paulo"
@@ -161,7 +164,7 @@ def test_mentee_with_interests_only_gets_a_request_without_skills(app, tmp_path)
     with transaction():
         summary = imports.import_file(path)
     assert (summary.mentees, summary.requests) == (["Cleo"], 1)
-    request = mentoring.open_request_of(person("Cleo"))
+    request = mentor_requests.open_request_of(person("Cleo"))
     assert request.skills == []
     assert person("Cleo").timezone == "UTC"
 
@@ -171,7 +174,7 @@ def test_mentor_capacity_defaults_to_two_and_skill_names_are_resolved(app, tmp_p
     with transaction():
         imports.import_file(path)
     dan = person("Dan")
-    assert mentoring.offer_of(dan).capacity == imports.DEFAULT_CAPACITY
+    assert offers.offer_of(dan).capacity == imports.DEFAULT_CAPACITY
     assert stances(dan) == {"mentoring": Stance.CAN_TEACH, "using-sandbox": Stance.CAN_TEACH}
 
 
@@ -434,7 +437,7 @@ def test_jsonl_capacity_as_digit_string_is_accepted(app, tmp_path):
     }
     with transaction():
         imports.import_file(write_jsonl(tmp_path, row))
-    assert mentoring.offer_of(person("Ana")).capacity == 4
+    assert offers.offer_of(person("Ana")).capacity == 4
 
 
 # The file as a whole -----------------------------------------------------------------

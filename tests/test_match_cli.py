@@ -16,7 +16,7 @@ from pathways.models import (
     SkillStance,
     Stance,
 )
-from pathways.services import accounts, mentoring, transaction
+from pathways.services import accounts, mentor_requests, transaction
 from pathways.services.matching import person_profile
 
 DEMO = REPO_ROOT / "data" / "demo"
@@ -104,7 +104,7 @@ def test_propose_stores_pending_proposals_and_explains_the_unmatched(runner, pro
     with transaction():
         loner = accounts.create_person("Kenji", None, {RoleName.VOLUNTEER}, languages=["ja"])
         loner.interests = "木版画"
-        mentoring.request_mentor(loner, ["referencing"], "")
+        mentor_requests.request_mentor(loner, ["referencing"], "")
     result = runner.invoke(args=["match", "propose"])
     assert result.exit_code == 0, result.output
     assert "7 proposals, 1 unmatched" in result.output

@@ -17,7 +17,7 @@ from pathways.models import (
     RequestState,
     RoleName,
 )
-from pathways.services import DomainError, NotAllowed, mentoring, transaction
+from pathways.services import DomainError, NotAllowed, mentor_requests, offers, rules, transaction
 from tests.conftest import count
 
 TODAY = date.today()
@@ -25,7 +25,7 @@ TODAY = date.today()
 
 def ask(person, skills=("referencing",), note="I want to cite sources well", preferred=None):
     with transaction():
-        return mentoring.request_mentor(person, list(skills), note, preferred)
+        return mentor_requests.request_mentor(person, list(skills), note, preferred)
 
 
 def pending(request) -> MatchProposal:
@@ -35,7 +35,7 @@ def pending(request) -> MatchProposal:
 
 def approve(coordinator, proposal):
     with transaction():
-        return mentoring.approve_proposal(coordinator, proposal, TODAY)
+        return mentor_requests.approve_proposal(coordinator, proposal, TODAY)
 
 
 @pytest.fixture
@@ -56,9 +56,9 @@ def coordinator(make_person):
 def test_save_offer_refuses_bad_input(make_person, capacity, skills, field):
     person = make_person()
     with pytest.raises(DomainError) as refused, transaction():
-        mentoring.save_offer(person, capacity, "", "", skills)
+        offers.save_offer(person, capacity, "", "", skills)
     assert refused.value.field == field
-    assert mentoring.offer_of(person) is None
+    assert offers.offer_of(person) is None
 
 
 def test_capacity_cannot_drop_below_current_mentees(make_mentor, make_person, coordinator):
@@ -66,9 +66,9 @@ def test_capacity_cannot_drop_below_current_mentees(make_mentor, make_person, co
     for _ in range(2):
         approve(coordinator, pending(ask(make_person())))
     with pytest.raises(DomainError) as refused, transaction():
-        mentoring.save_offer(mentor, 1, "", "", ["referencing"])
+        offers.save_offer(mentor, 1, "", "", ["referencing"])
     assert refused.value.field == "capacity"
-    assert mentoring.offer_of(mentor).capacity == 2
+    assert offers.offer_of(mentor).capacity == 2
 
 
 @pytest.mark.parametrize(
@@ -82,26 +82,26 @@ def test_capacity_cannot_drop_below_current_mentees(make_mentor, make_person, co
 def test_add_term_refuses_bad_dates(make_mentor, start, end, field):
     mentor = make_mentor()
     with pytest.raises(DomainError) as refused, transaction():
-        mentoring.add_term(mentor, start, end)
+        offers.add_term(mentor, start, end)
     assert refused.value.field == field
-    assert len(mentoring.offer_of(mentor).terms) == 1
+    assert len(offers.offer_of(mentor).terms) == 1
 
 
 def test_consecutive_term_limit_asks_for_a_break(make_mentor, app):
     app.config["MAX_CONSECUTIVE_TERMS"] = 2
     mentor = make_mentor()
-    first_end = mentoring.offer_of(mentor).terms[0].ends_on
+    first_end = offers.offer_of(mentor).terms[0].ends_on
     second = (first_end + timedelta(days=1), first_end + timedelta(days=300))
     with transaction():
-        mentoring.add_term(mentor, *second)
+        offers.add_term(mentor, *second)
     third_start = second[1] + timedelta(days=1)
     with pytest.raises(DomainError, match="take a break") as refused, transaction():
-        mentoring.add_term(mentor, third_start, third_start + timedelta(days=100))
+        offers.add_term(mentor, third_start, third_start + timedelta(days=100))
     assert refused.value.field == "starts_on"
-    after_break = second[1] + timedelta(days=mentoring.BREAK_DAYS + 1)
+    after_break = second[1] + timedelta(days=rules.BREAK_DAYS + 1)
     with transaction():
-        mentoring.add_term(mentor, after_break, after_break + timedelta(days=100))
-    assert len(mentoring.offer_of(mentor).terms) == 3
+        offers.add_term(mentor, after_break, after_break + timedelta(days=100))
+    assert len(offers.offer_of(mentor).terms) == 3
 
 
 def test_request_proposes_the_mentor_who_teaches_the_skill(make_mentor, make_person):
@@ -135,7 +135,7 @@ def test_no_shared_language_leaves_request_open(make_mentor, make_person):
 )
 def test_request_refuses_bad_skills(make_person, skills, field):
     with pytest.raises(DomainError) as refused, transaction():
-        mentoring.request_mentor(make_person(), skills, "", None)
+        mentor_requests.request_mentor(make_person(), skills, "", None)
     assert refused.value.field == field
     assert count(MentorRequest) == 0
 
@@ -145,7 +145,7 @@ def test_one_open_request_per_volunteer(make_mentor, make_person):
     volunteer = make_person()
     ask(volunteer)
     with pytest.raises(DomainError, match="already have a request"), transaction():
-        mentoring.request_mentor(volunteer, ["referencing"], "", None)
+        mentor_requests.request_mentor(volunteer, ["referencing"], "", None)
     assert count(MentorRequest) == 1
 
 
@@ -192,12 +192,12 @@ def test_approval_rechecks_away_and_term(make_mentor, make_person, coordinator):
     mentor = make_mentor()
     request = ask(make_person())
     with transaction():
-        mentoring.go_away(mentor, TODAY + timedelta(days=5), "holiday", TODAY)
+        offers.go_away(mentor, TODAY + timedelta(days=5), "holiday", TODAY)
     with pytest.raises(DomainError, match="wiki-break"):
         approve(coordinator, pending(request))
     with transaction():
-        mentoring.come_back(mentor)
-        mentoring.offer_of(mentor).terms[0].ends_on = TODAY - timedelta(days=1)
+        offers.come_back(mentor)
+        offers.offer_of(mentor).terms[0].ends_on = TODAY - timedelta(days=1)
     with pytest.raises(DomainError, match="no current term"):
         approve(coordinator, pending(request))
     assert count(Mentorship) == 0
@@ -209,10 +209,10 @@ def test_reject_needs_a_reason_then_proposes_the_next_mentor(make_mentor, make_p
     request = ask(make_person())
     proposal = pending(request)
     with pytest.raises(DomainError) as refused, transaction():
-        mentoring.reject_proposal(coordinator, proposal, "  ")
+        mentor_requests.reject_proposal(coordinator, proposal, "  ")
     assert refused.value.field == "reason"
     with transaction():
-        mentoring.reject_proposal(coordinator, proposal, "Same wiki conflict before")
+        mentor_requests.reject_proposal(coordinator, proposal, "Same wiki conflict before")
     replacement = pending(request)
     assert replacement.mentor_id != proposal.mentor_id
     assert request.state == RequestState.PROPOSED
@@ -222,10 +222,10 @@ def test_rejected_mentor_is_never_proposed_again(make_mentor, make_person, coord
     make_mentor()
     request = ask(make_person())
     with transaction():
-        mentoring.reject_proposal(coordinator, pending(request), "no")
+        mentor_requests.reject_proposal(coordinator, pending(request), "no")
     assert request.state == RequestState.OPEN
     with pytest.raises(DomainError, match="cannot take this mentee"), transaction():
-        mentoring.propose_mentor(coordinator, request, request.proposals[0].mentor)
+        mentor_requests.propose_mentor(coordinator, request, request.proposals[0].mentor)
 
 
 def test_withdraw_only_own_request_and_not_twice(make_mentor, make_person, coordinator):
@@ -233,12 +233,12 @@ def test_withdraw_only_own_request_and_not_twice(make_mentor, make_person, coord
     volunteer = make_person()
     request = ask(volunteer)
     with pytest.raises(NotAllowed), transaction():
-        mentoring.withdraw_request(make_person(), request)
+        mentor_requests.withdraw_request(make_person(), request)
     with transaction():
-        mentoring.withdraw_request(volunteer, request)
+        mentor_requests.withdraw_request(volunteer, request)
     assert request.state == RequestState.WITHDRAWN
     with pytest.raises(DomainError, match="already withdrawn"), transaction():
-        mentoring.withdraw_request(volunteer, request)
+        mentor_requests.withdraw_request(volunteer, request)
     with pytest.raises(DomainError):
         approve(coordinator, request.proposals[0])
 
@@ -248,7 +248,7 @@ def test_batch_pairing_respects_capacity_and_reports_unmatched(make_mentor, make
     requests = [ask(make_person()) for _ in range(3)]
     stranger = ask(make_person(languages=("ja",)))
     with transaction():
-        result = mentoring.run_batch_pairing(None)
+        result = mentor_requests.run_batch_pairing(None)
     assert len(result["proposals"]) == 2
     assert result["unmatched"][stranger.id] == "no_shared_language"
     unmatched_ids = set(result["unmatched"]) - {stranger.id}
@@ -269,23 +269,23 @@ def test_wiki_break_pauses_mentorships_and_flags_long_absence(
     volunteer = make_person()
     mentorship = approve(coordinator, pending(ask(volunteer)))
     with transaction():
-        mentoring.go_away(mentor, None, "exams", TODAY)
+        offers.go_away(mentor, None, "exams", TODAY)
     assert mentorship.state == MentorshipState.PAUSED
     kinds = set(db.session.scalars(select(Notification.kind)))
     assert {"mentor_away", "mentor_long_away"} <= kinds
-    assert [o.person_id for o in mentoring.mentors_needing_successors(TODAY)] == [mentor.id]
+    assert [o.person_id for o in offers.mentors_needing_successors(TODAY)] == [mentor.id]
     with transaction():
-        mentoring.come_back(mentor)
+        offers.come_back(mentor)
     assert mentorship.state == MentorshipState.ACTIVE
-    assert mentoring.mentors_needing_successors(TODAY) == []
+    assert offers.mentors_needing_successors(TODAY) == []
 
 
 def test_going_away_with_a_past_return_date_is_refused(make_mentor):
     mentor = make_mentor()
     with pytest.raises(DomainError) as refused, transaction():
-        mentoring.go_away(mentor, TODAY - timedelta(days=1), "", TODAY)
+        offers.go_away(mentor, TODAY - timedelta(days=1), "", TODAY)
     assert refused.value.field == "away_until"
-    assert mentoring.offer_of(mentor).away_from is None
+    assert offers.offer_of(mentor).away_from is None
 
 
 def test_succession_proposes_a_new_mentor_for_each_mentee(make_mentor, make_person, coordinator):
@@ -296,8 +296,8 @@ def test_succession_proposes_a_new_mentor_for_each_mentee(make_mentor, make_pers
     assert mentorship.mentor_id in {leaving.id, successor.id}
     old = db.session.get(type(leaving), mentorship.mentor_id)
     with transaction():
-        mentoring.retire(old, "moving on")
-        created = mentoring.propose_successors(coordinator, old)
+        offers.retire(old, "moving on")
+        created = mentor_requests.propose_successors(coordinator, old)
     assert len(created) == 1
     new_proposal = pending(created[0])
     assert new_proposal.mentor_id != old.id

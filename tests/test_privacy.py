@@ -29,7 +29,14 @@ from pathways.models import (
     ThankYou,
     utcnow,
 )
-from pathways.services import DomainError, accounts, mentoring, privacy, transaction
+from pathways.services import (
+    DomainError,
+    accounts,
+    mentor_requests,
+    mentorships,
+    privacy,
+    transaction,
+)
 from tests.conftest import PASSWORD, count
 from tests.web.test_mentorships import build_pair
 
@@ -63,17 +70,17 @@ def pair(make_person):
         )
         db.session.add(SignInLink(person_id=mentee.id, token_hash="x" * 64, expires_at=utcnow()))
     with transaction():
-        mentoring.save_agreement(mentee, pair, "Cite well", "Weekly", 7)
+        mentorships.save_agreement(mentee, pair, "Cite well", "Weekly", 7)
     with transaction():
-        mentoring.log_checkin(mentee, pair, TODAY, 30, "mentee's notes", TODAY)
+        mentorships.log_checkin(mentee, pair, TODAY, 30, "mentee's notes", TODAY)
     with transaction():
-        mentoring.log_checkin(pair.mentor, pair, TODAY, 20, "mentor's private-ish notes", TODAY)
+        mentorships.log_checkin(pair.mentor, pair, TODAY, 20, "mentor's private-ish notes", TODAY)
     with transaction():
-        mentoring.send_thanks(mentee, pair.mentor, "Thank you!")
+        mentorships.send_thanks(mentee, pair.mentor, "Thank you!")
     with transaction():
-        mentoring.report_problem(mentee, pair, "Slow answers")
+        mentorships.report_problem(mentee, pair, "Slow answers")
     with transaction():
-        mentoring.send_thanks(coordinator, pair.mentor, "From the team")
+        mentorships.send_thanks(coordinator, pair.mentor, "From the team")
     return pair
 
 
@@ -181,10 +188,10 @@ def test_delete_withdraws_an_open_request_and_frees_pending_proposals(make_mento
     mentor = make_mentor(skills=("referencing",), username="Ment")
     mentee = make_person(username="Vol")
     with transaction():
-        request = mentoring.request_mentor(mentee, ["referencing"], "please help", None)
+        request = mentor_requests.request_mentor(mentee, ["referencing"], "please help", None)
     other = make_person(username="Other")
     with transaction():
-        other_request = mentoring.request_mentor(other, ["referencing"], "me too", None)
+        other_request = mentor_requests.request_mentor(other, ["referencing"], "me too", None)
     assert other_request.state == RequestState.PROPOSED
     delete(mentee)
     delete(mentor)

@@ -14,7 +14,7 @@ from matcher import ProfileError, Reasons
 from ..catalog import get_catalog
 from ..extensions import db
 from ..models import MatchProposal, MentorRequest
-from ..services import accounts, mentoring, transaction
+from ..services import accounts, mentor_requests, transaction
 from ..services.matching import reasons_to_dict, suggest_for_person
 
 match = AppGroup("match", help="Suggest mentors and propose pairs for coordinators.")
@@ -140,7 +140,7 @@ def _unmatched_rows(unmatched: dict[int, str]) -> list[dict]:
 
 def _run(progress: Callable[[int, int], None]) -> dict:
     with transaction():
-        result = mentoring.run_batch_pairing(None, progress=progress)
+        result = mentor_requests.run_batch_pairing(None, progress=progress)
         db.session.flush()
         return {
             "batch_id": result["batch_id"],

@@ -22,7 +22,15 @@ from ..models import (
     RoleName,
     utcnow,
 )
-from ..services import DomainError, mentoring, signin_links, transaction
+from ..services import (
+    DomainError,
+    matching,
+    mentor_requests,
+    mentorships,
+    offers,
+    signin_links,
+    transaction,
+)
 from ..services.matching import active_mentee_counts, suggest_mentors
 from ..web import same_site_path, whole_number_arg, with_isolated
 from . import bp
@@ -40,7 +48,7 @@ def only_coordinators() -> None:
 def _filtered_requests(form: QueueFilterForm) -> list[MentorRequest]:
     query = (
         select(MentorRequest)
-        .where(MentorRequest.state.in_(mentoring.WAITING))
+        .where(MentorRequest.state.in_(matching.WAITING))
         .options(
             selectinload(MentorRequest.mentee),
             selectinload(MentorRequest.proposals).selectinload(MatchProposal.mentor),
@@ -88,7 +96,7 @@ def queue():
         requests=requests,
         loads=_loads(mentor_ids),
         reject_form=RejectForm(),
-        successions=mentoring.mentors_needing_successors(date.today()),
+        successions=offers.mentors_needing_successors(date.today()),
         now=utcnow(),
         catalog=get_catalog(),
     )
@@ -98,7 +106,7 @@ def queue():
 def approve(proposal_id: int):
     proposal = db.get_or_404(MatchProposal, proposal_id)
     with transaction():
-        mentoring.approve_proposal(current_user, proposal, date.today())
+        mentor_requests.approve_proposal(current_user, proposal, date.today())
     flash(
         with_isolated(
             _("%(mentee)s and %(mentor)s are paired."),
@@ -117,7 +125,7 @@ def reject(proposal_id: int):
     if not form.validate():
         raise DomainError(form.reason.errors[0], "reason")
     with transaction():
-        mentoring.reject_proposal(current_user, proposal, form.reason.data)
+        mentor_requests.reject_proposal(current_user, proposal, form.reason.data)
     flash(_("Proposal rejected. The next best mentor, if any, is proposed."), "success")
     return redirect(same_site_path(request.form.get("next"), url_for("coordinators.queue")))
 
@@ -145,7 +153,7 @@ def pick(request_id: int):
         abort(400)
     mentor = db.get_or_404(Person, form.mentor_id.data)
     with transaction():
-        mentoring.propose_mentor(current_user, mentor_request, mentor)
+        mentor_requests.propose_mentor(current_user, mentor_request, mentor)
     flash(
         with_isolated(_("%(mentor)s is proposed. Approve to pair them."), mentor=mentor.username),
         "success",
@@ -156,7 +164,7 @@ def pick(request_id: int):
 @bp.post("/batch")
 def batch():
     with transaction():
-        result = mentoring.run_batch_pairing(current_user)
+        result = mentor_requests.run_batch_pairing(current_user)
     return redirect(url_for("coordinators.batch_review", batch_id=result["batch_id"]))
 
 
@@ -204,7 +212,7 @@ def succession(mentor_id: int):
     return render_template(
         "coordinators/succession.html",
         mentor=mentor,
-        offer=mentoring.offer_of(mentor),
+        offer=offers.offer_of(mentor),
         mentorships=mentorships,
     )
 
@@ -213,7 +221,7 @@ def succession(mentor_id: int):
 def propose_successors(mentor_id: int):
     mentor = db.get_or_404(Person, mentor_id)
     with transaction():
-        created = mentoring.propose_successors(current_user, mentor)
+        created = mentor_requests.propose_successors(current_user, mentor)
     flash(
         _("%(n)d successor requests are in the queue.", n=len(created)),
         "success",
@@ -235,7 +243,7 @@ def reports():
 def resolve_report(report_id: int):
     report = db.get_or_404(ProblemReport, report_id)
     with transaction():
-        mentoring.resolve_report(current_user, report)
+        mentorships.resolve_report(current_user, report)
     flash(_("The report is marked resolved."), "success")
     return redirect(url_for("coordinators.reports"))
 
@@ -279,10 +287,10 @@ def sign_in_link(person_id: int):
 def offboarding_template():
     form = TemplateForm()
     if request.method == "GET":
-        form.questions.data = "\n".join(q["label"] for q in mentoring.offboarding_questions())
+        form.questions.data = "\n".join(q["label"] for q in mentorships.offboarding_questions())
     if form.validate_on_submit():
         with transaction():
-            mentoring.save_offboarding_template(current_user, form.questions.data.splitlines())
+            mentorships.save_offboarding_template(current_user, form.questions.data.splitlines())
         flash(_("The off-boarding questions are saved."), "success")
         return redirect(url_for("coordinators.offboarding_template"))
     return render_template("coordinators/template.html", form=form), 422 if form.errors else 200

@@ -13,7 +13,7 @@ from ..models import (
     RoleName,
     ThankYou,
 )
-from ..services import mentoring, transaction
+from ..services import mentorships, offers, transaction
 from ..services.matching import active_mentee_counts, is_away, teachable_skills
 from ..web import form_status, submit
 from . import bp
@@ -21,7 +21,7 @@ from .forms import AwayForm, OfferForm, RetireForm, TermForm
 
 
 def _render_edit(offer_form, term_form=None, away_form=None, status=200):
-    offer = mentoring.offer_of(current_user)
+    offer = offers.offer_of(current_user)
     return render_template(
         "mentors/edit.html",
         form=offer_form,
@@ -29,7 +29,7 @@ def _render_edit(offer_form, term_form=None, away_form=None, status=200):
         away_form=away_form or AwayForm(prefix="away"),
         retire_form=RetireForm(prefix="retire"),
         offer=offer,
-        held=mentoring.mentee_count(current_user.id) if offer else 0,
+        held=offers.mentee_count(current_user.id) if offer else 0,
         away=offer is not None and is_away(offer, date.today()),
         catalog=get_catalog(),
     ), status
@@ -38,14 +38,14 @@ def _render_edit(offer_form, term_form=None, away_form=None, status=200):
 @bp.route("/me", methods=["GET", "POST"])
 @login_required
 def edit():
-    offer = mentoring.offer_of(current_user)
+    offer = offers.offer_of(current_user)
     form = OfferForm(obj=offer)
     if offer is not None and not form.is_submitted():
         form.teach_skills.data = teachable_skills([current_user.id])[current_user.id]
     was_mentor = current_user.has_role(RoleName.MENTOR)
     saved = submit(
         form,
-        lambda: mentoring.save_offer(
+        lambda: offers.save_offer(
             current_user,
             form.capacity.data,
             form.intro.data,
@@ -68,12 +68,10 @@ def edit():
 @login_required
 def add_term():
     form = TermForm(prefix="term")
-    if submit(
-        form, lambda: mentoring.add_term(current_user, form.starts_on.data, form.ends_on.data)
-    ):
+    if submit(form, lambda: offers.add_term(current_user, form.starts_on.data, form.ends_on.data)):
         flash(_("Your term is added."), "success")
         return redirect(url_for("mentors.edit"))
-    return _render_edit(OfferForm(obj=mentoring.offer_of(current_user)), term_form=form, status=422)
+    return _render_edit(OfferForm(obj=offers.offer_of(current_user)), term_form=form, status=422)
 
 
 @bp.post("/me/away")
@@ -82,18 +80,18 @@ def away():
     form = AwayForm(prefix="away")
     away_until, reason = form.away_until, form.away_reason
     if submit(
-        form, lambda: mentoring.go_away(current_user, away_until.data, reason.data, date.today())
+        form, lambda: offers.go_away(current_user, away_until.data, reason.data, date.today())
     ):
         flash(_("Enjoy your wiki-break. Your mentees have been told."), "success")
         return redirect(url_for("mentors.edit"))
-    return _render_edit(OfferForm(obj=mentoring.offer_of(current_user)), away_form=form, status=422)
+    return _render_edit(OfferForm(obj=offers.offer_of(current_user)), away_form=form, status=422)
 
 
 @bp.post("/me/back")
 @login_required
 def back():
     with transaction():
-        mentoring.come_back(current_user)
+        offers.come_back(current_user)
     flash(_("Welcome back!"), "success")
     return redirect(url_for("mentors.edit"))
 
@@ -105,7 +103,7 @@ def retire():
     if not form.validate_on_submit():
         abort(400)
     with transaction():
-        mentoring.retire(current_user, form.reason.data or "")
+        offers.retire(current_user, form.reason.data or "")
     flash(
         _("Thank you for mentoring. Coordinators will find new mentors for your mentees."),
         "success",
@@ -150,7 +148,9 @@ def profile(person_id: int):
         person=offer.person,
         skills=teachable_skills([person_id])[person_id],
         thanks=thanks if offer.show_thanks or own_or_coordinator else [],
-        hours=round(mentoring.mentoring_minutes(person_id) / 60, 1) if own_or_coordinator else None,
+        hours=round(mentorships.mentoring_minutes(person_id) / 60, 1)
+        if own_or_coordinator
+        else None,
         away=is_away(offer, date.today()),
         show_private=own_or_coordinator,
         catalog=get_catalog(),

@@ -19,7 +19,7 @@ from ..models import (
     RoleName,
     StepStatus,
 )
-from ..services import DomainError, NotAllowed, mentoring, transaction
+from ..services import DomainError, NotAllowed, mentorships, offers, transaction
 from ..web import show_domain_error, with_isolated
 from . import bp
 from .forms import ActionForm, AgreementForm, CheckInForm, ReportForm, ThanksForm, end_form_class
@@ -38,14 +38,14 @@ def _viewable(mentorship_id: int) -> Mentorship:
     mentorship = db.session.get(Mentorship, mentorship_id)
     if mentorship is None:
         abort(404)
-    if not mentoring.can_view(current_user, mentorship):
+    if not mentorships.can_view(current_user, mentorship):
         abort(403)
     return mentorship
 
 
 def _party_only(mentorship_id: int) -> Mentorship:
     mentorship = _viewable(mentorship_id)
-    if not mentoring.is_party(current_user, mentorship):
+    if not mentorships.is_party(current_user, mentorship):
         abort(403)
     return mentorship
 
@@ -81,8 +81,8 @@ def _render_show(mentorship: Mentorship, status: int = 200, **forms: FlaskForm):
     agreement = forms.get("agreement") or AgreementForm(formdata=None, obj=mentorship)
     checkin = forms.get("checkin") or CheckInForm(formdata=None, happened_on=_today())
     thanks = forms.get("thanks") or ThanksForm(formdata=None)
-    is_party = mentoring.is_party(current_user, mentorship)
-    offer = mentoring.offer_of(mentorship.mentor)
+    is_party = mentorships.is_party(current_user, mentorship)
+    offer = offers.offer_of(mentorship.mentor)
     due = _next_checkin(mentorship)
     ended_by = db.session.get(Person, mentorship.ended_by_id) if mentorship.ended_by_id else None
     html = render_template(
@@ -132,7 +132,7 @@ def index():
         .options(selectinload(Mentorship.mentor), selectinload(Mentorship.mentee))
         .order_by(Mentorship.started_at.desc(), Mentorship.id.desc())
     ).all()
-    minutes = mentoring.mentoring_minutes(current_user.id)
+    minutes = mentorships.mentoring_minutes(current_user.id)
     return render_template(
         "mentorships/index.html",
         as_mentor=[m for m in mine if m.mentor_id == current_user.id],
@@ -156,7 +156,7 @@ def agreement(mentorship_id: int):
         mentorship,
         "agreement",
         form,
-        lambda: mentoring.save_agreement(
+        lambda: mentorships.save_agreement(
             current_user,
             mentorship,
             form.goals.data,
@@ -175,7 +175,7 @@ def confirm(mentorship_id: int):
         mentorship,
         "confirm",
         ActionForm(),
-        lambda: mentoring.confirm_agreement(current_user, mentorship),
+        lambda: mentorships.confirm_agreement(current_user, mentorship),
         _("You confirmed the agreement."),
     )
 
@@ -189,7 +189,7 @@ def checkin(mentorship_id: int):
         mentorship,
         "checkin",
         form,
-        lambda: mentoring.log_checkin(
+        lambda: mentorships.log_checkin(
             current_user,
             mentorship,
             form.happened_on.data,
@@ -210,7 +210,7 @@ def thank(mentorship_id: int):
         mentorship,
         "thanks",
         form,
-        lambda: mentoring.send_thanks(current_user, mentorship.mentor, form.message.data),
+        lambda: mentorships.send_thanks(current_user, mentorship.mentor, form.message.data),
         with_isolated(_("Your thanks went to %(name)s."), name=mentorship.mentor.username),
     )
 
@@ -222,14 +222,14 @@ def end(mentorship_id: int):
     if mentorship.state == MentorshipState.ENDED:
         flash(_("This mentorship has ended."), "warning")
         return redirect(_show_url(mentorship), 303)
-    questions = mentoring.offboarding_questions()
+    questions = mentorships.offboarding_questions()
     form = end_form_class(questions)()
     status = 200
     if form.validate_on_submit():
         answers = {q["key"]: form[q["key"]].data for q in questions}
         try:
             with transaction():
-                mentoring.end_mentorship(current_user, mentorship, form.reason.data, answers)
+                mentorships.end_mentorship(current_user, mentorship, form.reason.data, answers)
         except NotAllowed as error:
             return render_error(403, str(error.message))
         except DomainError as error:
@@ -255,7 +255,7 @@ def report(mentorship_id: int):
     if form.validate_on_submit():
         try:
             with transaction():
-                mentoring.report_problem(current_user, mentorship, form.text.data)
+                mentorships.report_problem(current_user, mentorship, form.text.data)
         except NotAllowed as error:
             return render_error(403, str(error.message))
         except DomainError as error:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from ..catalog import get_catalog
 from ..extensions import db
 from ..models import Notification
-from ..services import events, transaction
+from ..services import events, recognition, transaction
 from ..web import with_isolated
 from . import bp
 
@@ -103,14 +103,51 @@ def index():
     return render_template("notifications/index.html", items=items)
 
 
+def _mentorship(subject_id: int) -> str:
+    return url_for("mentorships.show", mentorship_id=subject_id)
+
+
+def _succession(subject_id: int) -> str:
+    return url_for("coordinators.succession", mentor_id=subject_id)
+
+
+def _certificate(subject_id: int) -> str | None:
+    badge = recognition.find_badge_by_id(subject_id)
+    return url_for("badges.certificate", public_id=badge.public_id) if badge else None
+
+
+# Where each kind of notification leads, from the id of what it is about.
+LINKS: dict[str, Callable[[int], str | None]] = {
+    "matched": _mentorship,
+    "mentor_away": _mentorship,
+    "mentor_back": _mentorship,
+    "agreement_changed": _mentorship,
+    "checkin_logged": _mentorship,
+    "mentorship_ended": _mentorship,
+    "mentor_long_away": _succession,
+    "mentor_retired": _succession,
+    "problem_reported": lambda _subject_id: url_for("coordinators.reports"),
+    "thanked": lambda subject_id: url_for("mentors.profile", person_id=subject_id),
+    "badge_issued": _certificate,
+    "badge_revoked": _certificate,
+}
+
+
+def link_of(notification: Notification) -> str:
+    """The page a notification is about; the list of notifications when there is none."""
+    resolve = LINKS.get(notification.kind)
+    link = resolve(notification.subject_id) if resolve and notification.subject_id else None
+    return link or url_for("notifications.index")
+
+
 @bp.get("/<int:notification_id>")
 @login_required
 def follow(notification_id: int):
-    """Follow a notification's link, marking it read on the way."""
+    """Follow a notification to its page, marking it read on the way."""
     notification = db.get_or_404(Notification, notification_id)
     with transaction():
         events.mark_read(current_user, notification)
-    return redirect(notification.link or url_for("notifications.index"), 303)
+    return redirect(link_of(notification), 303)
 
 
 @bp.post("/read")

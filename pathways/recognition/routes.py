@@ -10,7 +10,7 @@ from ..catalog import get_catalog
 from ..models import Badge, RoleName
 from ..services import DomainError, recognition, transaction
 from ..web import show_domain_error
-from . import bp
+from . import bp, documents
 from .forms import RevokeForm
 
 OPEN_BADGES_MEDIA_TYPE = "application/ld+json"
@@ -36,13 +36,13 @@ def _level_or_404(level_id: str) -> None:
 
 @bp.get("/issuer.json")
 def issuer():
-    return _json(recognition.issuer_json())
+    return _json(documents.issuer_json())
 
 
 @bp.get("/levels/<level_id>.json")
 def badge_class(level_id: str):
     _level_or_404(level_id)
-    return _json(recognition.badge_class_json(level_id))
+    return _json(documents.badge_class_json(level_id))
 
 
 @bp.get("/levels/<level_id>.svg")
@@ -57,7 +57,7 @@ def image(level_id: str):
 def assertion(public_id: UUID):
     """Hosted verification: a revoked assertion answers 410 Gone with ``revoked: true``."""
     badge = _badge_or_404(public_id)
-    return _json(recognition.assertion_json(badge), 410 if badge.revoked_at else 200)
+    return _json(documents.assertion_json(badge), 410 if badge.revoked_at else 200)
 
 
 @bp.get("/<uuid:public_id>")
@@ -74,7 +74,7 @@ def _render_certificate(badge: Badge, form: RevokeForm, status: int | None = Non
         badge=badge,
         holder=recognition.shown_holder(badge, viewer),
         level=get_catalog().levels[badge.level_id],
-        assertion_url=recognition.assertion_url(badge),
+        assertion_url=documents.assertion_url(badge),
         form=form if can_revoke else None,
     )
     return html, status or (410 if badge.revoked_at else 200)

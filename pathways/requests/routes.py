@@ -8,7 +8,7 @@ from .. import rate_limits
 from ..catalog import get_catalog
 from ..extensions import db
 from ..models import MentorRequest
-from ..services import mentoring, transaction
+from ..services import mentor_requests, transaction
 from ..services.matching import next_rung_skills, suggest_public_mentors
 from ..web import submit
 from . import bp
@@ -38,7 +38,7 @@ def _form_data() -> MultiDict | None:
 def new():
     """The request form. Its preview button posts too, so the private note and the
     form's token never end up in a URL (server logs, browser history, Referer)."""
-    waiting = mentoring.open_request_of(current_user)
+    waiting = mentor_requests.open_request_of(current_user)
     if waiting is not None:
         flash(_("You already have a request waiting."), "warning")
         return redirect(url_for("requests.mine"))
@@ -48,7 +48,7 @@ def new():
     previewing = request.method == "GET" or "preview" in request.form
     sent = not previewing and submit(
         form,
-        lambda: mentoring.request_mentor(
+        lambda: mentor_requests.request_mentor(
             current_user, form.skills.data, form.note.data, form.preferred_mentor_id()
         ),
     )
@@ -79,6 +79,6 @@ def mine():
 def withdraw(request_id: int):
     mentor_request = db.get_or_404(MentorRequest, request_id)
     with transaction():
-        mentoring.withdraw_request(current_user, mentor_request)
+        mentor_requests.withdraw_request(current_user, mentor_request)
     flash(_("Your request is withdrawn."), "success")
     return redirect(url_for("requests.mine"))

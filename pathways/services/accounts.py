@@ -191,6 +191,17 @@ def grant_role(person: Person, role: RoleName) -> None:
         end_sessions(person)
 
 
+def coordinators() -> list[Person]:
+    """Everyone who coordinates the program (and still has an account)."""
+    return list(
+        db.session.scalars(
+            select(Person).where(
+                Person.deleted_at.is_(None), Person.roles.any(role=RoleName.COORDINATOR)
+            )
+        )
+    )
+
+
 def create_coordinator(username: str, password: str, email: str | None = None) -> Person:
     """The first coordinator comes from the CLI; an existing account gains the role."""
     person = find_by_username(username)

@@ -27,8 +27,8 @@ from ..models import (
     Stance,
     Term,
 )
-from .matching import active_mentee_counts, is_away
-from .mentoring import WAITING, consecutive_terms
+from .matching import WAITING, active_mentee_counts, is_away
+from .rules import consecutive_terms
 
 OLDEST_SHOWN = 5
 

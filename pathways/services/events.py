@@ -5,28 +5,13 @@ their own language. People who gave an e-mail address also get a message — in
 development it is written to the log instead of being sent.
 """
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from ..extensions import db
 from ..models import Notification, Person, ProgramEvent, utcnow
 from . import NotAllowed
-
-
-def path_for(endpoint: str, **values) -> str:
-    """A site-relative link that can be built without a request (CLI, tests, jobs)."""
-    if has_request_context():
-        return url_for(endpoint, **values)
-    adapter = current_app.url_map.bind(
-        "localhost", script_name=current_app.config["APPLICATION_ROOT"]
-    )
-    return adapter.build(endpoint, values)
-
-
-def external_url(endpoint: str, **values) -> str:
-    """An absolute link on the configured ``BASE_URL``: the same from a request or the CLI."""
-    return current_app.config["BASE_URL"].rstrip("/") + path_for(endpoint, **values)
 
 
 def record(
@@ -48,9 +33,15 @@ def record(
     return event
 
 
-def notify(person: Person, kind: str, link: str | None = None, **params) -> Notification:
-    """Tell a person about something they must act on or should know."""
-    notification = Notification(person_id=person.id, kind=kind, link=link, params=params)
+def notify(person: Person, kind: str, subject_id: int | None = None, **params) -> Notification:
+    """Tell a person about something they must act on or should know.
+
+    ``subject_id`` is the id of what it is about (a mentorship, a badge…, by ``kind``);
+    the web layer turns it into a link.
+    """
+    notification = Notification(
+        person_id=person.id, kind=kind, subject_id=subject_id, params=params
+    )
     db.session.add(notification)
     if person.email:
         _send_mail(person, kind, params)

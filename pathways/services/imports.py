@@ -75,7 +75,7 @@ from . import DomainError
 from .accounts import check_languages, check_timezone, check_username, username_key
 from .events import record
 from .matching import bump_profile_version
-from .mentoring import MAX_CAPACITY, MAX_REQUEST_SKILLS, MAX_TEXT
+from .rules import MAX_CAPACITY, MAX_REQUEST_SKILLS, MAX_TEXT
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000

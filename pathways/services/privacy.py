@@ -33,14 +33,9 @@ from . import DomainError
 from .accounts import end_sessions
 from .events import record
 from .matching import bump_profile_version
-from .mentoring import (
-    end_mentorship,
-    offer_of,
-    open_request_of,
-    propose_best,
-    retire,
-    withdraw_request,
-)
+from .mentor_requests import open_request_of, propose_best, withdraw_request
+from .mentorships import end_mentorship
+from .offers import offer_of, retire
 from .recognition import revoke_badges_of_deleted
 
 ACCOUNT_DELETED = "account deleted"
@@ -112,7 +107,7 @@ def export_data(person: Person) -> dict:
             {
                 "kind": n.kind,
                 "params": n.params,
-                "link": n.link,
+                "subject_id": n.subject_id,
                 "created_at": _iso(n.created_at),
                 "read_at": _iso(n.read_at),
             }

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from pathways.extensions import db
 from pathways.models import Mentorship, RoleName
-from pathways.services import mentoring, transaction
+from pathways.services import mentor_requests, transaction
 from tests.conftest import PASSWORD
 
 from .helpers import PHONE, focused, has_no_horizontal_scroll, nav_link, screenshot, sign_in
@@ -167,7 +167,7 @@ def test_request_approve_agree_check_in_and_end(variant, new_page, make_person, 
 
 def ask(person, skills=("referencing",)):
     with transaction():
-        return mentoring.request_mentor(person, list(skills), "", None)
+        return mentor_requests.request_mentor(person, list(skills), "", None)
 
 
 def test_reject_with_reason_proposes_the_next_mentor_then_batch_pairing_waits_for_review(

@@ -5,7 +5,7 @@ from datetime import date
 from html.parser import HTMLParser
 
 from pathways.models import Mentorship, Person, RoleName
-from pathways.services import mentoring, transaction
+from pathways.services import mentor_requests, transaction
 
 EVERY_ROLE = (RoleName.VOLUNTEER, RoleName.MENTOR, RoleName.COORDINATOR)
 
@@ -24,8 +24,10 @@ def build_program(make_person, make_mentor) -> Program:
     mentor = make_mentor(username="Mentor")
     mentee = make_person(username="Mentee")
     with transaction():
-        request = mentoring.request_mentor(mentee, ["referencing"], "", mentor.id)
-        mentorship = mentoring.approve_proposal(coordinator, request.proposals[0], date.today())
+        request = mentor_requests.request_mentor(mentee, ["referencing"], "", mentor.id)
+        mentorship = mentor_requests.approve_proposal(
+            coordinator, request.proposals[0], date.today()
+        )
     return Program(coordinator, mentor, mentee, mentorship)
 
 

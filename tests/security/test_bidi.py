@@ -17,7 +17,15 @@ from pathways.auth.links import MAY_SET_PASSWORD
 from pathways.extensions import db
 from pathways.forms import Form
 from pathways.models import CheckIn, MentorRequest, Person, RoleName
-from pathways.services import imports, mentoring, plans, recognition, transaction
+from pathways.services import (
+    imports,
+    mentor_requests,
+    mentorships,
+    offers,
+    plans,
+    recognition,
+    transaction,
+)
 from tests.conftest import PASSWORD, sign_in
 from tests.security.input_world import EVERY_ROLE
 from tests.test_imports import person, write_csv
@@ -70,26 +78,26 @@ def world(make_person) -> World:
     )
     with transaction():
         for person in (mentor, other):
-            mentoring.save_offer(person, 3, f"{MARK} intro", f"{MARK} projects", ["referencing"])
-            mentoring.add_term(person, TODAY - timedelta(days=1), TODAY + timedelta(days=20))
+            offers.save_offer(person, 3, f"{MARK} intro", f"{MARK} projects", ["referencing"])
+            offers.add_term(person, TODAY - timedelta(days=1), TODAY + timedelta(days=20))
         plan = plans.build_plan(mentee, ["newcomer"], f"{MARK} interests", ["en"], 3)
         plans.mark_step(mentee, plan.steps[0].id, "started", f"{MARK} reflection")
-        first = mentoring.request_mentor(mentee, ["referencing"], f"{MARK} note", mentor.id)
-        mentorship = mentoring.approve_proposal(coordinator, first.proposals[0], TODAY)
-        mentoring.save_agreement(mentee, mentorship, f"{MARK} goals", f"{MARK} expects", 7)
-        mentoring.log_checkin(mentor, mentorship, TODAY, 30, f"{MARK} notes", TODAY)
-        mentoring.send_thanks(mentee, mentor, f"{MARK} thanks")
-        mentoring.report_problem(mentee, mentorship, f"{MARK} report")
-        two = mentoring.request_mentor(second, ["referencing"], f"{MARK} two", mentor.id)
-        ended = mentoring.approve_proposal(coordinator, two.proposals[0], TODAY)
+        first = mentor_requests.request_mentor(mentee, ["referencing"], f"{MARK} note", mentor.id)
+        mentorship = mentor_requests.approve_proposal(coordinator, first.proposals[0], TODAY)
+        mentorships.save_agreement(mentee, mentorship, f"{MARK} goals", f"{MARK} expects", 7)
+        mentorships.log_checkin(mentor, mentorship, TODAY, 30, f"{MARK} notes", TODAY)
+        mentorships.send_thanks(mentee, mentor, f"{MARK} thanks")
+        mentorships.report_problem(mentee, mentorship, f"{MARK} report")
+        two = mentor_requests.request_mentor(second, ["referencing"], f"{MARK} two", mentor.id)
+        ended = mentor_requests.approve_proposal(coordinator, two.proposals[0], TODAY)
         answers = {"learned": f"{MARK} learned"}
-        mentoring.end_mentorship(second, ended, f"{MARK} ended", answers)
-        waiting = mentoring.request_mentor(third, ["referencing"], f"{MARK} waits", mentor.id)
-        mentoring.reject_proposal(coordinator, waiting.proposals[0], f"{MARK} rejected")
-        batch_id = mentoring.run_batch_pairing(coordinator)["batch_id"]
+        mentorships.end_mentorship(second, ended, f"{MARK} ended", answers)
+        waiting = mentor_requests.request_mentor(third, ["referencing"], f"{MARK} waits", mentor.id)
+        mentor_requests.reject_proposal(coordinator, waiting.proposals[0], f"{MARK} rejected")
+        batch_id = mentor_requests.run_batch_pairing(coordinator)["batch_id"]
         badge = recognition.issue_level_badge(mentee, "fundamental")
         recognition.revoke_badge(coordinator, badge, f"{MARK} revoked")
-        mentoring.go_away(mentor, None, f"{MARK} away", TODAY)
+        offers.go_away(mentor, None, f"{MARK} away", TODAY)
     m, c = mentorship.id, coordinator
     pages = [
         (c, "/coordinators/"),
@@ -232,7 +240,7 @@ def test_marks_that_do_not_open_a_scope_are_kept(client, world):
         (
             "/mentors/me",
             {"teach_skills": "referencing", "capacity": "3", "intro": f"hi {RLO}spam"},
-            lambda world: mentoring.offer_of(world.mentor).intro,
+            lambda world: offers.offer_of(world.mentor).intro,
         ),
     ],
 )

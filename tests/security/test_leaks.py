@@ -6,14 +6,14 @@ import re
 import pytest
 
 from pathways.models import RoleName
-from pathways.services import mentoring, transaction
+from pathways.services import mentor_requests, offers, transaction
 from tests.conftest import PASSWORD
 
 
 @pytest.fixture
 def hidden_mentor(make_mentor):
     mentor = make_mentor(username="Quiet", skills=("referencing",))
-    mentoring.offer_of(mentor).show_skills = False
+    offers.offer_of(mentor).show_skills = False
     return mentor
 
 
@@ -49,8 +49,8 @@ def test_approve_and_reject_never_redirect_off_site(
 ):
     make_mentor()
     with transaction():
-        first = mentoring.request_mentor(make_person(), ["referencing"], "", None)
-        second = mentoring.request_mentor(make_person(), ["referencing"], "", None)
+        first = mentor_requests.request_mentor(make_person(), ["referencing"], "", None)
+        second = mentor_requests.request_mentor(make_person(), ["referencing"], "", None)
     login_as(RoleName.COORDINATOR)
     approved = client.post(
         f"/coordinators/proposals/{first.proposals[0].id}/approve", data={"next": target}

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from pathways.extensions import db
 from pathways.models import MentorOffer, MentorRequest, Person, Term
-from pathways.services import accounts, mentoring, transaction
+from pathways.services import accounts, mentor_requests, offers, rules, transaction
 from tests.conftest import count
 
 WAIT_FOR_THE_OTHER = 1.5
@@ -77,7 +77,7 @@ def test_two_mentor_requests_at_once(app, make_person, make_mentor, monkeypatch)
     make_mentor()
     volunteer = make_person()
     monkeypatch.setattr(
-        mentoring, "check_skill_ids", slowed_until_both_arrive(mentoring.check_skill_ids)
+        mentor_requests, "check_skill_ids", slowed_until_both_arrive(rules.check_skill_ids)
     )
     statuses = at_once(app, volunteer, "POST", "/requests/new", {"skills": ["referencing"]})
     assert 500 not in statuses
@@ -86,9 +86,7 @@ def test_two_mentor_requests_at_once(app, make_person, make_mentor, monkeypatch)
 
 def test_the_first_two_saves_of_a_mentor_profile(app, make_person, monkeypatch):
     volunteer = make_person()
-    monkeypatch.setattr(
-        mentoring, "check_skill_ids", slowed_until_both_arrive(mentoring.check_skill_ids)
-    )
+    monkeypatch.setattr(offers, "check_skill_ids", slowed_until_both_arrive(rules.check_skill_ids))
     form = {"capacity": "2", "intro": "", "wiki_projects": "", "teach_skills": ["referencing"]}
     statuses = at_once(app, volunteer, "POST", "/mentors/me", form)
     assert statuses == [302, 302]
@@ -99,7 +97,7 @@ def test_concurrent_terms_cannot_overlap(app, make_mentor, monkeypatch):
     mentor = make_mentor()
     next_year = date.today() + timedelta(days=400)
     monkeypatch.setattr(
-        mentoring, "consecutive_terms", slowed_until_both_arrive(mentoring.consecutive_terms)
+        offers, "consecutive_terms", slowed_until_both_arrive(rules.consecutive_terms)
     )
     form = {
         "term-starts_on": next_year.isoformat(),
@@ -112,7 +110,7 @@ def test_concurrent_terms_cannot_overlap(app, make_mentor, monkeypatch):
 
 def test_the_database_refuses_overlapping_terms_whoever_writes_them(make_mentor):
     mentor = make_mentor()
-    offer = mentoring.offer_of(mentor)
+    offer = offers.offer_of(mentor)
     (existing,) = offer.terms
     overlapping = Term(
         offer_id=offer.id,

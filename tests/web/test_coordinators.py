@@ -14,12 +14,12 @@ from pathways.models import (
     RequestState,
     RoleName,
 )
-from pathways.services import mentoring, transaction
+from pathways.services import mentor_requests, mentorships, offers, transaction
 
 
 def ask(person, skills=("referencing",)):
     with transaction():
-        return mentoring.request_mentor(person, list(skills), "", None)
+        return mentor_requests.request_mentor(person, list(skills), "", None)
 
 
 @pytest.fixture
@@ -128,10 +128,10 @@ def test_succession_for_a_mentor_who_left(client, coordinator, make_mentor, make
     request = ask(make_person(username="Mentee"))
     mentoring_pair = request.proposals[0]
     with transaction():
-        mentoring.approve_proposal(coordinator, mentoring_pair, date.today())
+        mentor_requests.approve_proposal(coordinator, mentoring_pair, date.today())
     mentor = db.session.get(type(leaving), mentoring_pair.mentor_id)
     with transaction():
-        mentoring.retire(mentor, "")
+        offers.retire(mentor, "")
     queue = client.get("/coordinators/").get_data(as_text=True)
     assert f"/coordinators/succession/{mentor.id}" in queue
     page = client.get(f"/coordinators/succession/{mentor.id}").get_data(as_text=True)
@@ -150,7 +150,7 @@ def test_reports_are_listed_and_resolved(client, coordinator, make_mentor, make_
     db.session.add(mentorship)
     db.session.commit()
     with transaction():
-        report = mentoring.report_problem(mentee, mentorship, "My mentor never answers")
+        report = mentorships.report_problem(mentee, mentorship, "My mentor never answers")
     assert "My mentor never answers" in client.get("/coordinators/reports").get_data(as_text=True)
     assert client.post(f"/coordinators/reports/{report.id}/resolve").status_code == 302
     db.session.refresh(report)
@@ -166,7 +166,7 @@ def test_offboarding_template_is_editable(client, coordinator):
         "/coordinators/offboarding-template", data={"questions": "What went well?\n\nWhat next?"}
     )
     assert response.status_code == 302
-    assert [q["label"] for q in mentoring.offboarding_questions()] == [
+    assert [q["label"] for q in mentorships.offboarding_questions()] == [
         "What went well?",
         "What next?",
     ]

@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from pathways.extensions import db
 from pathways.models import MentorOffer, RoleName, SkillStance, Stance, ThankYou
-from pathways.services import mentoring
+from pathways.services import offers
 from tests.conftest import sign_in
 
 TODAY = date.today()
@@ -112,7 +112,7 @@ def test_leaving_mentoring_removes_the_mentor_from_the_list(client, login_as):
 
 def test_mentor_list_and_profile_show_only_what_the_mentor_chose(client, login_as, make_mentor):
     mentor = make_mentor(username="Quiet", languages=("es",))
-    offer = mentoring.offer_of(mentor)
+    offer = offers.offer_of(mentor)
     offer.show_languages = False
     offer.show_thanks = False
     db.session.add(ThankYou(mentor_id=mentor.id, sender_id=None, message="Gracias por todo"))
@@ -130,7 +130,7 @@ def test_mentor_list_and_profile_show_only_what_the_mentor_chose(client, login_a
 def test_mentor_sees_own_hours_and_thanks(client, make_mentor):
     mentor = make_mentor(username="Open")
     db.session.add(ThankYou(mentor_id=mentor.id, sender_id=None, message="Thank you!"))
-    mentoring.offer_of(mentor).show_thanks = False
+    offers.offer_of(mentor).show_thanks = False
     db.session.commit()
     sign_in(client, mentor)
     page = client.get(f"/mentors/{mentor.id}").get_data(as_text=True)

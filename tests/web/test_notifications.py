@@ -44,7 +44,7 @@ SENTENCES = [
 
 def tell(person, kind="matched", **params):
     with transaction():
-        notify(person, kind, "/mentorships/", **params)
+        notify(person, kind, 1, **params)
 
 
 def test_list_needs_sign_in(client):
@@ -151,18 +151,26 @@ def test_email_hook_logs_only_for_people_with_an_address(client, make_person, ca
 def test_opening_a_notification_marks_it_read_and_follows_its_link(client, login_as, make_person):
     from pathways.extensions import db
     from pathways.models import Notification, RoleName
-    from pathways.services import events, transaction
+    from pathways.services import events, recognition, transaction
 
     person = login_as(RoleName.VOLUNTEER)
     other = make_person()
     with transaction():
-        mine = events.notify(person, "badge_issued", "/badges/", level="fundamental")
-        theirs = events.notify(other, "thanked", "/mentors/1", other="x")
+        badge = recognition.issue_level_badge(person, "fundamental")
+        theirs = events.notify(other, "thanked", other.id, other="x")
+    mine = db.session.scalar(select(Notification).where(Notification.person_id == person.id))
     page = client.get("/notifications/").get_data(as_text=True)
     assert "Your Fundamental certificate is ready." in page
     response = client.get(f"/notifications/{mine.id}")
-    assert (response.status_code, response.headers["Location"]) == (303, "/badges/")
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"/badges/{badge.public_id}"
     assert db.session.get(Notification, mine.id).read_at is not None
     assert client.get(f"/notifications/{theirs.id}").status_code == 403
     assert db.session.get(Notification, theirs.id).read_at is None
     assert client.get("/notifications/999999").status_code == 404
+
+
+def test_every_kind_of_notification_has_a_sentence_and_a_page():
+    from pathways.notifications.routes import LINKS, SENTENCES
+
+    assert set(LINKS) == set(SENTENCES)

@@ -49,11 +49,11 @@ def test_request_form_errors(client, login_as):
 
 
 def test_withdraw_own_request_only(client, login_as, make_person):
-    from pathways.services import mentoring, transaction
+    from pathways.services import mentor_requests, transaction
 
     other = make_person()
     with transaction():
-        theirs = mentoring.request_mentor(other, ["referencing"], "", None)
+        theirs = mentor_requests.request_mentor(other, ["referencing"], "", None)
     login_as(RoleName.VOLUNTEER)
     assert client.post(f"/requests/{theirs.id}/withdraw").status_code == 403
     db.session.refresh(theirs)

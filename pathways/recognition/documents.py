@@ -1,0 +1,85 @@
+"""The hosted Open Badges 2.0 documents: Issuer, BadgeClass and Assertion as JSON.
+
+Each is public at a stable absolute URL. An assertion names its recipient only by a
+salted hash of their public page's URL (``/people/<username>`` on ``BASE_URL``), never
+by an e-mail address; that page shows only what the person chose to show. Documents
+are written in the default locale so they read the same for every verifier, whatever
+their browser asks. ``pathways.badges`` builds the dicts; this module knows the URLs.
+"""
+
+from datetime import UTC
+from typing import Any
+
+from flask import current_app, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from .. import badges
+from ..catalog import get_catalog
+from ..models import Badge, Person
+
+
+def profile_url(person: Person) -> str:
+    """The recipient identity of every badge of this person: their public page, on the
+    configured ``BASE_URL`` so it stays the same whichever host served the request."""
+    path = url_for("people.profile", username=person.username)
+    return current_app.config["BASE_URL"].rstrip("/") + path
+
+
+def _document_locale() -> str:
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def issuer_url() -> str:
+    return url_for("badges.issuer", _external=True)
+
+
+def badge_class_url(level_id: str) -> str:
+    return url_for("badges.badge_class", level_id=level_id, _external=True)
+
+
+def assertion_url(badge: Badge) -> str:
+    return url_for("badges.assertion", public_id=badge.public_id, _external=True)
+
+
+def issuer_json() -> dict[str, Any]:
+    with force_locale(_document_locale()):
+        return badges.issuer_document(
+            issuer_url=issuer_url(),
+            name="Pathways",
+            website_url=url_for("main.index", _external=True),
+            description=_("Learning ladders and mentoring for Wikimedia volunteers."),
+        )
+
+
+def badge_class_json(level_id: str) -> dict[str, Any]:
+    """The BadgeClass of one level; ``KeyError`` for an unknown level."""
+    level = get_catalog().levels[level_id]
+    with force_locale(_document_locale()):
+        return badges.badge_class_document(
+            badge_class_url=badge_class_url(level_id),
+            name=_("Pathways: %(level)s level", level=level.name),
+            description=level.description,
+            image_url=url_for("badges.image", level_id=level_id, _external=True),
+            criteria_narrative=_(
+                "Completed every %(level)s step of a personal Pathways learning ladder.",
+                level=level.name,
+            ),
+            criteria_url=url_for("main.catalog", _anchor=f"level-{level_id}", _external=True),
+            issuer_url=issuer_url(),
+            tags=("Wikimedia", level.name),
+        )
+
+
+def assertion_json(badge: Badge) -> dict[str, Any]:
+    """The hosted Assertion, or the revocation notice that replaces it once revoked."""
+    if badge.revoked_at is not None:
+        return badges.revoked_assertion_document(
+            assertion_url=assertion_url(badge), reason=badge.revocation_reason
+        )
+    return badges.assertion_document(
+        assertion_url=assertion_url(badge),
+        badge_class_url=badge_class_url(badge.level_id),
+        recipient=badges.recipient_object(profile_url=profile_url(badge.person), salt=badge.salt),
+        issued_on=badge.issued_at.replace(tzinfo=UTC),
+    )

@@ -1,0 +1,233 @@
+"""Mentor offers and terms: what a mentor offers, their terms of service, wiki-breaks,
+and leaving. One function per action; the caller wraps it in
+:func:`pathways.services.transaction`.
+
+    Mentor offer: term upcoming → active → ended; away (a wiki-break) overlays any state,
+    pausing the mentor's mentorships; retiring or a long absence asks coordinators for
+    successors.
+"""
+
+from datetime import date, timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select, update
+
+from ..extensions import db
+from ..models import (
+    MentorOffer,
+    Mentorship,
+    MentorshipState,
+    Person,
+    RoleName,
+    SkillStance,
+    Stance,
+    Term,
+    utcnow,
+)
+from . import DomainError
+from .accounts import coordinators, grant_role, lock_person
+from .events import notify, record
+from .matching import active_mentee_counts, bump_profile_version, is_away
+from .rules import (
+    BREAK_DAYS,
+    check_capacity,
+    check_skill_ids,
+    check_term_dates,
+    check_text,
+    consecutive_terms,
+)
+
+LONG_AWAY_DAYS = 30
+
+
+def offer_of(person: Person) -> MentorOffer | None:
+    return db.session.scalar(select(MentorOffer).where(MentorOffer.person_id == person.id))
+
+
+def mentee_count(mentor_id: int) -> int:
+    return active_mentee_counts([mentor_id]).get(mentor_id, 0)
+
+
+def _set_teachable_skills(person: Person, skill_ids: list[str]) -> None:
+    """``can_teach`` for these skills; skills no longer taught stay known (confident)."""
+    stances = {s.skill_id: s for s in person.stances}
+    for skill_id, stance in stances.items():
+        if stance.stance == Stance.CAN_TEACH and skill_id not in skill_ids:
+            stance.stance = Stance.CONFIDENT
+    for skill_id in skill_ids:
+        if skill_id in stances:
+            stances[skill_id].stance = Stance.CAN_TEACH
+        else:
+            person.stances.append(SkillStance(skill_id=skill_id, stance=Stance.CAN_TEACH))
+
+
+def save_offer(
+    person: Person,
+    capacity: int,
+    intro: str,
+    wiki_projects: str,
+    teach_skills: list[str],
+    show_languages: bool = True,
+    show_skills: bool = True,
+    show_thanks: bool = True,
+) -> MentorOffer:
+    """Create or change a mentor's offer; offering makes the person a mentor."""
+    check_capacity(capacity)
+    if not teach_skills:
+        raise DomainError(_l("Choose at least one skill you can teach."), "teach_skills")
+    teach_skills = check_skill_ids(teach_skills, "teach_skills")
+    lock_person(person)
+    offer = offer_of(person) or MentorOffer(person_id=person.id)
+    current = mentee_count(person.id) if offer.id else 0
+    if capacity < current:
+        raise DomainError(
+            _l("You mentor %(n)d people now; capacity cannot be lower than that.", n=current),
+            "capacity",
+        )
+    offer.capacity = capacity
+    offer.intro = check_text(intro, "intro")
+    offer.wiki_projects = check_text(wiki_projects, "wiki_projects", 255)
+    offer.show_languages, offer.show_skills, offer.show_thanks = (
+        show_languages,
+        show_skills,
+        show_thanks,
+    )
+    offer.retired_at = None
+    db.session.add(offer)
+    _set_teachable_skills(person, teach_skills)
+    grant_role(person, RoleName.MENTOR)
+    bump_profile_version()
+    return offer
+
+
+def _require_offer(person: Person) -> MentorOffer:
+    offer = offer_of(person)
+    if offer is None:
+        raise DomainError(_l("Set up your mentor profile first."))
+    return offer
+
+
+def add_term(person: Person, starts_on: date, ends_on: date) -> Term:
+    """Sign up for a term; after too many in a row the program asks for a break.
+
+    The offer's row lock makes concurrent sign-ups check against each other's terms.
+    """
+    offer = lock_offer(_require_offer(person).person_id)
+    db.session.expire(offer, ["terms"])
+    check_term_dates(starts_on, ends_on)
+    if any(t.starts_on <= ends_on and starts_on <= t.ends_on for t in offer.terms):
+        raise DomainError(_l("This term overlaps one you already have."), "starts_on")
+    term = Term(starts_on=starts_on, ends_on=ends_on)
+    limit = current_app.config["MAX_CONSECUTIVE_TERMS"]
+    if consecutive_terms([*offer.terms, term]) > limit:
+        raise DomainError(
+            _l(
+                "After %(n)d terms in a row, take a break of %(days)d days before the next one.",
+                n=limit,
+                days=BREAK_DAYS,
+            ),
+            "starts_on",
+        )
+    offer.terms.append(term)
+    bump_profile_version()
+    return term
+
+
+def active_mentorships(mentor_id: int) -> list[Mentorship]:
+    return list(
+        db.session.scalars(
+            select(Mentorship).where(
+                Mentorship.mentor_id == mentor_id, Mentorship.state != MentorshipState.ENDED
+            )
+        )
+    )
+
+
+def go_away(person: Person, until: date | None, reason: str, today: date) -> None:
+    """A wiki-break: no new mentees; current mentorships pause and mentees are told."""
+    offer = _require_offer(person)
+    if until is not None and until < today:
+        raise DomainError(_l("The return date is in the past."), "away_until")
+    offer.away_from, offer.away_until = today, until
+    offer.away_reason = check_text(reason, "away_reason", 255)
+    for mentorship in active_mentorships(person.id):
+        mentorship.state = MentorshipState.PAUSED
+        notify(
+            mentorship.mentee,
+            "mentor_away",
+            mentorship.id,
+            mentor=person.username,
+            until=until.isoformat() if until else None,
+        )
+    if until is None or (until - today).days > LONG_AWAY_DAYS:
+        _flag_for_succession(person, "mentor_long_away")
+    record(person, "mentor_away", person.id, offer.away_reason, until=str(until))
+    bump_profile_version()
+
+
+def come_back(person: Person) -> None:
+    offer = _require_offer(person)
+    offer.away_from = offer.away_until = offer.away_reason = None
+    for mentorship in active_mentorships(person.id):
+        mentorship.state = MentorshipState.ACTIVE
+        notify(mentorship.mentee, "mentor_back", mentorship.id, mentor=person.username)
+    record(person, "mentor_back", person.id)
+    bump_profile_version()
+
+
+def retire(person: Person, reason: str) -> None:
+    """A mentor leaves the program; coordinators are asked to find successors."""
+    offer = _require_offer(person)
+    offer.retired_at = utcnow()
+    record(person, "mentor_retired", person.id, check_text(reason, "reason"))
+    _flag_for_succession(person, "mentor_retired")
+    bump_profile_version()
+
+
+def _flag_for_succession(mentor: Person, kind: str) -> None:
+    if not active_mentorships(mentor.id):
+        return
+    for coordinator in coordinators():
+        notify(
+            coordinator,
+            kind,
+            mentor.id,
+            mentor=mentor.username,
+        )
+
+
+def mentors_needing_successors(today: date) -> list[MentorOffer]:
+    """Mentors who left, or are away for long, and still hold mentees."""
+    held = select(Mentorship.mentor_id).where(Mentorship.state != MentorshipState.ENDED)
+    offers = db.session.scalars(select(MentorOffer).where(MentorOffer.person_id.in_(held)))
+    long_away = today + timedelta(days=LONG_AWAY_DAYS)
+    return [
+        o
+        for o in offers
+        if o.retired_at is not None
+        or (is_away(o, today) and (o.away_until is None or o.away_until > long_away))
+    ]
+
+
+def lock_offer(mentor_id: int) -> MentorOffer:
+    """Take the mentor's row lock before counting, so concurrent approvals queue up.
+
+    The UPDATE takes the row lock on PostgreSQL and the write lock on SQLite; every
+    count read after it sees the other transaction's committed mentorships.
+    """
+    db.session.execute(
+        update(MentorOffer)
+        .where(MentorOffer.person_id == mentor_id)
+        .values(updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    offer = db.session.scalar(
+        select(MentorOffer)
+        .where(MentorOffer.person_id == mentor_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    if offer is None:
+        raise DomainError(_l("This person no longer mentors."), "mentor")
+    return offer

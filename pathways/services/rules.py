@@ -1,0 +1,64 @@
+"""The rules that more than one lifecycle applies, each written once: limits, text,
+skills, and a mentor's run of terms. The web forms' services and the spreadsheet import
+both check with these."""
+
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+
+from ..catalog import get_catalog
+from ..models import Term
+from . import DomainError
+
+MAX_CAPACITY = 10
+
+
+MAX_TERM_DAYS = 366
+
+
+BREAK_DAYS = 90
+
+
+MAX_REQUEST_SKILLS = 5
+
+
+MAX_TEXT = 4000
+
+
+def check_text(value: str, field: str, limit: int = MAX_TEXT) -> str:
+    value = (value or "").strip()
+    if len(value) > limit:
+        raise DomainError(_l("Keep this under %(n)d characters.", n=limit), field)
+    return value
+
+
+def check_skill_ids(skill_ids: list[str], field: str) -> list[str]:
+    catalog = get_catalog()
+    unknown = [s for s in skill_ids if s not in catalog.skills]
+    if unknown:
+        raise DomainError(_l("Unknown skill: %(ids)s.", ids=", ".join(unknown)), field)
+    return list(dict.fromkeys(skill_ids))
+
+
+def consecutive_terms(terms: list[Term]) -> int:
+    """How many terms, ending with the last one, follow each other without a break."""
+    ordered = sorted(terms, key=lambda t: t.starts_on)
+    run = 1
+    for earlier, later in zip(ordered, ordered[1:], strict=False):
+        run = run + 1 if (later.starts_on - earlier.ends_on).days < BREAK_DAYS else 1
+    return run if ordered else 0
+
+
+def check_capacity(capacity: int) -> int:
+    if not 1 <= capacity <= MAX_CAPACITY:
+        raise DomainError(
+            _l("Take between 1 and %(n)d mentees at once.", n=MAX_CAPACITY), "capacity"
+        )
+    return capacity
+
+
+def check_term_dates(starts_on: date, ends_on: date) -> None:
+    if ends_on <= starts_on:
+        raise DomainError(_l("A term ends after it starts."), "ends_on")
+    if (ends_on - starts_on).days > MAX_TERM_DAYS:
+        raise DomainError(_l("A term lasts one year at most."), "ends_on")
