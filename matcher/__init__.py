@@ -58,6 +58,7 @@ _HOME = {
     "Suggestion": "profiles",
     "UnmatchedReason": "profiles",
     "MentorIndex": "suggest",
+    "unusable_mentees": "suggest",
     "TextIndex": "text",
     "analyze": "text",
     "make_vectorizer": "text",

@@ -37,6 +37,21 @@ def _check_content(kind: str, profile_id: int, has_skills: bool, text: str) -> N
         )
 
 
+def unusable_mentees(mentees: Iterable[MenteeProfile]) -> dict[int, ProfileError]:
+    """The mentees `MentorIndex.encode` (and so `pair`) would refuse, and why.
+
+    Lets a caller set them aside before a batch, so the solver runs once.
+    """
+    refused = {}
+    for mentee in mentees:
+        try:
+            if not any(mentee.wants.values()):
+                _check_content("mentee", mentee.id, False, mentee.text)
+        except ProfileError as error:
+            refused[mentee.id] = error
+    return refused
+
+
 class MentorIndex:
     """Mentors' vectors, fitted once per change of the mentor set (see `IndexCache`).
 

@@ -20,6 +20,8 @@ from typing import Any
 import yaml
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "catalog.yaml"
+# libyaml's safe loader when PyYAML has it: the same result, read about ten times faster.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _PILLARS_WITH_RECOMMENDATIONS = ("access", "community")
@@ -207,7 +209,7 @@ def load_catalog(path: str | Path | None = None) -> Catalog:
     """
     source = Path(path) if path is not None else DEFAULT_PATH
     try:
-        raw = yaml.safe_load(source.read_text(encoding="utf-8"))
+        raw = yaml.load(source.read_text(encoding="utf-8"), Loader=SAFE_LOADER)
     except yaml.YAMLError as error:
         raise CatalogError(f"{source}: not valid YAML: {error}") from error
     return parse_catalog(raw)

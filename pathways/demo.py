@@ -195,7 +195,7 @@ def _add_mentoring_activity(
     batch = mentor_requests.run_batch_pairing(coordinator)
     approved = [
         mentor_requests.approve_proposal(coordinator, proposal, today)
-        for proposal in batch["proposals"][:APPROVED]
+        for proposal in mentor_requests.proposals_of_batch(batch.id)[:APPROVED]
     ]
     for mentorship in approved[:4]:
         mentorships.save_agreement(

@@ -26,6 +26,8 @@ from pathways.models import (
     Term,
 )
 from pathways.services import accounts, imports, mentor_requests, offers, transaction
+from pathways.services.imports import formats as import_formats
+from pathways.services.imports import rows as import_rows
 
 DEMO = REPO_ROOT / "data" / "demo"
 HEADER = "username,role,languages,timezone,interests,skills,wants,capacity,goals"
@@ -174,7 +176,7 @@ def test_mentor_capacity_defaults_to_two_and_skill_names_are_resolved(app, tmp_p
     with transaction():
         imports.import_file(path)
     dan = person("Dan")
-    assert offers.offer_of(dan).capacity == imports.DEFAULT_CAPACITY
+    assert offers.offer_of(dan).capacity == import_rows.DEFAULT_CAPACITY
     assert stances(dan) == {"mentoring": Stance.CAN_TEACH, "using-sandbox": Stance.CAN_TEACH}
 
 
@@ -245,9 +247,9 @@ def test_dry_run_checks_everything_and_writes_nothing(app, runner):
         ("Ivy,mentor,en,,,referencing;Referencing,,2,", "skills", "listed twice"),
         ("Ivy,mentee,en,,,,no-such-skill,,", "wants", "Unknown skill: “no-such-skill”"),
         ("Ivy,mentee,en,,,referencing,referencing,,", "wants", "also under skills"),
-        ("Ivy,mentor,en,,,referencing,,0,", "capacity", "from 1 to 10 mentees"),
-        ("Ivy,mentor,en,,,referencing,,-1,", "capacity", "this row says -1"),
-        ("Ivy,mentor,en,,,referencing,,11,", "capacity", "from 1 to 10 mentees"),
+        ("Ivy,mentor,en,,,referencing,,0,", "capacity", "Take between 1 and 10 mentees"),
+        ("Ivy,mentor,en,,,referencing,,-1,", "capacity", "Take between 1 and 10 mentees"),
+        ("Ivy,mentor,en,,,referencing,,11,", "capacity", "Take between 1 and 10 mentees"),
         ("Ivy,mentor,en,,,referencing,,two,", "capacity", "“two” is not a whole number"),
         ("Ivy,mentor,en,,,referencing,,2.5,", "capacity", "not a whole number"),
         ("Ivy,mentee,en,,,,referencing,3,", "capacity", "Only mentors have a capacity."),
@@ -315,7 +317,7 @@ def test_every_bad_row_is_reported_in_one_run_and_good_rows_are_not_written(app,
     assert counts() == before
     lines = result.output.splitlines()
     assert lines[:5] == [
-        "line 3, capacity: A capacity runs from 1 to 10 mentees; this row says 0.",
+        "line 3, capacity: Take between 1 and 10 mentees at once.",
         "line 3, skills: Unknown skill: “no-such-skill”.",
         "line 3, timezone: “Nowhere/Land” is not a time zone such as Europe/Paris or UTC.",
         "line 5, languages: “xx-!!” is not a language code such as en or pt-br.",
@@ -329,7 +331,7 @@ def test_a_username_taken_while_writing_rolls_back_the_whole_file(
 ):
     path = write_csv(tmp_path, GOOD_MENTOR, GOOD_MENTEE)
     make_person(username="Bea")
-    monkeypatch.setattr(imports, "_taken_keys", lambda keys: set())  # as if checked earlier
+    monkeypatch.setattr(import_rows, "_taken", lambda profiles: set())  # as if checked earlier
     errors = rejected(path)
     assert where(errors) == [(None, "username")]
     assert "run the import again" in str(errors[0].message)
@@ -400,7 +402,7 @@ def test_a_username_taken_while_writing_rolls_back_the_whole_file(
                 "capacity": -1,
             },
             "capacity",
-            "from 1 to 10",
+            "Take between 1 and 10",
         ),
         (
             {
@@ -472,7 +474,7 @@ def test_a_50_mb_file_is_refused_quickly_without_reading_it(app, runner, tmp_pat
 
 def test_a_stream_longer_than_the_limit_is_cut_off(app, tmp_path, monkeypatch):
     path = write_csv(tmp_path, GOOD_MENTEE, GOOD_MENTOR)
-    monkeypatch.setattr(imports, "MAX_BYTES", 40)
+    monkeypatch.setattr(import_formats, "MAX_BYTES", 40)
     errors = rejected(path)
     assert where(errors) == [(None, None)]
     assert "bytes; the limit is" in str(errors[0].message)
@@ -480,7 +482,7 @@ def test_a_stream_longer_than_the_limit_is_cut_off(app, tmp_path, monkeypatch):
 
 @pytest.mark.parametrize("fmt", ["csv", "jsonl"])
 def test_more_rows_than_the_limit_are_refused(app, tmp_path, monkeypatch, fmt):
-    monkeypatch.setattr(imports, "MAX_ROWS", 2)
+    monkeypatch.setattr(import_formats, "MAX_ROWS", 2)
     if fmt == "csv":
         path = write_csv(tmp_path, GOOD_MENTOR, GOOD_MENTEE, "Cy,mentee,en,,,,referencing,,")
         line = 4

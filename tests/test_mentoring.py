@@ -249,11 +249,12 @@ def test_batch_pairing_respects_capacity_and_reports_unmatched(make_mentor, make
     stranger = ask(make_person(languages=("ja",)))
     with transaction():
         result = mentor_requests.run_batch_pairing(None)
-    assert len(result["proposals"]) == 2
-    assert result["unmatched"][stranger.id] == "no_shared_language"
-    unmatched_ids = set(result["unmatched"]) - {stranger.id}
+    assert len(result.proposals) == 2
+    unmatched = {u.request_id: u.reason for u in result.unmatched}
+    assert unmatched[stranger.id] == "no_shared_language"
+    unmatched_ids = set(unmatched) - {stranger.id}
     assert len(unmatched_ids) == 1 and unmatched_ids < {r.id for r in requests}
-    assert result["unmatched"][unmatched_ids.pop()] == "no_capacity"
+    assert unmatched[unmatched_ids.pop()] == "no_capacity"
     superseded = db.session.scalar(
         select(func.count())
         .select_from(MatchProposal)
@@ -297,10 +298,11 @@ def test_succession_proposes_a_new_mentor_for_each_mentee(make_mentor, make_pers
     old = db.session.get(type(leaving), mentorship.mentor_id)
     with transaction():
         offers.retire(old, "moving on")
-        created = mentor_requests.propose_successors(coordinator, old)
-    assert len(created) == 1
-    new_proposal = pending(created[0])
-    assert new_proposal.mentor_id != old.id
+        batch = mentor_requests.propose_successors(coordinator, old)
+    (proposal,) = mentor_requests.proposals_of_batch(batch.id)
+    assert proposal.mentor_id != old.id
+    assert proposal.request.mentee_id == mentorship.mentee_id
+    assert [p.mentor for p in batch.proposals] == [proposal.mentor.username]
 
 
 def test_a_mentor_who_adds_a_language_is_suggested_at_once(make_mentor, make_person):

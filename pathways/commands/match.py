@@ -7,13 +7,10 @@ from contextlib import ExitStack
 
 import click
 from flask.cli import AppGroup
-from sqlalchemy import select
 
 from matcher import ProfileError, Reasons
 
 from ..catalog import get_catalog
-from ..extensions import db
-from ..models import MatchProposal, MentorRequest
 from ..services import accounts, mentor_requests, transaction
 from ..services.matching import reasons_to_dict, suggest_for_person
 
@@ -112,41 +109,34 @@ class BatchProgress:
             self.done = done
 
 
-def _proposal_row(proposal: MatchProposal) -> dict:
+def _batch_as_dict(batch: mentor_requests.Batch) -> dict:
     return {
-        "request": proposal.request_id,
-        "mentee": proposal.request.mentee.username,
-        "mentor": proposal.mentor.username,
-        "score": round(proposal.score, 4),
-        "reasons": reason_phrases(proposal.reasons),
+        "batch_id": batch.id,
+        "proposals": [
+            {
+                "request": p.request_id,
+                "mentee": p.mentee,
+                "mentor": p.mentor,
+                "score": round(p.score, 4),
+                "reasons": reason_phrases(p.reasons),
+            }
+            for p in batch.proposals
+        ],
+        "unmatched": [
+            {
+                "request": u.request_id,
+                "mentee": u.mentee,
+                "reason": u.reason,
+                "explanation": UNMATCHED_EXPLAINED.get(u.reason, u.reason),
+            }
+            for u in batch.unmatched
+        ],
     }
-
-
-def _unmatched_rows(unmatched: dict[int, str]) -> list[dict]:
-    requests = {
-        r.id: r
-        for r in db.session.scalars(select(MentorRequest).where(MentorRequest.id.in_(unmatched)))
-    }
-    return [
-        {
-            "request": request_id,
-            "mentee": requests[request_id].mentee.username,
-            "reason": reason,
-            "explanation": UNMATCHED_EXPLAINED.get(reason, reason),
-        }
-        for request_id, reason in sorted(unmatched.items())
-    ]
 
 
 def _run(progress: Callable[[int, int], None]) -> dict:
     with transaction():
-        result = mentor_requests.run_batch_pairing(None, progress=progress)
-        db.session.flush()
-        return {
-            "batch_id": result["batch_id"],
-            "proposals": [_proposal_row(p) for p in result["proposals"]],
-            "unmatched": _unmatched_rows(result["unmatched"]),
-        }
+        return _batch_as_dict(mentor_requests.run_batch_pairing(None, progress=progress))
 
 
 @match.command("propose")

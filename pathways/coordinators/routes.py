@@ -165,7 +165,7 @@ def pick(request_id: int):
 def batch():
     with transaction():
         result = mentor_requests.run_batch_pairing(current_user)
-    return redirect(url_for("coordinators.batch_review", batch_id=result["batch_id"]))
+    return redirect(url_for("coordinators.batch_review", batch_id=result.id))
 
 
 @bp.get("/batch/<batch_id>")
@@ -221,12 +221,8 @@ def succession(mentor_id: int):
 def propose_successors(mentor_id: int):
     mentor = db.get_or_404(Person, mentor_id)
     with transaction():
-        created = mentor_requests.propose_successors(current_user, mentor)
-    flash(
-        _("%(n)d successor requests are in the queue.", n=len(created)),
-        "success",
-    )
-    return redirect(url_for("coordinators.queue"))
+        batch = mentor_requests.propose_successors(current_user, mentor)
+    return redirect(url_for("coordinators.batch_review", batch_id=batch.id))
 
 
 @bp.get("/reports")

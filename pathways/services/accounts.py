@@ -5,6 +5,7 @@ Passwords are hashed with argon2-cffi (Argon2id, the OWASP recommendation), whos
 """
 
 import re
+from collections.abc import Iterable
 from functools import cache
 from zoneinfo import available_timezones
 
@@ -80,6 +81,13 @@ def check_languages(codes: list[str]) -> list[str]:
 
 def find_by_username(raw: str) -> Person | None:
     return db.session.scalar(select(Person).where(Person.username_key == username_key(raw)))
+
+
+def usernames_of(person_ids: Iterable[int]) -> dict[int, str]:
+    """Usernames by id, in one query."""
+    ids = set(person_ids)
+    rows = db.session.execute(select(Person.id, Person.username).where(Person.id.in_(ids)))
+    return dict(rows.all())
 
 
 def name_is_taken(name: str) -> bool:

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 
 from flask import current_app
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 
 import matcher
 from matcher import (
@@ -38,6 +37,7 @@ from ..models import (
     Mentorship,
     MentorshipState,
     Person,
+    PersonLanguage,
     Plan,
     PlanStep,
     ProfileVersion,
@@ -46,6 +46,7 @@ from ..models import (
     SkillStance,
     Stance,
     StepStatus,
+    Term,
 )
 
 NEXT_RUNG_WEIGHT = 0.5
@@ -99,8 +100,8 @@ def is_away(offer: MentorOffer, today: date) -> bool:
     return offer.away_until is None or offer.away_until >= today
 
 
-def teachable_skills(person_ids: list[int]) -> dict[int, list[str]]:
-    """The skills each of these people marked "can teach" (what a mentor offers)."""
+def teachable_skills(person_ids) -> dict[int, list[str]]:
+    """The skills each of these people (ids, or a query of ids) marked "can teach"."""
     rows = db.session.execute(
         select(SkillStance.person_id, SkillStance.skill_id).where(
             SkillStance.person_id.in_(person_ids), SkillStance.stance == Stance.CAN_TEACH
@@ -112,33 +113,78 @@ def teachable_skills(person_ids: list[int]) -> dict[int, list[str]]:
     return skills
 
 
+@dataclass(frozen=True)
+class _Offer:
+    """An offer's availability and its terms (rows with ``starts_on``, ``ends_on``): what
+    :func:`offer_is_open` reads, without loading the model."""
+
+    retired_at: object
+    away_from: date | None
+    away_until: date | None
+    terms: list
+
+
+def _grouped(rows) -> dict[int, list]:
+    """Rows by their first column."""
+    grouped: dict[int, list] = defaultdict(list)
+    for row in rows:
+        grouped[row[0]].append(row)
+    return grouped
+
+
 def mentor_profiles(today: date) -> list[MentorProfile]:
-    offers = db.session.scalars(
-        select(MentorOffer)
-        .join(MentorOffer.person)
+    """Every mentor who teaches something, as the matcher sees them, in five queries."""
+    mentors = (
+        select(MentorOffer.person_id)
+        .join(Person, Person.id == MentorOffer.person_id)
         .where(Person.deleted_at.is_(None))
-        .options(selectinload(MentorOffer.person), selectinload(MentorOffer.terms))
+    )
+    offers = db.session.execute(
+        select(
+            MentorOffer.person_id,
+            MentorOffer.id,
+            MentorOffer.capacity,
+            MentorOffer.intro,
+            MentorOffer.wiki_projects,
+            MentorOffer.retired_at,
+            MentorOffer.away_from,
+            MentorOffer.away_until,
+            Person.username,
+            Person.interests,
+        )
+        .join(Person, Person.id == MentorOffer.person_id)
+        .where(Person.deleted_at.is_(None))
     ).all()
-    ids = [offer.person_id for offer in offers]
-    counts = active_mentee_counts(ids)
-    skills = teachable_skills(ids)
-    profiles = []
-    for offer in offers:
-        person = offer.person
-        if not skills.get(person.id):
-            continue
-        profiles.append(
-            MentorProfile(
-                id=person.id,
-                languages=frozenset(person.language_codes),
-                skills=dict.fromkeys(skills[person.id], 1.0),
-                text=" ".join((person.interests, offer.intro, offer.wiki_projects)),
-                capacity_left=max(offer.capacity - counts.get(person.id, 0), 0),
-                available=offer_is_open(offer, today),
-                label=person.username,
+    terms = _grouped(
+        db.session.execute(
+            select(Term.offer_id, Term.starts_on, Term.ends_on).where(
+                Term.offer_id.in_(select(MentorOffer.id).where(MentorOffer.person_id.in_(mentors)))
             )
         )
-    return profiles
+    )
+    languages = _grouped(
+        db.session.execute(
+            select(PersonLanguage.person_id, PersonLanguage.code).where(
+                PersonLanguage.person_id.in_(mentors)
+            )
+        )
+    )
+    counts, skills = active_mentee_counts(), teachable_skills(mentors)
+    return [
+        MentorProfile(
+            id=o.person_id,
+            languages=frozenset(row.code for row in languages[o.person_id]),
+            skills=dict.fromkeys(skills[o.person_id], 1.0),
+            text=" ".join((o.interests, o.intro, o.wiki_projects)),
+            capacity_left=max(o.capacity - counts.get(o.person_id, 0), 0),
+            available=offer_is_open(
+                _Offer(o.retired_at, o.away_from, o.away_until, terms[o.id]), today
+            ),
+            label=o.username,
+        )
+        for o in offers
+        if skills.get(o.person_id)
+    ]
 
 
 def skill_context() -> dict[str, str]:
@@ -177,30 +223,35 @@ def excluded_mentors(mentee_id: int, request_id: int | None) -> frozenset[int]:
     return frozenset(db.session.scalars(paired.union(rejected)))
 
 
-def _mentee(person: Person, wants: dict[str, float], text: str, excluded) -> MenteeProfile:
+def _mentee(
+    person_id: int, languages, wants: dict[str, float], text: str, excluded, label: str = ""
+) -> MenteeProfile:
     return MenteeProfile(
-        id=person.id,
-        languages=frozenset(person.language_codes),
+        id=person_id,
+        languages=frozenset(languages),
         wants=wants,
         text=text,
         excluded_mentors=frozenset(excluded),
-        label=person.username,
+        label=label,
     )
 
 
-def _request_profile(request: MentorRequest, next_rungs: list[str], excluded) -> MenteeProfile:
+def _wants(skills: list[str], next_rungs: list[str]) -> dict[str, float]:
     """Explicit wants at full weight, the next rungs of the ladder at half weight."""
     wants = {skill_id: NEXT_RUNG_WEIGHT for skill_id in next_rungs}
-    wants.update({skill_id: 1.0 for skill_id in request.skills})
-    text = " ".join((request.mentee.interests, request.note))
-    return _mentee(request.mentee, wants, text, excluded)
+    wants.update({skill_id: 1.0 for skill_id in skills})
+    return wants
 
 
 def mentee_profile(request: MentorRequest) -> MenteeProfile:
-    return _request_profile(
-        request,
-        next_rung_skills(request.mentee_id),
+    mentee = request.mentee
+    return _mentee(
+        mentee.id,
+        mentee.language_codes,
+        _wants(request.skills, next_rung_skills(request.mentee_id)),
+        " ".join((mentee.interests, request.note)),
         excluded_mentors(request.mentee_id, request.id),
+        mentee.username,
     )
 
 
@@ -264,18 +315,6 @@ def suggest_public_mentors(request: MentorRequest, top: int = 5) -> list[MentorS
 WAITING = (RequestState.OPEN, RequestState.PROPOSED)
 
 
-def waiting_requests() -> list[MentorRequest]:
-    """Every request waiting for a mentor, oldest first, with its mentee and proposals."""
-    return list(
-        db.session.scalars(
-            select(MentorRequest)
-            .where(MentorRequest.state.in_(WAITING))
-            .options(selectinload(MentorRequest.mentee), selectinload(MentorRequest.proposals))
-            .order_by(MentorRequest.created_at, MentorRequest.id)
-        )
-    )
-
-
 def _waiting_mentees():
     return select(MentorRequest.mentee_id).where(MentorRequest.state.in_(WAITING))
 
@@ -309,33 +348,100 @@ def _exclusions_of_waiting() -> dict[int, set[int]]:
     return excluded
 
 
-def pair_waiting_requests(
-    requests: list[MentorRequest], progress: Callable[[int, int], None] | None = None
-) -> tuple[Assignment, dict[int, str]]:
-    """The optimal assignment for the waiting requests, in a fixed number of queries;
-    profiles the matcher refuses are set aside with the reason."""
-    next_rungs, excluded = _next_rungs_of_waiting(), _exclusions_of_waiting()
-    profiles, invalid = [], {}
-    for request in requests:
+@dataclass(frozen=True)
+class WaitingRequest:
+    """A request waiting for a mentor, as a batch needs it (plain data, not a row object)."""
+
+    id: int
+    mentee_id: int
+    mentee: str
+
+
+@dataclass(frozen=True)
+class WaitingBatch:
+    """The waiting requests, the optimal assignment of their mentees, and the mentees the
+    matcher could not use (by mentee id, with why)."""
+
+    requests: list[WaitingRequest]
+    assignment: Assignment
+    invalid: dict[int, str]
+
+
+def _waiting_rows(only: list[int] | None):
+    query = (
+        select(
+            MentorRequest.id,
+            MentorRequest.mentee_id,
+            MentorRequest.skills,
+            MentorRequest.note,
+            Person.username,
+            Person.interests,
+        )
+        .join(Person, Person.id == MentorRequest.mentee_id)
+        .where(MentorRequest.state.in_(WAITING))
+        .order_by(MentorRequest.created_at, MentorRequest.id)
+    )
+    if only is not None:
+        query = query.where(MentorRequest.id.in_(only))
+    return db.session.execute(query).all()
+
+
+def _languages_of_waiting() -> dict[int, list[str]]:
+    languages: dict[int, list[str]] = defaultdict(list)
+    rows = db.session.execute(
+        select(PersonLanguage.person_id, PersonLanguage.code).where(
+            PersonLanguage.person_id.in_(_waiting_mentees())
+        )
+    )
+    for person_id, code in rows:
+        languages[person_id].append(code)
+    return languages
+
+
+def _waiting_profiles(
+    only: list[int] | None,
+) -> tuple[list[WaitingRequest], list[MenteeProfile], dict[int, str]]:
+    """The waiting requests (all, or ``only`` these) and their mentees' profiles, in five
+    queries whatever their number."""
+    rows = _waiting_rows(only)
+    languages, next_rungs = _languages_of_waiting(), _next_rungs_of_waiting()
+    excluded = _exclusions_of_waiting()
+    requests, profiles, invalid = [], [], {}
+    for request_id, mentee_id, skills, note, username, interests in rows:
+        requests.append(WaitingRequest(request_id, mentee_id, username))
         try:
             profiles.append(
-                _request_profile(
-                    request, next_rungs[request.mentee_id], excluded[request.mentee_id]
+                _mentee(
+                    mentee_id,
+                    languages[mentee_id],
+                    _wants(skills, next_rungs[mentee_id]),
+                    f"{interests} {note}",
+                    excluded[mentee_id],
+                    username,
                 )
             )
         except ProfileError as error:
-            invalid[request.mentee_id] = str(error)
-    index = mentor_index()
-    while True:
-        try:
-            assignment = matcher.pair(
-                index, profiles, min_score=current_app.config["MATCH_MIN_SCORE"], progress=progress
-            )
-        except ProfileError as error:
-            invalid[error.profile_id] = str(error)
-            profiles = [p for p in profiles if p.id != error.profile_id]
-        else:
-            return assignment, invalid
+            invalid[mentee_id] = str(error)
+    return requests, profiles, invalid
+
+
+def pair_waiting_requests(
+    progress: Callable[[int, int], None] | None = None, only: list[int] | None = None
+) -> WaitingBatch:
+    """The optimal assignment for everyone waiting (or ``only`` these requests): profiles
+    the matcher would refuse are set aside first, so the solver runs once."""
+    from matcher import unusable_mentees
+
+    requests, profiles, invalid = _waiting_profiles(only)
+    refused = unusable_mentees(profiles)
+    invalid |= {mentee_id: str(error) for mentee_id, error in refused.items()}
+    assignment = matcher.pair(
+        mentor_index(),
+        [p for p in profiles if p.id not in refused],
+        min_score=current_app.config["MATCH_MIN_SCORE"],
+        progress=progress,
+    )
+    return WaitingBatch(requests, assignment, invalid)
 
 
 def person_profile(person: Person) -> MenteeProfile:
@@ -349,7 +455,14 @@ def person_profile(person: Person) -> MenteeProfile:
             if stance.stance in (Stance.NOT_YET, Stance.LEARNING)
         }
     )
-    return _mentee(person, wants, person.interests, excluded_mentors(person.id, None))
+    return _mentee(
+        person.id,
+        person.language_codes,
+        wants,
+        person.interests,
+        excluded_mentors(person.id, None),
+        person.username,
+    )
 
 
 def suggest_for_person(person: Person, top: int = 5) -> list[MentorSuggestion]:

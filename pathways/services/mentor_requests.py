@@ -7,10 +7,11 @@ action; the caller wraps it in :func:`pathways.services.transaction`.
 """
 
 import uuid
+from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 
 from ..extensions import db
 from ..models import (
@@ -18,26 +19,27 @@ from ..models import (
     MentorOffer,
     MentorRequest,
     Mentorship,
+    MentorshipState,
     Person,
     ProposalState,
     RequestState,
     utcnow,
 )
 from . import DomainError, NotAllowed
-from .accounts import lock_person
+from .accounts import lock_person, usernames_of
 from .events import notify, record
 from .matching import (
     WAITING,
+    WaitingBatch,
     bump_profile_version,
     is_away,
     offer_is_open,
     pair_waiting_requests,
     reasons_to_dict,
     suggest_mentors,
-    waiting_requests,
 )
-from .offers import active_mentorships, lock_offer, mentee_count, offer_of
-from .rules import MAX_REQUEST_SKILLS, check_skill_ids, check_text
+from .offers import lock_offer, mentee_count, offer_of
+from .rules import check_skill_count, check_skill_ids, check_text
 
 ALREADY_DECIDED = {
     RequestState.MATCHED: _l("This request is already matched."),
@@ -68,8 +70,7 @@ def request_mentor(
         raise DomainError(_l("You already have a request waiting."))
     if not skills:
         raise DomainError(_l("Choose at least one skill."), "skills")
-    if len(skills) > MAX_REQUEST_SKILLS:
-        raise DomainError(_l("Choose at most %(n)d skills.", n=MAX_REQUEST_SKILLS), "skills")
+    check_skill_count(skills)
     if preferred_mentor_id is not None:
         preferred = db.session.get(Person, preferred_mentor_id)
         if preferred is None or preferred.id == person.id or offer_of(preferred) is None:
@@ -235,71 +236,151 @@ def reject_proposal(coordinator: Person, proposal: MatchProposal, reason: str) -
     propose_best(request)
 
 
-def run_batch_pairing(coordinator: Person | None, progress=None) -> dict:
+@dataclass(frozen=True)
+class ProposedPair:
+    request_id: int
+    mentee: str
+    mentor: str
+    score: float
+    reasons: dict
+
+
+@dataclass(frozen=True)
+class UnmatchedRequest:
+    request_id: int
+    mentee: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Batch:
+    """A batch run's proposals, and the requests left unmatched with the reason."""
+
+    id: str
+    proposals: list[ProposedPair]
+    unmatched: list[UnmatchedRequest]
+
+
+def run_batch_pairing(coordinator: Person | None, progress=None) -> Batch:
     """Propose the optimal pairing for everyone waiting; nothing is approved yet.
 
-    Earlier pending proposals of these requests are superseded by the new run.
-    Returns the batch id, the new proposals and each unmatched mentee's reason.
+    Earlier pending proposals of the waiting requests are superseded by the new run.
+    A fixed number of statements whatever the number of requests: the proposals are
+    written in one bulk insert.
     """
-    requests = {r.mentee_id: r for r in waiting_requests()}
-    assignment, invalid = pair_waiting_requests(list(requests.values()), progress)
+    _supersede_every_waiting_proposal()
+    return _propose_batch(coordinator, pair_waiting_requests(progress))
+
+
+def _propose_batch(coordinator: Person | None, waiting: WaitingBatch) -> Batch:
+    by_mentee = {request.mentee_id: request for request in waiting.requests}
     batch_id = str(uuid.uuid4())
-    mentors = {
-        p.id: p
-        for p in db.session.scalars(
-            select(Person).where(Person.id.in_([pair.mentor_id for pair in assignment.pairs]))
+    mentors = usernames_of(pair.mentor_id for pair in waiting.assignment.pairs)
+    proposals = [
+        ProposedPair(
+            by_mentee[pair.mentee_id].id,
+            by_mentee[pair.mentee_id].mentee,
+            mentors[pair.mentor_id],
+            pair.score,
+            reasons_to_dict(pair.reasons),
         )
-    }
-    proposals = []
-    for request in requests.values():
-        _supersede_pending(request)
-        request.state = RequestState.OPEN
-    for pair in assignment.pairs:
-        request = requests[pair.mentee_id]
-        proposals.append(
-            _add_proposal(
-                request,
-                mentors[pair.mentor_id],
-                pair.score,
-                reasons_to_dict(pair.reasons),
-                batch_id,
-            )
-        )
-    unmatched = {requests[m].id: reason.value for m, reason in assignment.unmatched.items()}
-    unmatched |= {requests[m].id: "invalid_profile" for m in invalid}
+        for pair in waiting.assignment.pairs
+    ]
+    _insert_proposals(batch_id, waiting.assignment.pairs, by_mentee)
+    reasons = {m: reason.value for m, reason in waiting.assignment.unmatched.items()}
+    reasons |= dict.fromkeys(waiting.invalid, "invalid_profile")
+    unmatched = sorted(
+        (
+            UnmatchedRequest(by_mentee[m].id, by_mentee[m].mentee, reason)
+            for m, reason in reasons.items()
+        ),
+        key=lambda u: u.request_id,
+    )
     record(
         coordinator,
         "batch_pairing",
         None,
         batch=batch_id,
         proposed=len(proposals),
-        unmatched={str(request_id): reason for request_id, reason in unmatched.items()},
+        unmatched={str(u.request_id): u.reason for u in unmatched},
     )
-    return {"batch_id": batch_id, "proposals": proposals, "unmatched": unmatched}
+    return Batch(batch_id, proposals, unmatched)
 
 
-def propose_successors(coordinator: Person, mentor: Person) -> list[MentorRequest]:
-    """For each mentee of a leaving mentor, a new request with a proposed successor."""
-    requests = []
-    for mentorship in active_mentorships(mentor.id):
-        mentee = mentorship.mentee
-        if open_request_of(mentee) is not None:
-            continue
-        request = MentorRequest(
-            mentee=mentee,
-            skills=_request_skills(mentorship),
-            note=mentorship.goals,
+def proposals_of_batch(batch_id: str) -> list[MatchProposal]:
+    """A batch's proposals, in the order the batch made them."""
+    return list(
+        db.session.scalars(
+            select(MatchProposal)
+            .where(MatchProposal.batch_id == batch_id)
+            .order_by(MatchProposal.id)
         )
-        db.session.add(request)
-        db.session.flush()
-        propose_best(request)
-        requests.append(request)
-    record(coordinator, "succession_proposed", mentor.id, requests=[r.id for r in requests])
-    return requests
-
-
-def _request_skills(mentorship: Mentorship) -> list[str]:
-    original = (
-        db.session.get(MentorRequest, mentorship.request_id) if mentorship.request_id else None
     )
-    return list(original.skills) if original else []
+
+
+def _supersede_every_waiting_proposal() -> None:
+    waiting = select(MentorRequest.id).where(MentorRequest.state.in_(WAITING))
+    db.session.execute(
+        update(MatchProposal)
+        .where(MatchProposal.state == ProposalState.PENDING, MatchProposal.request_id.in_(waiting))
+        .values(state=ProposalState.SUPERSEDED)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(
+        update(MentorRequest)
+        .where(MentorRequest.state == RequestState.PROPOSED)
+        .values(state=RequestState.OPEN, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _insert_proposals(batch_id: str, pairs, by_mentee: dict) -> None:
+    now = utcnow()
+    rows = [
+        {
+            "request_id": by_mentee[pair.mentee_id].id,
+            "mentor_id": pair.mentor_id,
+            "score": pair.score,
+            "reasons": reasons_to_dict(pair.reasons),
+            "batch_id": batch_id,
+            "state": ProposalState.PENDING,
+            "created_at": now,
+        }
+        for pair in pairs
+    ]
+    if rows:
+        db.session.execute(insert(MatchProposal), rows)
+    proposed = select(MatchProposal.request_id).where(MatchProposal.batch_id == batch_id)
+    db.session.execute(
+        update(MentorRequest)
+        .where(MentorRequest.id.in_(proposed))
+        .values(state=RequestState.PROPOSED, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire_all()
+
+
+def propose_successors(coordinator: Person, mentor: Person) -> Batch:
+    """A new request for each mentee of a leaving mentor, and successors proposed for all
+    of them by one optimal assignment, so no mentor is proposed more mentees than they
+    have places. A mentee who already has a request waiting keeps it."""
+    rows = db.session.execute(
+        select(Mentorship.mentee_id, Mentorship.goals, MentorRequest.skills)
+        .outerjoin(MentorRequest, MentorRequest.id == Mentorship.request_id)
+        .where(
+            Mentorship.mentor_id == mentor.id,
+            Mentorship.state != MentorshipState.ENDED,
+            Mentorship.mentee_id.not_in(
+                select(MentorRequest.mentee_id).where(MentorRequest.state.in_(WAITING))
+            ),
+        )
+    ).all()
+    new = [{"mentee_id": m, "skills": skills or [], "note": goals} for m, goals, skills in rows]
+    request_ids = (
+        list(db.session.scalars(insert(MentorRequest).returning(MentorRequest.id), new))
+        if new
+        else []
+    )
+    batch = _propose_batch(coordinator, pair_waiting_requests(only=request_ids))
+    record(coordinator, "succession_proposed", mentor.id, requests=request_ids, batch=batch.id)
+    return batch

@@ -62,3 +62,10 @@ def check_term_dates(starts_on: date, ends_on: date) -> None:
         raise DomainError(_l("A term ends after it starts."), "ends_on")
     if (ends_on - starts_on).days > MAX_TERM_DAYS:
         raise DomainError(_l("A term lasts one year at most."), "ends_on")
+
+
+def check_skill_count(skill_ids: list[str], field: str = "skills") -> list[str]:
+    """A request asks for a few skills at a time, so one mentor can help with all."""
+    if len(skill_ids) > MAX_REQUEST_SKILLS:
+        raise DomainError(_l("Choose at most %(n)d skills.", n=MAX_REQUEST_SKILLS), field)
+    return skill_ids

@@ -94,7 +94,7 @@ def world(make_person) -> World:
         mentorships.end_mentorship(second, ended, f"{MARK} ended", answers)
         waiting = mentor_requests.request_mentor(third, ["referencing"], f"{MARK} waits", mentor.id)
         mentor_requests.reject_proposal(coordinator, waiting.proposals[0], f"{MARK} rejected")
-        batch_id = mentor_requests.run_batch_pairing(coordinator)["batch_id"]
+        batch_id = mentor_requests.run_batch_pairing(coordinator).id
         badge = recognition.issue_level_badge(mentee, "fundamental")
         recognition.revoke_badge(coordinator, badge, f"{MARK} revoked")
         offers.go_away(mentor, None, f"{MARK} away", TODAY)

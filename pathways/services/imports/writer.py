@@ -1,0 +1,164 @@
+"""Writing checked rows: every table in one bulk statement, in the caller's transaction.
+
+A 10,000-row file is a few statements, not tens of thousands of ORM objects. Rows were
+checked with the same rules as the web forms (:mod:`.rows`); what those forms' services
+would store is written here directly: an account without a password, with its roles,
+languages and skill stances; a mentor's offer with a term of one year from today; a
+mentee's open request (left for batch pairing, so that mentees early in the file do not
+get worse mentors than those after them).
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import insert
+from sqlalchemy.exc import IntegrityError
+
+from ... import usernames
+from ...extensions import db
+from ...input_rules import years_later
+from ...models import (
+    MentorOffer,
+    MentorRequest,
+    Person,
+    PersonLanguage,
+    PersonRole,
+    RoleName,
+    SkillStance,
+    Stance,
+    Term,
+    utcnow,
+)
+from ..events import record
+from ..matching import bump_profile_version
+from ..rules import check_term_dates
+from .formats import ImportRejected, RowError
+from .rows import ProfileRow
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    mentors: list[str]
+    mentees: list[str]
+    requests: int
+
+    @property
+    def people(self) -> int:
+        return len(self.mentors) + len(self.mentees)
+
+
+def write(
+    profiles: list[ProfileRow],
+    actor: Person | None = None,
+    today: date | None = None,
+    source: str = "",
+) -> ImportSummary:
+    """Write checked rows; a name taken meanwhile by someone else refuses the whole file."""
+    today = today or date.today()
+    term_ends = years_later(today, 1)
+    check_term_dates(today, term_ends)
+    try:
+        person_ids = _insert_people(profiles)
+    except IntegrityError as error:
+        message = _l("Someone took a username of this file meanwhile; run the import again.")
+        raise ImportRejected([RowError(None, "username", message)]) from error
+    _insert_details(profiles, person_ids)
+    mentors = [(p, i) for p, i in zip(profiles, person_ids, strict=True) if p.is_mentor]
+    mentees = [(p, i) for p, i in zip(profiles, person_ids, strict=True) if not p.is_mentor]
+    _insert_offers(mentors, today, term_ends)
+    _insert_requests(mentees)
+    bump_profile_version()
+    summary = ImportSummary(
+        mentors=[p.username for p, _ in mentors],
+        mentees=[p.username for p, _ in mentees],
+        requests=len(mentees),
+    )
+    record(
+        actor,
+        "profiles_imported",
+        None,
+        source=source,
+        mentors=len(summary.mentors),
+        mentees=len(summary.mentees),
+        requests=summary.requests,
+    )
+    db.session.flush()
+    return summary
+
+
+def _insert_all(model, rows: list[dict]) -> None:
+    if rows:
+        db.session.execute(insert(model), rows)
+
+
+def _inserted_ids(model, rows: list[dict]) -> list[int]:
+    """The ids of the new rows, in the order given (one bulk statement)."""
+    if not rows:
+        return []
+    statement = insert(model).returning(model.id, sort_by_parameter_order=True)
+    return list(db.session.scalars(statement, rows))
+
+
+def _insert_people(profiles: list[ProfileRow]) -> list[int]:
+    now = utcnow()
+    return _inserted_ids(
+        Person,
+        [
+            {
+                "username": p.username,
+                "username_key": usernames.key(p.username),
+                "username_skeleton": usernames.skeleton(p.username),
+                "password_hash": None,
+                "timezone": p.timezone,
+                "interests": p.interests,
+                "created_at": now,
+            }
+            for p in profiles
+        ],
+    )
+
+
+def _insert_details(profiles: list[ProfileRow], person_ids: list[int]) -> None:
+    pairs = list(zip(profiles, person_ids, strict=True))
+    _insert_all(
+        PersonRole,
+        [
+            {"person_id": i, "role": role}
+            for p, i in pairs
+            for role in sorted({RoleName.VOLUNTEER, p.role})
+        ],
+    )
+    _insert_all(
+        PersonLanguage, [{"person_id": i, "code": code} for p, i in pairs for code in p.languages]
+    )
+    _insert_all(
+        SkillStance,
+        [
+            {"person_id": i, "skill_id": skill_id, "stance": stance}
+            for p, i in pairs
+            for skill_id, stance in _stances(p).items()
+        ],
+    )
+
+
+def _stances(profile: ProfileRow) -> dict[str, Stance]:
+    return {**dict.fromkeys(profile.wants, Stance.NOT_YET), **profile.skills}
+
+
+def _insert_offers(mentors: list[tuple[ProfileRow, int]], today: date, term_ends: date) -> None:
+    offer_ids = _inserted_ids(
+        MentorOffer,
+        [{"person_id": i, "capacity": p.capacity, "intro": p.goals} for p, i in mentors],
+    )
+    _insert_all(
+        Term,
+        [{"offer_id": o, "starts_on": today, "ends_on": term_ends} for o in offer_ids],
+    )
+
+
+def _insert_requests(mentees: list[tuple[ProfileRow, int]]) -> None:
+    _insert_all(
+        MentorRequest,
+        [{"mentee_id": i, "skills": p.wants, "note": p.goals} for p, i in mentees],
+    )
