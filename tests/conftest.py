@@ -12,6 +12,7 @@ import pytest
 import sqlalchemy as sa
 from flask import Flask, g, request
 from flask.testing import FlaskClient
+from sqlalchemy import event
 
 from pathways import create_app
 from pathways.extensions import db, init_migrations
@@ -188,6 +189,27 @@ def world(make_person, make_mentor):
     from tests.helpers import build_world
 
     return build_world(make_person, make_mentor)
+
+
+@pytest.fixture
+def count_queries(app):
+    """Count the SQL statements run inside a ``with count_queries() as counted:`` block."""
+
+    class Counter:
+        def __init__(self):
+            self.n = 0
+
+        def __enter__(self):
+            event.listen(db.engine, "before_cursor_execute", self._count)
+            return self
+
+        def __exit__(self, *exc):
+            event.remove(db.engine, "before_cursor_execute", self._count)
+
+        def _count(self, *args):
+            self.n += 1
+
+    return Counter
 
 
 def _runs_whole_suite(config: pytest.Config) -> bool:

@@ -1,37 +1,31 @@
-from datetime import date, timedelta
+from datetime import date
 
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from ..auth import role_required
 from ..catalog import get_catalog
 from ..extensions import db
 from ..models import (
     MatchProposal,
-    MentorOffer,
     MentorRequest,
-    Mentorship,
-    MentorshipState,
     Person,
-    PersonLanguage,
     ProblemReport,
-    ProgramEvent,
     RoleName,
     utcnow,
 )
 from ..services import (
     DomainError,
-    matching,
+    accounts,
+    events,
     mentor_requests,
     mentorships,
     offers,
     signin_links,
     transaction,
 )
-from ..services.matching import active_mentee_counts, suggest_mentors
+from ..services.matching import suggest_mentors
 from ..web import same_site_path, whole_number_arg, with_isolated
 from . import bp
 from .forms import PickForm, QueueFilterForm, RejectForm, TemplateForm
@@ -45,56 +39,30 @@ def only_coordinators() -> None:
     """Every page of this area is for coordinators."""
 
 
-def _filtered_requests(form: QueueFilterForm) -> list[MentorRequest]:
-    query = (
-        select(MentorRequest)
-        .where(MentorRequest.state.in_(matching.WAITING))
-        .options(
-            selectinload(MentorRequest.mentee),
-            selectinload(MentorRequest.proposals).selectinload(MatchProposal.mentor),
-        )
-        .order_by(MentorRequest.created_at, MentorRequest.id)
-    )
-    if form.language.data:
-        speakers = select(PersonLanguage.person_id).where(
-            PersonLanguage.code == form.language.data.strip().lower()
-        )
-        query = query.where(MentorRequest.mentee_id.in_(speakers))
-    if form.waiting_days.data:
-        cutoff = utcnow() - timedelta(days=form.waiting_days.data)
-        query = query.where(MentorRequest.created_at <= cutoff)
-    requests = db.session.scalars(query).all()
-    if form.skill.data:
-        requests = [r for r in requests if form.skill.data in r.skills]
-    return requests
-
-
-def _loads(mentor_ids: set[int]) -> dict[int, tuple[int, int]]:
-    """(held, capacity) per mentor, in two queries whatever the queue's length."""
-    held = active_mentee_counts(mentor_ids)
-    capacities = dict(
-        db.session.execute(
-            select(MentorOffer.person_id, MentorOffer.capacity).where(
-                MentorOffer.person_id.in_(mentor_ids)
-            )
-        ).all()
-    )
-    return {m: (held.get(m, 0), capacities.get(m, 0)) for m in mentor_ids}
-
-
 @bp.get("/")
 def queue():
     form = QueueFilterForm(request.args)
     form.skill.choices = [("", _("Any skill"))] + [
         (s.id, s.name) for s in get_catalog().skills.values()
     ]
-    requests = _filtered_requests(form) if form.validate() else []
-    mentor_ids = {p.mentor_id for r in requests for p in r.proposals}
+    page = whole_number_arg("page", 1, minimum=1)
+    requests = (
+        mentor_requests.waiting_queue(
+            (form.language.data or "").strip().lower(),
+            form.skill.data,
+            form.waiting_days.data,
+            page,
+        )
+        if form.validate()
+        else None
+    )
+    shown = requests.items if requests else []
     return render_template(
         "coordinators/queue.html",
         form=form,
+        filters={k: v for k, v in request.args.items() if k != "page" and v},
         requests=requests,
-        loads=_loads(mentor_ids),
+        loads=offers.loads(p.mentor_id for r in shown for p in r.proposals),
         reject_form=RejectForm(),
         successions=offers.mentors_needing_successors(date.today()),
         now=utcnow(),
@@ -138,7 +106,7 @@ def request_detail(request_id: int):
         "coordinators/request.html",
         mentor_request=mentor_request,
         suggestions=suggestions,
-        loads=_loads({s.mentor.id for s in suggestions}),
+        loads=offers.loads(s.mentor.id for s in suggestions),
         pick_form=PickForm(),
         reject_form=RejectForm(),
         catalog=get_catalog(),
@@ -170,32 +138,16 @@ def batch():
 
 @bp.get("/batch/<batch_id>")
 def batch_review(batch_id: str):
-    event = db.session.scalar(
-        select(ProgramEvent).where(
-            ProgramEvent.kind == "batch_pairing", ProgramEvent.data["batch"].as_string() == batch_id
-        )
-    )
-    if event is None:
+    review = mentor_requests.batch_review(batch_id)
+    if review is None:
         abort(404)
-    proposals = db.session.scalars(
-        select(MatchProposal)
-        .where(MatchProposal.batch_id == batch_id)
-        .options(selectinload(MatchProposal.request).selectinload(MentorRequest.mentee))
-        .order_by(MatchProposal.score.desc())
-    ).all()
-    unmatched = event.data.get("unmatched", {})
-    waiting = db.session.scalars(
-        select(MentorRequest)
-        .where(MentorRequest.id.in_([int(i) for i in unmatched]))
-        .options(selectinload(MentorRequest.mentee))
-    ).all()
     return render_template(
         "coordinators/batch.html",
         batch_id=batch_id,
-        event=event,
-        unmatched=[(r, unmatched[str(r.id)]) for r in waiting],
-        proposals=proposals,
-        loads=_loads({p.mentor_id for p in proposals}),
+        event=review.event,
+        unmatched=review.unmatched,
+        proposals=review.proposals,
+        loads=offers.loads(p.mentor_id for p in review.proposals),
         reject_form=RejectForm(),
         catalog=get_catalog(),
     )
@@ -204,16 +156,11 @@ def batch_review(batch_id: str):
 @bp.get("/succession/<int:mentor_id>")
 def succession(mentor_id: int):
     mentor = db.get_or_404(Person, mentor_id)
-    mentorships = db.session.scalars(
-        select(Mentorship).where(
-            Mentorship.mentor_id == mentor_id, Mentorship.state != MentorshipState.ENDED
-        )
-    ).all()
     return render_template(
         "coordinators/succession.html",
         mentor=mentor,
         offer=offers.offer_of(mentor),
-        mentorships=mentorships,
+        mentorships=offers.active_mentorships(mentor_id),
     )
 
 
@@ -227,12 +174,7 @@ def propose_successors(mentor_id: int):
 
 @bp.get("/reports")
 def reports():
-    found = db.session.scalars(
-        select(ProblemReport)
-        .options(selectinload(ProblemReport.mentorship))
-        .order_by(ProblemReport.resolved_at.is_not(None), ProblemReport.created_at.desc())
-    ).all()
-    return render_template("coordinators/reports.html", reports=found)
+    return render_template("coordinators/reports.html", reports=mentorships.problem_reports())
 
 
 @bp.post("/reports/<int:report_id>/resolve")
@@ -247,25 +189,15 @@ def resolve_report(report_id: int):
 @bp.get("/audit")
 def audit():
     page = whole_number_arg("page", 1, minimum=1)
-    events = db.paginate(
-        select(ProgramEvent)
-        .options(selectinload(ProgramEvent.actor))
-        .order_by(ProgramEvent.created_at.desc(), ProgramEvent.id.desc()),
-        page=page,
-        per_page=AUDIT_PAGE_SIZE,
+    return render_template(
+        "coordinators/audit.html", events=events.audit_page(page, AUDIT_PAGE_SIZE)
     )
-    return render_template("coordinators/audit.html", events=events)
 
 
 @bp.get("/people")
 def people():
     """People imported from a spreadsheet, who sign in only with a one-time link."""
-    waiting = db.session.scalars(
-        select(Person)
-        .where(Person.password_hash.is_(None), Person.deleted_at.is_(None))
-        .order_by(Person.username_key)
-    ).all()
-    return render_template("coordinators/people.html", people=waiting)
+    return render_template("coordinators/people.html", people=accounts.imported_without_password())
 
 
 @bp.post("/people/<int:person_id>/link")

@@ -3,15 +3,10 @@ from datetime import date
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
-from sqlalchemy import select
 
 from ..catalog import get_catalog
-from ..extensions import db
 from ..models import (
-    MentorOffer,
-    Person,
     RoleName,
-    ThankYou,
 )
 from ..services import mentorships, offers, transaction
 from ..services.matching import active_mentee_counts, is_away, teachable_skills
@@ -114,16 +109,11 @@ def retire():
 @bp.get("/")
 @login_required
 def index():
-    offers = db.session.scalars(
-        select(MentorOffer)
-        .join(MentorOffer.person)
-        .where(Person.deleted_at.is_(None), MentorOffer.retired_at.is_(None))
-        .order_by(Person.username_key)
-    ).all()
-    ids = [o.person_id for o in offers]
+    listed = offers.listed_offers()
+    ids = [o.person_id for o in listed]
     return render_template(
         "mentors/index.html",
-        offers=offers,
+        offers=listed,
         skills=teachable_skills(ids),
         held=active_mentee_counts(ids),
         today=date.today(),
@@ -135,13 +125,11 @@ def index():
 @bp.get("/<int:person_id>")
 @login_required
 def profile(person_id: int):
-    offer = db.session.scalar(select(MentorOffer).where(MentorOffer.person_id == person_id))
+    offer = offers.offer_of_person_id(person_id)
     if offer is None or not offer.person.is_active:
         abort(404)
     own_or_coordinator = current_user.id == person_id or current_user.has_role(RoleName.COORDINATOR)
-    thanks = db.session.scalars(
-        select(ThankYou).where(ThankYou.mentor_id == person_id).order_by(ThankYou.created_at.desc())
-    ).all()
+    thanks = offers.thanks_for(person_id)
     return render_template(
         "mentors/profile.html",
         offer=offer,

@@ -6,8 +6,6 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from sqlalchemy import or_, select
-from sqlalchemy.orm import selectinload
 
 from ..errors import render_error
 from ..extensions import db
@@ -15,11 +13,9 @@ from ..models import (
     Mentorship,
     MentorshipState,
     Person,
-    Plan,
     RoleName,
-    StepStatus,
 )
-from ..services import DomainError, NotAllowed, mentorships, offers, transaction
+from ..services import DomainError, NotAllowed, mentorships, offers, plans, transaction
 from ..web import show_domain_error, with_isolated
 from . import bp
 from .forms import ActionForm, AgreementForm, CheckInForm, ReportForm, ThanksForm, end_form_class
@@ -66,16 +62,6 @@ def _next_checkin(mentorship: Mentorship) -> date | None:
     return (last or mentorship.started_at.date()) + timedelta(days=mentorship.checkin_every_days)
 
 
-def _ladder_progress(person_id: int) -> tuple[int, int] | None:
-    """(done, total) steps of the mentee's plan, or None without a plan."""
-    plan = db.session.scalar(
-        select(Plan).where(Plan.person_id == person_id).options(selectinload(Plan.steps))
-    )
-    if plan is None:
-        return None
-    return sum(step.status == StepStatus.DONE for step in plan.steps), len(plan.steps)
-
-
 def _render_show(mentorship: Mentorship, status: int = 200, **forms: FlaskForm):
     # Forms not being submitted must not read the posted data of the one that is.
     agreement = forms.get("agreement") or AgreementForm(formdata=None, obj=mentorship)
@@ -99,7 +85,7 @@ def _render_show(mentorship: Mentorship, status: int = 200, **forms: FlaskForm):
         next_due=due,
         overdue=due is not None and due < _today(),
         total_minutes=sum(c.minutes for c in mentorship.checkins),
-        progress=_ladder_progress(mentorship.mentee_id),
+        progress=plans.ladder_progress(mentorship.mentee_id),
         ended_by_name=ended_by.username if ended_by else "—",
     )
     return html, status
@@ -124,14 +110,7 @@ def _act(mentorship: Mentorship, name: str, form: FlaskForm, action: Callable[[]
 @bp.get("/")
 @login_required
 def index():
-    mine = db.session.scalars(
-        select(Mentorship)
-        .where(
-            or_(Mentorship.mentor_id == current_user.id, Mentorship.mentee_id == current_user.id)
-        )
-        .options(selectinload(Mentorship.mentor), selectinload(Mentorship.mentee))
-        .order_by(Mentorship.started_at.desc(), Mentorship.id.desc())
-    ).all()
+    mine = mentorships.mentorships_of(current_user)
     minutes = mentorships.mentoring_minutes(current_user.id)
     return render_template(
         "mentorships/index.html",

@@ -5,7 +5,6 @@ from flask import has_request_context, redirect, render_template, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from ..catalog import get_catalog
 from ..extensions import db
@@ -93,12 +92,7 @@ def unread_notifications() -> dict:
 @bp.get("/")
 @login_required
 def index():
-    notifications = db.session.scalars(
-        select(Notification)
-        .where(Notification.person_id == current_user.id)
-        .order_by(Notification.created_at.desc(), Notification.id.desc())
-        .limit(LIST_LIMIT)
-    ).all()
+    notifications = events.recent_notifications(current_user, LIST_LIMIT)
     items = [(n, describe(n)) for n in notifications]
     return render_template("notifications/index.html", items=items)
 

@@ -1,7 +1,6 @@
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from .. import rate_limits
@@ -66,11 +65,7 @@ def new():
 @bp.get("/")
 @login_required
 def mine():
-    requests = db.session.scalars(
-        select(MentorRequest)
-        .where(MentorRequest.mentee_id == current_user.id)
-        .order_by(MentorRequest.created_at.desc())
-    ).all()
+    requests = mentor_requests.requests_of(current_user)
     return render_template("requests/mine.html", requests=requests, catalog=get_catalog())
 
 

@@ -199,6 +199,17 @@ def grant_role(person: Person, role: RoleName) -> None:
         end_sessions(person)
 
 
+def imported_without_password() -> list[Person]:
+    """People imported from a spreadsheet who sign in only with a one-time link yet."""
+    return list(
+        db.session.scalars(
+            select(Person)
+            .where(Person.password_hash.is_(None), Person.deleted_at.is_(None))
+            .order_by(Person.username_key)
+        )
+    )
+
+
 def coordinators() -> list[Person]:
     """Everyone who coordinates the program (and still has an account)."""
     return list(

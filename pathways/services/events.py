@@ -7,7 +7,9 @@ development it is written to the log instead of being sent.
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import Notification, Person, ProgramEvent, utcnow
@@ -51,6 +53,28 @@ def notify(person: Person, kind: str, subject_id: int | None = None, **params) -
 def _send_mail(person: Person, kind: str, params: dict) -> None:
     if current_app.config["MAIL_LOG_ONLY"]:
         current_app.logger.info("mail to person %s: %s %s", person.id, kind, params)
+
+
+def recent_notifications(person: Person, limit: int) -> list[Notification]:
+    return list(
+        db.session.scalars(
+            select(Notification)
+            .where(Notification.person_id == person.id)
+            .order_by(Notification.created_at.desc(), Notification.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def audit_page(page: int, per_page: int) -> Pagination:
+    """One page of the audit trail, newest first, with each actor."""
+    return db.paginate(
+        select(ProgramEvent)
+        .options(selectinload(ProgramEvent.actor))
+        .order_by(ProgramEvent.created_at.desc(), ProgramEvent.id.desc()),
+        page=page,
+        per_page=per_page,
+    )
 
 
 def unread_count(person_id: int) -> int:

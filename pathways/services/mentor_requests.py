@@ -8,10 +8,12 @@ action; the caller wraps it in :func:`pathways.services.transaction`.
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import insert, select, update
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import String, cast, insert, select, update
+from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import (
@@ -21,6 +23,8 @@ from ..models import (
     Mentorship,
     MentorshipState,
     Person,
+    PersonLanguage,
+    ProgramEvent,
     ProposalState,
     RequestState,
     utcnow,
@@ -305,6 +309,82 @@ def _propose_batch(coordinator: Person | None, waiting: WaitingBatch) -> Batch:
         unmatched={str(u.request_id): u.reason for u in unmatched},
     )
     return Batch(batch_id, proposals, unmatched)
+
+
+QUEUE_PAGE_SIZE = 25
+
+
+def waiting_queue(
+    language: str | None, skill: str | None, waiting_days: int | None, page: int
+) -> Pagination:
+    """One page of the requests waiting for a mentor, oldest first, filtered; each with its
+    mentee, languages and proposals loaded in a fixed number of queries."""
+    query = (
+        select(MentorRequest)
+        .where(MentorRequest.state.in_(WAITING))
+        .options(
+            selectinload(MentorRequest.mentee),
+            selectinload(MentorRequest.preferred_mentor),
+            selectinload(MentorRequest.proposals).selectinload(MatchProposal.mentor),
+        )
+        .order_by(MentorRequest.created_at, MentorRequest.id)
+    )
+    if language:
+        speakers = select(PersonLanguage.person_id).where(PersonLanguage.code == language)
+        query = query.where(MentorRequest.mentee_id.in_(speakers))
+    if skill:
+        query = query.where(cast(MentorRequest.skills, String).contains(f'"{skill}"'))
+    if waiting_days:
+        query = query.where(MentorRequest.created_at <= utcnow() - timedelta(days=waiting_days))
+    return db.paginate(query, page=page, per_page=QUEUE_PAGE_SIZE, error_out=False)
+
+
+@dataclass(frozen=True)
+class BatchReview:
+    """What a batch proposed, its record, and the requests it left unmatched with why."""
+
+    event: ProgramEvent
+    proposals: list[MatchProposal]
+    unmatched: list[tuple[MentorRequest, str]]
+
+
+def batch_review(batch_id: str) -> BatchReview | None:
+    event = db.session.scalar(
+        select(ProgramEvent).where(
+            ProgramEvent.kind == "batch_pairing", ProgramEvent.data["batch"].as_string() == batch_id
+        )
+    )
+    if event is None:
+        return None
+    proposals = db.session.scalars(
+        select(MatchProposal)
+        .where(MatchProposal.batch_id == batch_id)
+        .options(
+            selectinload(MatchProposal.request).selectinload(MentorRequest.mentee),
+            selectinload(MatchProposal.mentor),
+        )
+        .order_by(MatchProposal.score.desc(), MatchProposal.id)
+    ).all()
+    reasons = event.data.get("unmatched", {})
+    unmatched = db.session.scalars(
+        select(MentorRequest)
+        .where(MentorRequest.id.in_([int(i) for i in reasons]))
+        .options(selectinload(MentorRequest.mentee))
+        .order_by(MentorRequest.id)
+    ).all()
+    return BatchReview(event, list(proposals), [(r, reasons[str(r.id)]) for r in unmatched])
+
+
+def requests_of(person: Person) -> list[MentorRequest]:
+    """A person's own requests, newest first, with their proposals' mentors."""
+    return list(
+        db.session.scalars(
+            select(MentorRequest)
+            .where(MentorRequest.mentee_id == person.id)
+            .options(selectinload(MentorRequest.proposals).selectinload(MatchProposal.mentor))
+            .order_by(MentorRequest.created_at.desc(), MentorRequest.id.desc())
+        )
+    )
 
 
 def proposals_of_batch(batch_id: str) -> list[MatchProposal]:

@@ -8,7 +8,8 @@ reports and thanks. One function per action; the caller wraps it in
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import (
@@ -29,6 +30,33 @@ from .events import notify, record
 from .matching import bump_profile_version
 from .offers import offer_of
 from .rules import check_text
+
+
+def mentorships_of(person: Person) -> list[Mentorship]:
+    """Every mentorship the person is part of, newest first, with both people."""
+    return list(
+        db.session.scalars(
+            select(Mentorship)
+            .where(or_(Mentorship.mentor_id == person.id, Mentorship.mentee_id == person.id))
+            .options(selectinload(Mentorship.mentor), selectinload(Mentorship.mentee))
+            .order_by(Mentorship.started_at.desc(), Mentorship.id.desc())
+        )
+    )
+
+
+def problem_reports() -> list[ProblemReport]:
+    """Every report, open ones first, newest first, with the mentorship's two people."""
+    mentorship = selectinload(ProblemReport.mentorship)
+    return list(
+        db.session.scalars(
+            select(ProblemReport)
+            .options(
+                mentorship.selectinload(Mentorship.mentor),
+                mentorship.selectinload(Mentorship.mentee),
+            )
+            .order_by(ProblemReport.resolved_at.is_not(None), ProblemReport.created_at.desc())
+        )
+    )
 
 
 def is_party(person: Person, mentorship: Mentorship) -> bool:

@@ -7,11 +7,13 @@ and leaving. One function per action; the caller wraps it in
     successors.
 """
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
+from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..models import (
@@ -23,6 +25,7 @@ from ..models import (
     SkillStance,
     Stance,
     Term,
+    ThankYou,
     utcnow,
 )
 from . import DomainError
@@ -39,6 +42,48 @@ from .rules import (
 )
 
 LONG_AWAY_DAYS = 30
+
+
+def listed_offers() -> list[MentorOffer]:
+    """The offers of everyone who mentors now, by name, with each person and languages."""
+    return list(
+        db.session.scalars(
+            select(MentorOffer)
+            .join(MentorOffer.person)
+            .where(Person.deleted_at.is_(None), MentorOffer.retired_at.is_(None))
+            .options(selectinload(MentorOffer.person))
+            .order_by(Person.username_key)
+        )
+    )
+
+
+def offer_of_person_id(person_id: int) -> MentorOffer | None:
+    return db.session.scalar(select(MentorOffer).where(MentorOffer.person_id == person_id))
+
+
+def loads(mentor_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
+    """(places held, capacity) per mentor, in two queries whatever their number."""
+    ids = set(mentor_ids)
+    held = active_mentee_counts(ids)
+    capacities = dict(
+        db.session.execute(
+            select(MentorOffer.person_id, MentorOffer.capacity).where(
+                MentorOffer.person_id.in_(ids)
+            )
+        ).all()
+    )
+    return {m: (held.get(m, 0), capacities.get(m, 0)) for m in ids}
+
+
+def thanks_for(mentor_id: int) -> list[ThankYou]:
+    return list(
+        db.session.scalars(
+            select(ThankYou)
+            .where(ThankYou.mentor_id == mentor_id)
+            .options(selectinload(ThankYou.sender))
+            .order_by(ThankYou.created_at.desc())
+        )
+    )
 
 
 def offer_of(person: Person) -> MentorOffer | None:
@@ -135,11 +180,12 @@ def add_term(person: Person, starts_on: date, ends_on: date) -> Term:
 
 
 def active_mentorships(mentor_id: int) -> list[Mentorship]:
+    """The mentor's mentorships that hold a place (active or paused), with each mentee."""
     return list(
         db.session.scalars(
-            select(Mentorship).where(
-                Mentorship.mentor_id == mentor_id, Mentorship.state != MentorshipState.ENDED
-            )
+            select(Mentorship)
+            .where(Mentorship.mentor_id == mentor_id, Mentorship.state != MentorshipState.ENDED)
+            .options(selectinload(Mentorship.mentee))
         )
     )
 
@@ -200,7 +246,11 @@ def _flag_for_succession(mentor: Person, kind: str) -> None:
 def mentors_needing_successors(today: date) -> list[MentorOffer]:
     """Mentors who left, or are away for long, and still hold mentees."""
     held = select(Mentorship.mentor_id).where(Mentorship.state != MentorshipState.ENDED)
-    offers = db.session.scalars(select(MentorOffer).where(MentorOffer.person_id.in_(held)))
+    offers = db.session.scalars(
+        select(MentorOffer)
+        .where(MentorOffer.person_id.in_(held))
+        .options(selectinload(MentorOffer.person))
+    )
     long_away = today + timedelta(days=LONG_AWAY_DAYS)
     return [
         o

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from ..catalog import get_catalog
 from ..extensions import db
@@ -58,6 +59,16 @@ class RungProgress:
     @property
     def complete(self) -> bool:
         return self.done == self.total
+
+
+def ladder_progress(person_id: int) -> tuple[int, int] | None:
+    """(done, total) steps of a person's plan, or None without a plan."""
+    plan = db.session.scalar(
+        select(Plan).where(Plan.person_id == person_id).options(selectinload(Plan.steps))
+    )
+    if plan is None:
+        return None
+    return sum(step.status == StepStatus.DONE for step in plan.steps), len(plan.steps)
 
 
 def plan_of(person: Person) -> Plan | None:

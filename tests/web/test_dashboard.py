@@ -3,7 +3,6 @@ import io
 from datetime import date, datetime, timedelta
 
 import pytest
-from sqlalchemy import event
 
 from pathways.catalog import get_catalog
 from pathways.extensions import db
@@ -20,27 +19,6 @@ from pathways.models import (
 
 PAGE = "/coordinators/dashboard/"
 TABLES = ("mentor-load", "matches", "skills", "hours", "waiting")
-
-
-@pytest.fixture
-def count_queries(app):
-    """Count the SQL statements run inside a ``with count_queries() as counted:`` block."""
-
-    class Counter:
-        def __init__(self):
-            self.n = 0
-
-        def __enter__(self):
-            event.listen(db.engine, "before_cursor_execute", self._count)
-            return self
-
-        def __exit__(self, *exc):
-            event.remove(db.engine, "before_cursor_execute", self._count)
-
-        def _count(self, *args):
-            self.n += 1
-
-    return Counter
 
 
 def build_program(make_person, mentors: int, prefix: str = "mentor") -> None:

@@ -92,12 +92,17 @@ def _insert_all(model, rows: list[dict]) -> None:
         db.session.execute(insert(model), rows)
 
 
-def _inserted_ids(model, rows: list[dict]) -> list[int]:
-    """The ids of the new rows, in the order given (one bulk statement)."""
+def _inserted_ids(model, rows: list[dict], key: str) -> list[int]:
+    """The ids of the new rows, in the order given, matched by their unique ``key``.
+
+    One bulk statement: asking the database to keep the rows' order would make SQLite
+    insert them one by one.
+    """
     if not rows:
         return []
-    statement = insert(model).returning(model.id, sort_by_parameter_order=True)
-    return list(db.session.scalars(statement, rows))
+    statement = insert(model).returning(model.id, getattr(model, key))
+    ids = {value: row_id for row_id, value in db.session.execute(statement, rows)}
+    return [ids[row[key]] for row in rows]
 
 
 def _insert_people(profiles: list[ProfileRow]) -> list[int]:
@@ -116,6 +121,7 @@ def _insert_people(profiles: list[ProfileRow]) -> list[int]:
             }
             for p in profiles
         ],
+        "username_key",
     )
 
 
@@ -150,6 +156,7 @@ def _insert_offers(mentors: list[tuple[ProfileRow, int]], today: date, term_ends
     offer_ids = _inserted_ids(
         MentorOffer,
         [{"person_id": i, "capacity": p.capacity, "intro": p.goals} for p, i in mentors],
+        "person_id",
     )
     _insert_all(
         Term,

@@ -1,0 +1,180 @@
+"""Every list page and every command that works on many rows runs the same number of SQL
+statements for a small program and for one several times larger: no query per row.
+
+Each program is built the same way at two sizes; a page (as the person who uses it) or a
+command is run once at each size, after a first run that warms per-process caches.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+import pytest
+from flask.testing import FlaskClient
+
+from pathways.models import Person, RoleName
+from pathways.services import (
+    events,
+    mentor_requests,
+    mentorships,
+    plans,
+    recognition,
+    transaction,
+)
+from tests.conftest import sign_in
+
+SMALL, LARGE = 2, 6
+TODAY = date.today()
+
+
+@dataclass
+class Program:
+    coordinator: Person
+    mentor: Person
+    mentee: Person
+    batch_id: str
+
+
+def grow(make_person, make_mentor, size: int) -> Program:
+    """``size`` mentors, each with one mentee and a check-in, ``size`` requests waiting
+    with proposals, notifications, badges and audit events that grow with it."""
+    coordinator = make_person(RoleName.COORDINATOR)
+    pairs = []
+    for _ in range(size):
+        mentor = make_mentor(capacity=3)
+        mentee = make_person()
+        with transaction():
+            request = mentor_requests.request_mentor(mentee, ["referencing"], "help", mentor.id)
+            mentorship = mentor_requests.approve_proposal(coordinator, request.proposals[0], TODAY)
+            mentorships.save_agreement(mentor, mentorship, "Goals", "Weekly", 7)
+            mentorships.log_checkin(mentor, mentorship, TODAY, 30, "notes", TODAY)
+            plans.build_plan(mentee, ["newcomer"], "history", ["en"], 3)
+            recognition.issue_level_badge(mentee, "fundamental")
+            mentorships.report_problem(mentee, mentorship, "a problem")
+        pairs.append((mentor, mentee))
+    for _ in range(size):
+        with transaction():
+            mentor_requests.request_mentor(make_person(), ["referencing"], "waiting", None)
+    with transaction():
+        batch = mentor_requests.run_batch_pairing(coordinator)
+        events.notify(coordinator, "problem_reported", 1)
+    mentor, mentee = pairs[0]
+    return Program(coordinator, mentor, mentee, batch.id)
+
+
+def statements_for(client: FlaskClient, count_queries, person: Person, url: str) -> int:
+    sign_in(client, person)
+    client.get(url)  # warm caches (catalog, mentor index)
+    with count_queries() as counted:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return counted.n
+
+
+PAGES = {
+    "ladder": ("mentee", "/ladder/"),
+    "request form": ("waiting", "/requests/new"),
+    "my requests": ("mentee", "/requests/"),
+    "mentor list": ("mentee", "/mentors/"),
+    "mentorships": ("mentor", "/mentorships/"),
+    "notifications": ("coordinator", "/notifications/"),
+    "coordinator queue": ("coordinator", "/coordinators/"),
+    "batch review": ("coordinator", "/coordinators/batch/{batch_id}"),
+    "reports": ("coordinator", "/coordinators/reports"),
+    "audit trail": ("coordinator", "/coordinators/audit"),
+    "imported people": ("coordinator", "/coordinators/people"),
+    "dashboard": ("coordinator", "/coordinators/dashboard/"),
+    "my badges": ("mentee", "/badges/"),
+}
+
+
+def person_for(program: Program, role: str) -> Person:
+    if role == "waiting":
+        return program.waiting
+    return getattr(program, role)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_list_page_runs_the_same_queries_whatever_the_rows(
+    app, client, count_queries, make_person, make_mentor, page
+):
+    role, url = PAGES[page]
+    counts = []
+    for size in (SMALL, LARGE):
+        program = grow(make_person, make_mentor, size)
+        program.waiting = make_person()
+        counts.append(
+            statements_for(
+                client,
+                count_queries,
+                person_for(program, role),
+                url.format(batch_id=program.batch_id),
+            )
+        )
+    assert counts[0] == counts[1], (
+        f"{page}: {counts[0]} queries for {SMALL}, {counts[1]} for {LARGE}"
+    )
+
+
+def run_counted(count_queries, action) -> int:
+    with count_queries() as counted, transaction():
+        action()
+    return counted.n
+
+
+def waiting_requests(make_person, size: int) -> None:
+    for _ in range(size):
+        with transaction():
+            mentor_requests.request_mentor(make_person(), ["referencing"], "waiting", None)
+
+
+def test_batch_pairing_runs_the_same_queries_whatever_the_requests(
+    app, count_queries, make_person, make_mentor
+):
+    coordinator = make_person(RoleName.COORDINATOR)
+    counts = []
+    for size in (SMALL, LARGE):
+        for _ in range(size):
+            make_mentor(capacity=1)
+        waiting_requests(make_person, size * 2)
+        counts.append(
+            run_counted(count_queries, lambda: mentor_requests.run_batch_pairing(coordinator))
+        )
+    assert counts[0] == counts[1]
+
+
+def test_succession_runs_the_same_queries_whatever_the_mentees(
+    app, count_queries, make_person, make_mentor
+):
+    coordinator = make_person(RoleName.COORDINATOR)
+    counts = []
+    for size in (SMALL, LARGE):
+        leaving = make_mentor(capacity=10)
+        for _ in range(size):
+            make_mentor(capacity=2)
+        for _ in range(size):
+            with transaction():
+                request = mentor_requests.request_mentor(
+                    make_person(), ["referencing"], "", leaving.id
+                )
+                mentor_requests.approve_proposal(coordinator, request.proposals[0], TODAY)
+        counts.append(
+            run_counted(
+                count_queries,
+                lambda mentor=leaving: mentor_requests.propose_successors(coordinator, mentor),
+            )
+        )
+    assert counts[0] == counts[1]
+
+
+def test_the_import_runs_the_same_queries_whatever_the_rows(app, tmp_path, count_queries):
+    from pathways.services import imports
+
+    header = "username,role,languages,timezone,interests,skills,wants,capacity,goals\n"
+    counts = []
+    for size in (SMALL, LARGE):
+        path = tmp_path / f"program{size}.csv"
+        rows = [f"m{size}x{i},mentor,en,,maps,referencing,,2,help\n" for i in range(size)]
+        rows += [f"v{size}x{i},mentee,en,,history,,referencing,,learn\n" for i in range(size)]
+        path.write_text(header + "".join(rows), encoding="utf-8")
+        counts.append(run_counted(count_queries, lambda p=path: imports.import_file(p)))
+    assert counts[0] == counts[1]
