@@ -10,17 +10,22 @@ from collections.abc import Callable, Iterator
 
 import pytest
 import sqlalchemy as sa
-from flask import Flask, g, request
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event
 
 from pathways import create_app
-from pathways.extensions import db, init_migrations
+from pathways.extensions import db
 from pathways.models import Person, RoleName
 from pathways.services import accounts, transaction
-
-PASSWORD = "correct horse battery"
-REQUESTED_ENDPOINTS: set[str] = set()
+from tests.helpers import (
+    PASSWORD,
+    REQUESTED_ENDPOINTS,
+    empty_all_tables,
+    make_app,
+    reset_schema,
+    sign_in,
+)
 
 
 @pytest.fixture(scope="session")
@@ -29,43 +34,6 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     if url:
         return url
     return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite")
-
-
-def make_app(database_url: str, instance_path: str, **overrides) -> Flask:
-    config = {
-        "TESTING": True,
-        "SQLALCHEMY_DATABASE_URI": database_url,
-        "SECRET_KEY": "test-only-secret",
-        "WTF_CSRF_ENABLED": False,
-        "RATELIMIT_ENABLED": False,
-        "PASSWORD_HASH_PROFILE": "CHEAPEST",
-        **overrides,
-    }
-    app = create_app(config)
-    app.instance_path = instance_path
-
-    @app.before_request
-    def note_endpoint():
-        REQUESTED_ENDPOINTS.add(request.endpoint or "")
-
-    @app.teardown_request
-    def forget_signed_in_person(_error):
-        """Tests keep one app context open across requests; a server does not."""
-        g.pop("_login_user", None)
-
-    return app
-
-
-def reset_schema(app: Flask) -> None:
-    """Drop every table, then bring the empty database to head with the migrations."""
-    from flask_migrate import upgrade
-
-    init_migrations(app)
-    with app.app_context():
-        db.drop_all()
-        with db.engine.begin() as connection:
-            connection.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
-        upgrade()
 
 
 @pytest.fixture(scope="session")
@@ -78,17 +46,6 @@ def migrated_database(database_url: str, tmp_path_factory: pytest.TempPathFactor
     with app.app_context():
         db.engine.dispose()
     return database_url
-
-
-def empty_all_tables() -> None:
-    tables = list(reversed(db.metadata.sorted_tables))
-    if db.engine.dialect.name == "postgresql":
-        names = ", ".join(f'"{t.name}"' for t in tables)
-        db.session.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-    else:
-        for table in tables:
-            db.session.execute(table.delete())
-    db.session.commit()
 
 
 @pytest.fixture
@@ -134,19 +91,6 @@ def make_person(app: Flask) -> Callable[..., Person]:
         return person
 
     return make
-
-
-def count(model, *where) -> int:
-    """Rows of a model (matching ``where``): what an action wrote, or left untouched."""
-    return db.session.scalar(sa.select(sa.func.count()).select_from(model).where(*where))
-
-
-def sign_in(client: FlaskClient, person: Person) -> Person:
-    """Make the test client's session that of ``person``, as Flask-Login does."""
-    with client.session_transaction() as session:
-        session["_user_id"] = person.get_id()
-        session["_fresh"] = True
-    return person
 
 
 @pytest.fixture

@@ -1,13 +1,35 @@
 """Helpers shared by test modules; fixtures live in ``conftest.py``."""
 
+import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
+from flask import Flask, g, request
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
 
-from pathways.extensions import db
-from pathways.models import Notification, Person, RoleName
-from pathways.services import mentor_requests, plans, recognition, transaction
+from pathways import create_app
+from pathways.extensions import db, init_migrations
+from pathways.models import (
+    MentorOffer,
+    MentorRequest,
+    Mentorship,
+    Notification,
+    Person,
+    PersonLanguage,
+    PersonRole,
+    ProfileVersion,
+    ProgramEvent,
+    RoleName,
+    SignInLink,
+    SkillStance,
+    Term,
+    utcnow,
+)
+from pathways.services import accounts, imports, mentor_requests, plans, recognition, transaction
 
 ANONYMOUS, OUTSIDER, MENTEE, MENTOR, OTHER_MENTOR, COORDINATOR = (
     "anonymous",
@@ -81,3 +103,167 @@ def snapshot() -> dict:
         if "state" in table.c:
             counts[table.name + ".state"] = sorted(db.session.scalars(sa.select(table.c.state)))
     return counts
+
+
+# The app under test ---------------------------------------------------------------------
+
+
+PASSWORD = "correct horse battery"
+
+
+REQUESTED_ENDPOINTS: set[str] = set()
+
+
+def make_app(database_url: str, instance_path: str, **overrides) -> Flask:
+    config = {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SECRET_KEY": "test-only-secret",
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "PASSWORD_HASH_PROFILE": "CHEAPEST",
+        **overrides,
+    }
+    app = create_app(config)
+    app.instance_path = instance_path
+
+    @app.before_request
+    def note_endpoint():
+        REQUESTED_ENDPOINTS.add(request.endpoint or "")
+
+    @app.teardown_request
+    def forget_signed_in_person(_error):
+        """Tests keep one app context open across requests; a server does not."""
+        g.pop("_login_user", None)
+
+    return app
+
+
+def reset_schema(app: Flask) -> None:
+    """Drop every table, then bring the empty database to head with the migrations."""
+    from flask_migrate import upgrade
+
+    init_migrations(app)
+    with app.app_context():
+        db.drop_all()
+        with db.engine.begin() as connection:
+            connection.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+        upgrade()
+
+
+def empty_all_tables() -> None:
+    tables = list(reversed(db.metadata.sorted_tables))
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in tables)
+        db.session.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+def count(model, *where) -> int:
+    """Rows of a model (matching ``where``): what an action wrote, or left untouched."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model).where(*where))
+
+
+def sign_in(client: FlaskClient, person: Person) -> Person:
+    """Make the test client's session that of ``person``, as Flask-Login does."""
+    with client.session_transaction() as session:
+        session["_user_id"] = person.get_id()
+        session["_fresh"] = True
+    return person
+
+
+# Mentorships -----------------------------------------------------------------------------
+
+
+def build_pair(make_person, started_days_ago: int = 30, **mentor_kwargs) -> Mentorship:
+    """A mentor with an offer and an active mentorship with a new volunteer."""
+    mentor = make_person(RoleName.VOLUNTEER, RoleName.MENTOR, username="Mentor", **mentor_kwargs)
+    mentee = make_person(RoleName.VOLUNTEER, username="Mentee")
+    with transaction():
+        db.session.add(MentorOffer(person_id=mentor.id, capacity=2))
+        mentorship = Mentorship(
+            mentor_id=mentor.id,
+            mentee_id=mentee.id,
+            started_at=utcnow() - timedelta(days=started_days_ago),
+        )
+        db.session.add(mentorship)
+    return mentorship
+
+
+def mentorship_url(mentorship: Mentorship, action: str = "") -> str:
+    return f"/mentorships/{mentorship.id}" + (f"/{action}" if action else "")
+
+
+def checkin_data(**changes) -> dict:
+    return {
+        "happened_on": date.today().isoformat(),
+        "minutes": 45,
+        "notes": "Went through WP:RS",
+    } | changes
+
+
+# Import files ----------------------------------------------------------------------------
+
+
+HEADER = "username,role,languages,timezone,interests,skills,wants,capacity,goals"
+
+
+GOOD_MENTOR = "Ana,mentor,es;en,Europe/Madrid,historia local,referencing,,2,Ayudo con fuentes"
+
+
+GOOD_MENTEE = "Bea,mentee,es,UTC,quiero escribir sobre museos,,referencing,,Tres artículos"
+
+
+TABLES = (
+    Person,
+    PersonLanguage,
+    PersonRole,
+    SkillStance,
+    MentorOffer,
+    Term,
+    MentorRequest,
+    ProgramEvent,
+    ProfileVersion,
+    SignInLink,
+)
+
+
+def counts() -> dict[str, int]:
+    return {
+        table.__name__: db.session.scalar(select(func.count()).select_from(table))
+        for table in TABLES
+    }
+
+
+def write_csv(tmp_path: Path, *rows: str, header: str = HEADER, name="people.csv") -> Path:
+    path = tmp_path / name
+    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
+    return path
+
+
+def write_jsonl(tmp_path: Path, *rows, name="people.jsonl") -> Path:
+    path = tmp_path / name
+    lines = [row if isinstance(row, str) else json.dumps(row, ensure_ascii=False) for row in rows]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def rejected(path: Path, fmt: str | None = None) -> list[imports.RowError]:
+    before = counts()
+    with pytest.raises(imports.ImportRejected) as info, transaction():
+        imports.import_file(path, fmt)
+    assert counts() == before, "a refused import must leave the database untouched"
+    return info.value.errors
+
+
+def where(errors: list[imports.RowError]) -> list[tuple[int | None, str | None]]:
+    return [(e.line, e.field) for e in errors]
+
+
+def person(username: str) -> Person:
+    found = accounts.find_by_username(username)
+    assert found is not None, username
+    return found

@@ -14,7 +14,7 @@ from pathways.models import (
     RoleName,
 )
 from pathways.services import accounts
-from tests.conftest import count
+from tests.helpers import count
 
 
 def people_with(role: RoleName) -> int:

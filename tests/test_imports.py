@@ -1,88 +1,38 @@
 """`flask profiles import`: CSV and JSON Lines, every row checked first, all or nothing."""
 
-import json
 import time
 from datetime import date
-from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from pathways.config import REPO_ROOT
 from pathways.extensions import db
 from pathways.models import (
-    MentorOffer,
-    MentorRequest,
     Person,
-    PersonLanguage,
-    PersonRole,
     ProfileVersion,
     ProgramEvent,
     RequestState,
     RoleName,
-    SignInLink,
     SkillStance,
     Stance,
-    Term,
 )
 from pathways.services import accounts, imports, mentor_requests, offers, transaction
 from pathways.services.imports import formats as import_formats
 from pathways.services.imports import rows as import_rows
-
-DEMO = REPO_ROOT / "data" / "demo"
-HEADER = "username,role,languages,timezone,interests,skills,wants,capacity,goals"
-GOOD_MENTOR = "Ana,mentor,es;en,Europe/Madrid,historia local,referencing,,2,Ayudo con fuentes"
-GOOD_MENTEE = "Bea,mentee,es,UTC,quiero escribir sobre museos,,referencing,,Tres artículos"
-TABLES = (
-    Person,
-    PersonLanguage,
-    PersonRole,
-    SkillStance,
-    MentorOffer,
-    Term,
-    MentorRequest,
-    ProgramEvent,
-    ProfileVersion,
-    SignInLink,
+from tests.helpers import (
+    GOOD_MENTEE,
+    GOOD_MENTOR,
+    HEADER,
+    counts,
+    person,
+    rejected,
+    where,
+    write_csv,
+    write_jsonl,
 )
 
-
-def counts() -> dict[str, int]:
-    return {
-        table.__name__: db.session.scalar(select(func.count()).select_from(table))
-        for table in TABLES
-    }
-
-
-def write_csv(tmp_path: Path, *rows: str, header: str = HEADER, name="people.csv") -> Path:
-    path = tmp_path / name
-    path.write_text("\n".join([header, *rows]) + "\n", encoding="utf-8")
-    return path
-
-
-def write_jsonl(tmp_path: Path, *rows, name="people.jsonl") -> Path:
-    path = tmp_path / name
-    lines = [row if isinstance(row, str) else json.dumps(row, ensure_ascii=False) for row in rows]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
-
-
-def rejected(path: Path, fmt: str | None = None) -> list[imports.RowError]:
-    before = counts()
-    with pytest.raises(imports.ImportRejected) as info, transaction():
-        imports.import_file(path, fmt)
-    assert counts() == before, "a refused import must leave the database untouched"
-    return info.value.errors
-
-
-def where(errors: list[imports.RowError]) -> list[tuple[int | None, str | None]]:
-    return [(e.line, e.field) for e in errors]
-
-
-def person(username: str) -> Person:
-    found = accounts.find_by_username(username)
-    assert found is not None, username
-    return found
+DEMO = REPO_ROOT / "data" / "demo"
 
 
 def stances(who: Person) -> dict[str, Stance]:

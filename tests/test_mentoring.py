@@ -18,7 +18,7 @@ from pathways.models import (
     RoleName,
 )
 from pathways.services import DomainError, NotAllowed, mentor_requests, offers, rules, transaction
-from tests.conftest import count
+from tests.helpers import count
 
 TODAY = date.today()
 

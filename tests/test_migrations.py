@@ -15,7 +15,7 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
 from pathways.extensions import db, init_migrations
-from tests.conftest import make_app
+from tests.helpers import make_app
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from pathways.models import (
     StepStatus,
 )
 from pathways.services import DomainError, NotAllowed, plans, transaction
-from tests.conftest import count
+from tests.helpers import count
 
 
 @pytest.fixture

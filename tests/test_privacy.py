@@ -37,8 +37,7 @@ from pathways.services import (
     privacy,
     transaction,
 )
-from tests.conftest import PASSWORD, count
-from tests.web.test_mentorships import build_pair
+from tests.helpers import PASSWORD, build_pair, count
 
 TODAY = date.today()
 

@@ -20,7 +20,7 @@ from pathways.services import (
     recognition,
     transaction,
 )
-from tests.conftest import sign_in
+from tests.helpers import sign_in
 
 SMALL, LARGE = 2, 6
 TODAY = date.today()

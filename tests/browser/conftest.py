@@ -17,7 +17,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 from pathways.extensions import db
-from tests.conftest import make_app
+from tests.helpers import make_app
 
 from .chromium import BrowserSetupError, Decision, NotRun, decide
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from playwright.sync_api import Locator, Page, expect
 
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 PHONE = {"width": 390, "height": 844}
 

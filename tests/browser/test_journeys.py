@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from pathways.extensions import db
 from pathways.models import Mentorship, RoleName
 from pathways.services import mentor_requests, transaction
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 from .helpers import PHONE, focused, has_no_horizontal_scroll, nav_link, screenshot, sign_in
 

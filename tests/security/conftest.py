@@ -15,7 +15,7 @@ import pytest
 from flask import Flask
 
 from pathways.extensions import db, limiter
-from tests.conftest import make_app
+from tests.helpers import make_app
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL")
 

@@ -18,7 +18,7 @@ from pathways.extensions import db
 from pathways.forms import Form
 from pathways.mentorships.forms import end_form_class
 from pathways.models import CheckIn, MentorOffer, MentorRequest, Plan, RoleName, Term
-from tests.conftest import PASSWORD, count, sign_in
+from tests.helpers import PASSWORD, count, sign_in
 from tests.security.input_world import EVERY_ROLE, build_program, field_errors
 
 TODAY = date.today()

@@ -7,7 +7,7 @@ import pytest
 
 from pathways.extensions import db
 from pathways.services import privacy, recognition, transaction
-from tests.conftest import sign_in
+from tests.helpers import sign_in
 
 
 @pytest.fixture

@@ -26,9 +26,8 @@ from pathways.services import (
     recognition,
     transaction,
 )
-from tests.conftest import PASSWORD, sign_in
+from tests.helpers import PASSWORD, person, sign_in, write_csv
 from tests.security.input_world import EVERY_ROLE
-from tests.test_imports import person, write_csv
 
 TODAY = date.today()
 MARK = "Zq"  # every piece of user text in the world below holds it

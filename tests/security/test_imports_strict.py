@@ -10,7 +10,7 @@ import json
 import pytest
 
 from pathways.services import imports, transaction
-from tests.test_imports import (
+from tests.helpers import (
     GOOD_MENTEE,
     GOOD_MENTOR,
     HEADER,

@@ -7,7 +7,7 @@ import pytest
 
 from pathways.models import RoleName
 from pathways.services import mentor_requests, offers, transaction
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 
 @pytest.fixture

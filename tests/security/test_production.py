@@ -27,7 +27,7 @@ from packaging.requirements import Requirement
 
 from pathways import create_app
 from pathways.config import REPO_ROOT
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 from .conftest import REDIS_URL, csrf_token, rate_limit_storage
 

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from pathways.extensions import db
 from pathways.models import MentorOffer, MentorRequest, Person, Term
 from pathways.services import accounts, mentor_requests, offers, rules, transaction
-from tests.conftest import count
+from tests.helpers import count
 
 WAIT_FOR_THE_OTHER = 1.5
 

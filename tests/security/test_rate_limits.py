@@ -12,7 +12,7 @@ from limits.storage import MemoryStorage, RedisStorage
 from pathways import rate_limits
 from pathways.extensions import limiter
 from pathways.models import Person, RoleName
-from tests.conftest import PASSWORD, sign_in
+from tests.helpers import PASSWORD, sign_in
 
 from .conftest import REDIS_URL
 

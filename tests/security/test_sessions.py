@@ -5,7 +5,7 @@ from flask.testing import FlaskClient
 
 from pathways.models import RoleName
 from pathways.services import accounts, transaction
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 COORDINATOR_PAGE = "/coordinators/"
 

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from pathways.extensions import db
 from pathways.models import Person
 from pathways.services import DomainError, accounts, transaction
-from tests.conftest import PASSWORD, count
+from tests.helpers import PASSWORD, count
 
 
 def sign_up(client, username: str):

@@ -7,8 +7,8 @@ from sqlalchemy import select
 from pathways.extensions import db
 from pathways.models import MentorshipState, Person, RoleName
 from pathways.services import privacy, transaction
-from tests.conftest import PASSWORD, sign_in
-from tests.web.test_mentorships import build_pair, url
+from tests.helpers import PASSWORD, build_pair, sign_in
+from tests.helpers import mentorship_url as url
 
 
 def test_account_pages_need_sign_in(client):

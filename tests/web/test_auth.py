@@ -3,7 +3,7 @@ from sqlalchemy import func, select
 
 from pathways.extensions import db
 from pathways.models import Person, RoleName
-from tests.conftest import PASSWORD, make_app
+from tests.helpers import PASSWORD, make_app
 
 
 def sign_up(client, username="Ada", password=PASSWORD, again=None, **extra):

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from pathways.extensions import db
 from pathways.models import Badge, Notification, ProgramEvent, RoleName
 from pathways.services import plans, transaction
-from tests.conftest import sign_in
+from tests.helpers import sign_in
 from tests.openbadges_spec import (
     ASSERTION_REQUIRED,
     BADGE_CLASS_REQUIRED,

@@ -5,7 +5,7 @@ from sqlalchemy import select
 from pathways.extensions import db
 from pathways.models import MentorOffer, RoleName, SkillStance, Stance, ThankYou
 from pathways.services import offers
-from tests.conftest import sign_in
+from tests.helpers import sign_in
 
 TODAY = date.today()
 

@@ -19,28 +19,13 @@ from pathways.models import (
     RoleName,
     StepStatus,
     ThankYou,
-    utcnow,
 )
 from pathways.services import mentor_requests, mentorships, transaction
 from pathways.services.accounts import grant_role
-from tests.conftest import count, sign_in
+from tests.helpers import build_pair, checkin_data, count, sign_in
+from tests.helpers import mentorship_url as url
 
 TODAY = date.today()
-
-
-def build_pair(make_person, started_days_ago: int = 30, **mentor_kwargs) -> Mentorship:
-    """A mentor with an offer and an active mentorship with a new volunteer."""
-    mentor = make_person(RoleName.VOLUNTEER, RoleName.MENTOR, username="Mentor", **mentor_kwargs)
-    mentee = make_person(RoleName.VOLUNTEER, username="Mentee")
-    with transaction():
-        db.session.add(MentorOffer(person_id=mentor.id, capacity=2))
-        mentorship = Mentorship(
-            mentor_id=mentor.id,
-            mentee_id=mentee.id,
-            started_at=utcnow() - timedelta(days=started_days_ago),
-        )
-        db.session.add(mentorship)
-    return mentorship
 
 
 def notifications_of(person: Person, kind: str | None = None) -> list[Notification]:
@@ -55,19 +40,7 @@ def pair(make_person) -> Mentorship:
     return build_pair(make_person)
 
 
-def url(mentorship: Mentorship, action: str = "") -> str:
-    return f"/mentorships/{mentorship.id}" + (f"/{action}" if action else "")
-
-
 AGREEMENT = {"goals": "Cite sources well", "expectations": "Weekly chat", "checkin_every_days": 7}
-
-
-def checkin_data(**changes) -> dict:
-    return {
-        "happened_on": TODAY.isoformat(),
-        "minutes": 45,
-        "notes": "Went through WP:RS",
-    } | changes
 
 
 # Seeing ----------------------------------------------------------------------------------

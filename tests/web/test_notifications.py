@@ -12,8 +12,8 @@ from pathways.extensions import db
 from pathways.models import Notification, RoleName
 from pathways.services import transaction
 from pathways.services.events import notify, unread_count
-from tests.conftest import sign_in
-from tests.web.test_mentorships import build_pair, checkin_data, url
+from tests.helpers import build_pair, checkin_data, sign_in
+from tests.helpers import mentorship_url as url
 
 SENTENCES = [
     ("matched", {"other": "Ada"}, "You were paired with <bdi>Ada</bdi>."),

@@ -13,7 +13,7 @@ from pathways.config import REPO_ROOT
 from pathways.extensions import db
 from pathways.models import Person, ProgramEvent, RoleName, SignInLink, utcnow
 from pathways.services import DomainError, NotAllowed, accounts, signin_links, transaction
-from tests.conftest import PASSWORD, empty_all_tables, make_app
+from tests.helpers import PASSWORD, empty_all_tables, make_app
 
 NEW_PASSWORD = "a long new passphrase"
 

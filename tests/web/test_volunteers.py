@@ -8,7 +8,7 @@ from pathways.catalog import get_catalog
 from pathways.extensions import db
 from pathways.models import Badge, Person, Plan, PlanStep, RoleName, SkillStance, StepStatus
 from pathways.services import plans, transaction
-from tests.conftest import count
+from tests.helpers import count
 
 
 def onboarding_data(stances=None, **overrides) -> dict:
