@@ -1,4 +1,4 @@
-"""Translated names for the program's states and roles, shown in templates."""
+"""Translated names for the program's states and roles, and its default off-boarding questions."""
 
 from flask_babel import lazy_gettext as _l
 
@@ -37,6 +37,20 @@ LABELS = {
     UnmatchedReason.BELOW_THRESHOLD: _l("no mentor reaches the minimum score"),
     "invalid_profile": _l("the request has nothing to match on"),
 }
+
+
+# The default off-boarding questions (``mentoring.DEFAULT_OFFBOARDING_QUESTIONS``), stored
+# in English; questions the coordinators wrote are their own text and stay as written.
+DEFAULT_QUESTIONS = {
+    "What was learned?": _l("What was learned?"),
+    "What is handed on, and to whom?": _l("What is handed on, and to whom?"),
+    "Which threads are still open?": _l("Which threads are still open?"),
+}
+
+
+def question_label(question: str) -> str:
+    """An off-boarding question in the reader's language if it is a default one."""
+    return str(DEFAULT_QUESTIONS.get(question, question))
 
 
 def label(value) -> str:

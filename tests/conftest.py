@@ -48,9 +48,11 @@ def make_app(database_url: str, instance_path: str, **overrides) -> Flask:
         REQUESTED_ENDPOINTS.add(request.endpoint or "")
 
     @app.teardown_request
-    def forget_signed_in_person(_error):
-        """Tests keep one app context open across requests; a server does not."""
+    def forget_the_request(_error):
+        """Tests keep one app context open across requests; a server does not. Its ``g``
+        must not carry the signed-in person, nor the language, to the next request."""
         g.pop("_login_user", None)
+        g.pop("_flask_babel", None)
 
     return app
 
@@ -98,6 +100,19 @@ def app(migrated_database: str, tmp_path) -> Iterator[Flask]:
         empty_all_tables()
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def own_catalogs(app: Flask) -> Iterator[None]:
+    """For a test serving other catalogs (``BABEL_TRANSLATION_DIRECTORIES``): flask-babel
+    keeps the catalogs it loaded for the whole process, shared by every app, so the test
+    starts and ends without any."""
+    from pathways.extensions import babel
+
+    loaded = babel.domain_instance.cache
+    loaded.clear()
+    yield
+    loaded.clear()
 
 
 @pytest.fixture

@@ -1,9 +1,13 @@
 """Helpers shared by test modules; fixtures live in ``conftest.py``."""
 
+import shutil
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 import sqlalchemy as sa
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po, write_po
 
 from pathways.extensions import db
 from pathways.models import Notification, Person, RoleName
@@ -81,3 +85,33 @@ def snapshot() -> dict:
         if "state" in table.c:
             counts[table.name + ".state"] = sorted(db.session.scalars(sa.select(table.c.state)))
     return counts
+
+
+TRANSLATIONS = Path(__file__).resolve().parents[1] / "translations"
+
+
+def translations_with(folder: Path, locale: str, texts: dict) -> Path:
+    """A copy of ``translations/`` in ``folder`` where ``locale`` — a new language or one
+    the app has — translates ``texts``, compiled as the app reads it; for
+    ``BABEL_TRANSLATION_DIRECTORIES``.
+
+    ``texts`` maps a msgid (the singular of a plural message), or ``(context, msgid)``,
+    to its translation: a string, or a tuple with one text per plural form.
+    """
+    copy = folder / "translations"
+    shutil.copytree(TRANSLATIONS, copy)
+    po = copy / locale / "LC_MESSAGES" / "messages.po"
+    source = po if po.exists() else copy / "messages.pot"
+    with source.open("rb") as handle:
+        catalog = read_po(handle, locale=locale)
+    for key, text in texts.items():
+        context, msgid = key if isinstance(key, tuple) else (None, key)
+        message = catalog.get(msgid, context)
+        message.string = text
+        message.flags.discard("fuzzy")
+    po.parent.mkdir(parents=True, exist_ok=True)
+    with po.open("wb") as handle:
+        write_po(handle, catalog)
+    with po.with_suffix(".mo").open("wb") as handle:
+        write_mo(handle, catalog)
+    return copy
