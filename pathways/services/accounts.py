@@ -12,6 +12,7 @@ from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext as _ln
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -37,7 +38,14 @@ def password_hasher() -> PasswordHasher:
 
 def hash_password(password: str) -> str:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise DomainError(_l("Use at least %(n)d characters.", n=MIN_PASSWORD_LENGTH), "password")
+        raise DomainError(
+            _ln(
+                "Use at least %(num)d character.",
+                "Use at least %(num)d characters.",
+                MIN_PASSWORD_LENGTH,
+            ),
+            "password",
+        )
     return password_hasher().hash(password)
 
 
@@ -122,9 +130,17 @@ def create_person(
     return person
 
 
-def sign_up(username: str, password: str, email: str | None, languages: list[str]) -> Person:
+def sign_up(
+    username: str,
+    password: str,
+    email: str | None,
+    languages: list[str],
+    locale: str | None = None,
+) -> Person:
     """Everyone starts as a volunteer; mentoring is offered later from one's ladder."""
-    return create_person(username, password, {RoleName.VOLUNTEER}, email, languages)
+    person = create_person(username, password, {RoleName.VOLUNTEER}, email, languages)
+    choose_locale(person, locale)
+    return person
 
 
 def authenticate(username: str, password: str) -> Person | None:
@@ -214,6 +230,11 @@ def check_timezone(name: str) -> str:
     return name
 
 
+def choose_locale(person: Person, locale: str | None) -> None:
+    """The interface language the person chose; None follows their browser."""
+    person.locale = locale or None
+
+
 def update_settings(
     person: Person,
     locale: str | None,
@@ -222,7 +243,7 @@ def update_settings(
     languages: list[str],
     public_profile: bool = False,
 ) -> None:
-    person.locale = locale or None
+    choose_locale(person, locale)
     person.public_profile = public_profile
     person.email = (email or "").strip() or None
     person.timezone = check_timezone(timezone)
