@@ -2,13 +2,16 @@ from datetime import date, timedelta
 
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..auth import role_required
 from ..catalog import get_catalog
+from ..catalog_messages import translated
 from ..extensions import db
+from ..labels import question_label
 from ..models import (
     MatchProposal,
     MentorOffer,
@@ -78,7 +81,7 @@ def _loads(mentor_ids: set[int]) -> dict[int, tuple[int, int]]:
 def queue():
     form = QueueFilterForm(request.args)
     form.skill.choices = [("", _("Any skill"))] + [
-        (s.id, s.name) for s in get_catalog().skills.values()
+        (s.id, translated(s)) for s in get_catalog().skills.values()
     ]
     requests = _filtered_requests(form) if form.validate() else []
     mentor_ids = {p.mentor_id for r in requests for p in r.proposals}
@@ -90,7 +93,6 @@ def queue():
         reject_form=RejectForm(),
         successions=mentoring.mentors_needing_successors(date.today()),
         now=utcnow(),
-        catalog=get_catalog(),
     )
 
 
@@ -133,7 +135,6 @@ def request_detail(request_id: int):
         loads=_loads({s.mentor.id for s in suggestions}),
         pick_form=PickForm(),
         reject_form=RejectForm(),
-        catalog=get_catalog(),
     )
 
 
@@ -189,7 +190,6 @@ def batch_review(batch_id: str):
         proposals=proposals,
         loads=_loads({p.mentor_id for p in proposals}),
         reject_form=RejectForm(),
-        catalog=get_catalog(),
     )
 
 
@@ -215,7 +215,11 @@ def propose_successors(mentor_id: int):
     with transaction():
         created = mentoring.propose_successors(current_user, mentor)
     flash(
-        _("%(n)d successor requests are in the queue.", n=len(created)),
+        ngettext(
+            "%(num)d successor request is in the queue.",
+            "%(num)d successor requests are in the queue.",
+            len(created),
+        ),
         "success",
     )
     return redirect(url_for("coordinators.queue"))
@@ -279,7 +283,8 @@ def sign_in_link(person_id: int):
 def offboarding_template():
     form = TemplateForm()
     if request.method == "GET":
-        form.questions.data = "\n".join(q["label"] for q in mentoring.offboarding_questions())
+        questions = mentoring.offboarding_questions()
+        form.questions.data = "\n".join(question_label(q["label"]) for q in questions)
     if form.validate_on_submit():
         with transaction():
             mentoring.save_offboarding_template(current_user, form.questions.data.splitlines())

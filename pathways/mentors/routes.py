@@ -130,7 +130,6 @@ def index():
         held=active_mentee_counts(ids),
         today=date.today(),
         is_away=is_away,
-        catalog=get_catalog(),
     )
 
 
@@ -153,5 +152,4 @@ def profile(person_id: int):
         hours=round(mentoring.mentoring_minutes(person_id) / 60, 1) if own_or_coordinator else None,
         away=is_away(offer, date.today()),
         show_private=own_or_coordinator,
-        catalog=get_catalog(),
     )

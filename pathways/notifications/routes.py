@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from ..catalog import get_catalog
+from ..catalog_messages import translated
 from ..extensions import db
 from ..models import Notification
 from ..services import events, transaction
@@ -66,7 +67,7 @@ SENTENCES: dict[str, Callable[[dict], str]] = {
     "thanked": lambda p: with_isolated(_("%(name)s sent you a thank-you."), name=_name(p, "other")),
     "badge_revoked": lambda p: _("One of your badges was revoked."),
     "badge_issued": lambda p: _(
-        "Your %(level)s certificate is ready.", level=get_catalog().levels[p["level"]].name
+        "Your %(level)s certificate is ready.", level=translated(get_catalog().levels[p["level"]])
     ),
 }
 

@@ -71,7 +71,7 @@ def mine():
         .where(MentorRequest.mentee_id == current_user.id)
         .order_by(MentorRequest.created_at.desc())
     ).all()
-    return render_template("requests/mine.html", requests=requests, catalog=get_catalog())
+    return render_template("requests/mine.html", requests=requests)
 
 
 @bp.post("/<int:request_id>/withdraw")

@@ -48,6 +48,7 @@ from pathlib import Path
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext as _ln
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -73,7 +74,7 @@ from ..models import (
     Stance,
     Term,
 )
-from . import DomainError
+from . import DomainError, too_long
 from .accounts import check_languages, check_timezone, check_username, username_key
 from .events import record
 from .matching import bump_profile_version
@@ -123,7 +124,13 @@ class ImportRejected(DomainError):
     """The file was refused; ``errors`` lists every problem found. Nothing was written."""
 
     def __init__(self, errors: list[RowError]) -> None:
-        super().__init__(_l("Nothing was imported: %(n)d problems found.", n=len(errors)))
+        super().__init__(
+            _ln(
+                "Nothing was imported: %(num)d problem found.",
+                "Nothing was imported: %(num)d problems found.",
+                len(errors),
+            )
+        )
         self.errors = errors
 
 
@@ -208,7 +215,11 @@ def decode(data: bytes) -> str:
 
 
 def _too_many_rows(line: int) -> ImportRejected:
-    message = _l("More than %(n)d rows: split the file.", n=MAX_ROWS)
+    message = _ln(
+        "More than %(num)d row: split the file.",
+        "More than %(num)d rows: split the file.",
+        MAX_ROWS,
+    )
     return ImportRejected([RowError(line, None, message)])
 
 
@@ -356,7 +367,7 @@ class _Row:
             return ""
         value = value.strip()
         if len(value) > limit:
-            self.fail(name, _l("Keep this under %(n)d characters.", n=limit))
+            self.fail(name, too_long(limit))
         return value
 
     def items(self, name: str) -> list[Any]:
@@ -479,9 +490,10 @@ def _capacity(row: _Row, is_mentor: bool) -> int | None:
     if not 1 <= value <= MAX_CAPACITY:
         row.fail(
             "capacity",
-            _l(
-                "A capacity runs from 1 to %(n)d mentees; this row says %(value)d.",
-                n=MAX_CAPACITY,
+            _ln(
+                "A capacity runs from 1 to %(num)d mentee; this row says %(value)d.",
+                "A capacity runs from 1 to %(num)d mentees; this row says %(value)d.",
+                MAX_CAPACITY,
                 value=value,
             ),
         )
@@ -587,7 +599,14 @@ def check_row(line: int, raw: dict[str, Any], fmt: str) -> tuple[ProfileRow | No
     skills = _skills(row, role)
     wants = _wants(row, skills)
     if role == RoleName.VOLUNTEER and len(wants) > MAX_REQUEST_SKILLS:
-        row.fail("wants", _l("A mentee asks for at most %(n)d skills.", n=MAX_REQUEST_SKILLS))
+        row.fail(
+            "wants",
+            _ln(
+                "A mentee asks for at most %(num)d skill.",
+                "A mentee asks for at most %(num)d skills.",
+                MAX_REQUEST_SKILLS,
+            ),
+        )
     capacity = _capacity(row, role == RoleName.MENTOR) if role else None
     _check_content(row, role, skills, wants, interests, goals)
     if row.errors:

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext as _ln
 from sqlalchemy import func, select, update
 
 from ..catalog import get_catalog
@@ -37,7 +38,7 @@ from ..models import (
     ThankYou,
     utcnow,
 )
-from . import DomainError, NotAllowed
+from . import DomainError, NotAllowed, too_long
 from .accounts import grant_role, lock_person
 from .events import notify, path_for, record
 from .matching import (
@@ -73,7 +74,7 @@ ALREADY_DECIDED = {
 def _check_text(value: str, field: str, limit: int = MAX_TEXT) -> str:
     value = (value or "").strip()
     if len(value) > limit:
-        raise DomainError(_l("Keep this under %(n)d characters.", n=limit), field)
+        raise DomainError(too_long(limit), field)
     return value
 
 
@@ -119,7 +120,12 @@ def save_offer(
     """Create or change a mentor's offer; offering makes the person a mentor."""
     if not 1 <= capacity <= MAX_CAPACITY:
         raise DomainError(
-            _l("Take between 1 and %(n)d mentees at once.", n=MAX_CAPACITY), "capacity"
+            _ln(
+                "Take between 1 and %(num)d mentee at once.",
+                "Take between 1 and %(num)d mentees at once.",
+                MAX_CAPACITY,
+            ),
+            "capacity",
         )
     if not teach_skills:
         raise DomainError(_l("Choose at least one skill you can teach."), "teach_skills")
@@ -129,7 +135,11 @@ def save_offer(
     current = mentee_count(person.id) if offer.id else 0
     if capacity < current:
         raise DomainError(
-            _l("You mentor %(n)d people now; capacity cannot be lower than that.", n=current),
+            _ln(
+                "You mentor %(num)d person now; capacity cannot be lower than that.",
+                "You mentor %(num)d people now; capacity cannot be lower than that.",
+                current,
+            ),
             "capacity",
         )
     offer.capacity = capacity
@@ -182,9 +192,9 @@ def add_term(person: Person, starts_on: date, ends_on: date) -> Term:
     if consecutive_terms([*offer.terms, term]) > limit:
         raise DomainError(
             _l(
-                "After %(n)d terms in a row, take a break of %(days)d days before the next one.",
-                n=limit,
-                days=BREAK_DAYS,
+                "After %(terms)s in a row, take a break of %(days)s before the next one.",
+                terms=_ln("%(num)d term", "%(num)d terms", limit),
+                days=_ln("%(num)d day", "%(num)d days", BREAK_DAYS),
             ),
             "starts_on",
         )
@@ -306,7 +316,14 @@ def request_mentor(
     if not skills:
         raise DomainError(_l("Choose at least one skill."), "skills")
     if len(skills) > MAX_REQUEST_SKILLS:
-        raise DomainError(_l("Choose at most %(n)d skills.", n=MAX_REQUEST_SKILLS), "skills")
+        raise DomainError(
+            _ln(
+                "Choose at most %(num)d skill.",
+                "Choose at most %(num)d skills.",
+                MAX_REQUEST_SKILLS,
+            ),
+            "skills",
+        )
     if preferred_mentor_id is not None:
         preferred = db.session.get(Person, preferred_mentor_id)
         if preferred is None or preferred.id == person.id or offer_of(preferred) is None:
@@ -439,10 +456,11 @@ def _check_can_take_one_more(offer: MentorOffer, today: date) -> int:
     held = mentee_count(offer.person_id)
     if held >= offer.capacity:
         raise DomainError(
-            _l(
-                "%(name)s has no free place left (%(n)d of %(n)d).",
+            _ln(
+                "%(name)s has no free place left (%(num)d of %(num)d).",
+                "%(name)s has no free place left (%(num)d of %(num)d).",
+                offer.capacity,
                 name=offer.person.username,
-                n=offer.capacity,
             )
         )
     return held + 1
