@@ -57,10 +57,11 @@ def check_username(raw: str) -> str:
     name = usernames.normalize(raw)
     if not usernames.MIN_LENGTH <= len(name) <= usernames.MAX_LENGTH:
         raise DomainError(
-            _l(
-                "A username has %(min)d to %(max)d characters.",
+            _ln(
+                "A username has %(min)d to %(num)d character.",
+                "A username has %(min)d to %(num)d characters.",
+                usernames.MAX_LENGTH,
                 min=usernames.MIN_LENGTH,
-                max=usernames.MAX_LENGTH,
             ),
             "username",
         )

@@ -56,6 +56,7 @@ from matcher import analyze
 
 from ..catalog import get_catalog
 from ..extensions import db
+from ..i18n import format_unit
 from ..input_rules import (
     control_character,
     control_character_error,
@@ -194,9 +195,9 @@ def read_text(path: Path) -> str:
 
 def _too_large(size: int) -> ImportRejected:
     message = _l(
-        "The file has %(size)d bytes; the limit is %(limit)d MB. Split it into smaller files.",
-        size=size,
-        limit=MAX_BYTES // (1024 * 1024),
+        "The file has %(size)s; the limit is %(limit)s. Split it into smaller files.",
+        size=format_unit(size, "digital-byte"),
+        limit=format_unit(MAX_BYTES // (1024 * 1024), "digital-megabyte"),
     )
     return ImportRejected([RowError(None, None, message)])
 
@@ -255,9 +256,9 @@ def csv_rows(text: str) -> Iterator[tuple[int, dict[str, Any]]]:
 
 def _wrong_count(found: int, expected: int):
     return _l(
-        "This row has %(found)d values; the header has %(expected)d columns.",
-        found=found,
-        expected=expected,
+        "This row has %(found)s; the header has %(expected)s.",
+        found=_ln("%(num)d value", "%(num)d values", found),
+        expected=_ln("%(num)d column", "%(num)d columns", expected),
     )
 
 
