@@ -9,7 +9,6 @@ import pytest
 
 from pathways.extensions import db
 from pathways.models import ProgramEvent, RoleName
-from tests.conftest import make_app
 from tests.helpers import translations_with
 
 REPO = Path(__file__).resolve().parents[2]
@@ -151,10 +150,9 @@ def test_switching_to_no_language_is_refused_and_saves_nothing(client, login_as,
     assert person.locale is None
 
 
-def test_csrf_protects_the_switch(app, login_as, tmp_path, migrated_database):
+def test_csrf_protects_the_switch(login_as, other_app):
     person = login_as(RoleName.VOLUNTEER)
-    protected = make_app(migrated_database, str(tmp_path), WTF_CSRF_ENABLED=True)
-    client = protected.test_client()
+    client = other_app(WTF_CSRF_ENABLED=True).test_client()
     with client.session_transaction() as session:
         session["_user_id"] = person.get_id()
     assert client.post("/auth/language", data={"lang": "es"}).status_code == 400
@@ -195,21 +193,20 @@ def test_sign_up_saves_the_chosen_language(client):
 # A new language -------------------------------------------------------------------------
 
 
-def test_a_locale_folder_is_all_an_eighth_language_needs(tmp_path, migrated_database, own_catalogs):
+def test_a_locale_folder_is_all_an_eighth_language_needs(tmp_path, other_app, own_catalogs):
     """The README's promise: add ``translations/de`` and German is offered and served."""
     folder = translations_with(tmp_path, "de", {"Sign in": "Anmelden"})
-    app = make_app(migrated_database, str(tmp_path), BABEL_TRANSLATION_DIRECTORIES=str(folder))
-    client = app.test_client()
+    client = other_app(BABEL_TRANSLATION_DIRECTORIES=str(folder)).test_client()
     assert '<option value="de" lang="de">Deutsch</option>' in switcher(client.get("/"))
     german = client.get("/?lang=de")
     assert html_tag(german) == '<html lang="de" dir="ltr">'
     assert ">Anmelden</a>" in german.get_data(as_text=True)
 
 
-def test_a_folder_that_is_no_language_is_ignored(tmp_path, migrated_database, own_catalogs):
+def test_a_folder_that_is_no_language_is_ignored(tmp_path, other_app, own_catalogs):
     folder = translations_with(tmp_path, "de", {})
     (folder / "de").rename(folder / "not-a-locale")
-    app = make_app(migrated_database, str(tmp_path), BABEL_TRANSLATION_DIRECTORIES=str(folder))
+    app = other_app(BABEL_TRANSLATION_DIRECTORIES=str(folder))
     assert "not-a-locale" not in app.config["LANGUAGES"]
     assert app.test_client().get("/").status_code == 200
 

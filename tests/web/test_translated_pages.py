@@ -18,7 +18,6 @@ import pytest
 from babel.messages.pofile import read_po
 
 from pathways.i18n import locale_choices
-from tests.conftest import make_app
 from tests.helpers import (
     ANONYMOUS,
     COORDINATOR,
@@ -147,7 +146,7 @@ def test_no_english_sentence_is_left_on_any_page(client, world, locale):
 
 
 def test_every_text_of_every_page_goes_through_the_catalogs(
-    world, tmp_path, migrated_database, own_catalogs
+    world, tmp_path, other_app, own_catalogs
 ):
     """With every message translated (here by a stand-in that accents each letter), no
     English is left: nothing on the pages is written outside the message catalogs."""
@@ -156,7 +155,7 @@ def test_every_text_of_every_page_goes_through_the_catalogs(
         (m.context, m.id[0] if m.pluralizable else m.id): stand_in(m) for m in template if m.id
     }
     folder = translations_with(tmp_path, "es", texts)
-    app = make_app(migrated_database, str(tmp_path), BABEL_TRANSLATION_DIRECTORIES=str(folder))
+    app = other_app(BABEL_TRANSLATION_DIRECTORIES=str(folder))
     left = english_left(app.test_client(), world, "es", set())
     assert not left, "\n".join(left)
 
