@@ -7,7 +7,16 @@ from flask import Flask
 from . import security
 from .config import Config, complete
 from .extensions import babel, csrf, db, limiter, login_manager
-from .i18n import locale_display_name, select_locale, text_direction
+from .i18n import (
+    available_locales,
+    format_date_range,
+    format_month,
+    format_time_ago,
+    format_unit,
+    locale_context,
+    select_locale,
+    select_timezone,
+)
 from .web import install_input_rules, isolate
 
 
@@ -21,6 +30,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     complete(app.config, app.instance_path)
 
     _init_extensions(app)
+    _find_languages(app)
     install_input_rules(app)
     _register_blueprints(app)
     _register_template_helpers(app)
@@ -35,7 +45,7 @@ def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    babel.init_app(app, locale_selector=select_locale)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     csrf.init_app(app)
     limiter.init_app(app)
     security.init_app(app)
@@ -43,6 +53,14 @@ def _init_extensions(app: Flask) -> None:
     from .auth import load_person
 
     login_manager.user_loader(load_person)
+
+
+def _find_languages(app: Flask) -> None:
+    """The languages are the translation folders (unless a test names them)."""
+    from flask_babel import get_babel
+
+    directories = get_babel(app).translation_directories
+    app.config.setdefault("LANGUAGES", available_locales(directories))
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -80,18 +98,22 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_template_helpers(app: Flask) -> None:
-    from flask_babel import get_locale
+    from .catalog_messages import skill_name, translated, translated_each
+    from .labels import describe_reason, label, question_label
 
-    from .labels import describe_reason, label
-
-    app.jinja_env.globals.update(label=label, describe_reason=describe_reason)
-    app.jinja_env.filters["bdi"] = isolate
-
-    @app.context_processor
-    def locale_context() -> dict:
-        code = str(get_locale())
-        return {
-            "html_lang": code.replace("_", "-"),
-            "html_dir": text_direction(code),
-            "locale_choices": [(c, locale_display_name(c)) for c in app.config["LANGUAGES"]],
-        }
+    app.jinja_env.globals.update(
+        label=label,
+        describe_reason=describe_reason,
+        question_label=question_label,
+        skill_name=skill_name,
+        date_range=format_date_range,
+    )
+    app.jinja_env.filters.update(
+        bdi=isolate,
+        translated=translated,
+        translated_each=translated_each,
+        unitformat=format_unit,
+        monthformat=format_month,
+        time_ago=format_time_ago,
+    )
+    app.context_processor(locale_context)

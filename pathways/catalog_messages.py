@@ -11,8 +11,9 @@ from collections.abc import Iterator
 from typing import IO, Any
 
 import yaml
+from flask_babel import pgettext
 
-from .catalog import Feature, Level, Pillar, Recommendation, Role, Skill, Track
+from .catalog import Feature, Level, Pillar, Recommendation, Role, Skill, Track, get_catalog
 
 TRANSLATABLE: dict[str, tuple[str, ...]] = {
     "levels": ("name", "description"),
@@ -51,6 +52,23 @@ def context(kind: str, item_id: str) -> str:
 
 def context_of(item: Any) -> str:
     return context(KIND_OF_TYPE[type(item)], item.id)
+
+
+def translated(item: Any, field: str = "name") -> str:
+    """One text of a catalog item in the reader's language; English where untranslated."""
+    return pgettext(context_of(item), getattr(item, field))
+
+
+def translated_each(item: Any, field: str) -> list[str]:
+    """Each text of a list field (a skill's activities) in the reader's language."""
+    return [pgettext(context_of(item), text) for text in getattr(item, field)]
+
+
+def skill_name(skill_id: str) -> str:
+    """A skill's name by id in the reader's language; an id the catalog no longer has
+    (a request from before a catalog change) is shown as itself."""
+    skill = get_catalog().skills.get(skill_id)
+    return skill_id if skill is None else translated(skill)
 
 
 def extract_catalog(

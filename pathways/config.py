@@ -48,7 +48,6 @@ class Config:
 
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_TRANSLATION_DIRECTORIES = str(REPO_ROOT / "translations")
-    LANGUAGES = ("en", "es", "fr", "ar", "hi", "pt", "id")
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True

@@ -1,12 +1,60 @@
-"""Locale selection and text direction.
+"""Locales, time zones, text direction, and the formats flask-babel lacks.
 
-Order: the signed-in person's preference, then ``?lang=`` (remembered in the
-session), then the browser's Accept-Language, then English.
+Which language a page is in, first that names a language Pathways has:
+
+1. ``?lang=`` on this request: an explicit choice, also for a signed-in person (a link
+   to a page in a given language works for everyone). It is remembered in the session.
+2. The signed-in person's saved preference (``Person.locale``: the switcher on every
+   page and the settings page change it).
+3. The choice remembered in the session, from an earlier ``?lang=``.
+4. The browser's Accept-Language.
+5. English.
+
+A value naming no available language — unknown, malformed, or a language since removed
+— is skipped, so the next one decides; it never fails the page.
+
+The languages are English and every folder of the translation directories holding a
+compiled catalog (``<code>/LC_MESSAGES/messages.mo``) whose code CLDR knows, so adding a
+language is adding its folder. Each is shown by its name in itself, from CLDR.
+
+Dates have one style everywhere, flask-babel's default ``medium`` (``Jan 5, 2026``),
+shown in the reader's time zone (``Person.timezone``, else UTC).
 """
 
-from babel import Locale
+from collections.abc import Iterable
+from datetime import UTC, date, datetime
+from pathlib import Path
+from urllib.parse import urlencode
+
+import pytz
+from babel import Locale, UnknownLocaleError, dates, units
 from flask import current_app, has_request_context, request, session
+from flask_babel import format_timedelta, get_locale
 from flask_login import current_user
+
+DEFAULT_LOCALE = "en"
+CATALOG = Path("LC_MESSAGES") / "messages.mo"
+CHOSEN = "lang"
+
+
+def available_locales(translation_directories: Iterable[str]) -> tuple[str, ...]:
+    """English first, then every locale with a compiled catalog, by code."""
+    found = {
+        folder.name
+        for directory in translation_directories
+        if Path(directory).is_dir()
+        for folder in Path(directory).iterdir()
+        if (folder / CATALOG).is_file() and _is_known_locale(folder.name)
+    }
+    return (DEFAULT_LOCALE, *sorted(found - {DEFAULT_LOCALE}))
+
+
+def _is_known_locale(code: str) -> bool:
+    try:
+        Locale.parse(code)
+    except (UnknownLocaleError, ValueError):
+        return False
+    return True
 
 
 def supported_locales() -> tuple[str, ...]:
@@ -14,22 +62,38 @@ def supported_locales() -> tuple[str, ...]:
 
 
 def select_locale() -> str:
+    """The page's language, in the order of this module's docstring."""
     if not has_request_context():
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     supported = supported_locales()
-    preference = getattr(current_user, "locale", None) if current_user.is_authenticated else None
-    if preference in supported:
-        return preference
-    asked = request.args.get("lang")
+    asked = request.args.get(CHOSEN)
     if asked in supported:
-        session["lang"] = asked
+        session[CHOSEN] = asked
         return asked
-    remembered = session.get("lang")
-    if remembered in supported:
-        return remembered
+    for candidate in (_saved_preference(), session.get(CHOSEN)):
+        if candidate in supported:
+            return candidate
+    return browser_locale()
+
+
+def browser_locale() -> str:
+    """The available language the browser asks for most, else English."""
     return (
-        request.accept_languages.best_match(supported) or current_app.config["BABEL_DEFAULT_LOCALE"]
+        request.accept_languages.best_match(supported_locales())
+        or current_app.config["BABEL_DEFAULT_LOCALE"]
     )
+
+
+def _saved_preference() -> str | None:
+    return current_user.locale if current_user.is_authenticated else None
+
+
+def select_timezone() -> str | None:
+    """The signed-in person's time zone; None (UTC) for visitors or a zone unknown here."""
+    if not has_request_context() or not current_user.is_authenticated:
+        return None
+    zone = current_user.timezone
+    return zone if zone in pytz.all_timezones_set else None
 
 
 def text_direction(locale_code: str) -> str:
@@ -40,3 +104,51 @@ def text_direction(locale_code: str) -> str:
 def locale_display_name(locale_code: str) -> str:
     """A language's name in itself, so a reader finds their own language in a list."""
     return Locale.parse(locale_code).get_display_name(locale_code).capitalize()
+
+
+def locale_choices() -> list[tuple[str, str]]:
+    """Every available language as (code, name in itself)."""
+    return [(code, locale_display_name(code)) for code in supported_locales()]
+
+
+def locale_context() -> dict:
+    """What every page needs to say its language and offer the others."""
+    code = str(get_locale())
+    return {
+        "locale_code": code,
+        "html_lang": code.replace("_", "-"),
+        "html_dir": text_direction(code),
+        "locale_choices": locale_choices(),
+        "language_return_path": path_without_choice(),
+    }
+
+
+def path_without_choice() -> str:
+    """This page's path and query without ``lang``: where the language switcher returns."""
+    kept = [(name, value) for name, value in request.args.items(multi=True) if name != CHOSEN]
+    return request.path + ("?" + urlencode(kept) if kept else "")
+
+
+# Formats flask-babel has no filter for ----------------------------------------------------
+
+
+def format_unit(value: float, unit: str) -> str:
+    """A quantity with its unit in the reader's language, plural by CLDR's rules even for
+    decimals: ``format_unit(2.5, "duration-hour")`` is "2.5 hours", "2,5 horas"."""
+    return units.format_unit(value, unit, locale=get_locale())
+
+
+def format_month(day: date | datetime) -> str:
+    """A month and its year in the reader's language and order ("January 2026")."""
+    return dates.format_skeleton("yMMMM", day, locale=get_locale())
+
+
+def format_date_range(start: date, end: date) -> str:
+    """Two days as one range in the reader's language, in the app's date style."""
+    return dates.format_interval(start, end, "yMMMd", locale=get_locale())
+
+
+def format_time_ago(moment: datetime) -> str:
+    """How long ago a moment (naive UTC, as stored) was: "3 days ago", "hace 3 días"."""
+    now = datetime.now(UTC).replace(tzinfo=None)
+    return format_timedelta(moment - now, granularity="minute", add_direction=True)

@@ -21,7 +21,7 @@ Dates
 import re
 from datetime import date
 
-from flask_babel import format_date
+from flask_babel import format_date, format_decimal
 from flask_babel import lazy_gettext as _l
 
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
@@ -70,10 +70,10 @@ def fits_integer(value: int) -> bool:
 
 def integer_error(name: str):
     return _l(
-        "“%(name)s” must be a whole number from %(min)d to %(max)d.",
+        "“%(name)s” must be a whole number from %(min)s to %(max)s.",
         name=name,
-        min=INTEGER_MIN,
-        max=INTEGER_MAX,
+        min=format_decimal(INTEGER_MIN),
+        max=format_decimal(INTEGER_MAX),
     )
 
 

@@ -1,4 +1,4 @@
-"""Translated names for the program's states and roles, shown in templates."""
+"""Translated names for the program's states and roles, and its default off-boarding questions."""
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from matcher import UnmatchedReason
 
 from .catalog import get_catalog
+from .catalog_messages import skill_name, translated
 from .ladder import Reason, ReasonKind
 from .models import MentorshipState, ProposalState, RequestState, RoleName, Stance, StepStatus
 
@@ -42,6 +43,20 @@ LABELS = {
 }
 
 
+# The default off-boarding questions (``mentorships.DEFAULT_OFFBOARDING_QUESTIONS``), stored
+# in English; questions the coordinators wrote are their own text and stay as written.
+DEFAULT_QUESTIONS = {
+    "What was learned?": _l("What was learned?"),
+    "What is handed on, and to whom?": _l("What is handed on, and to whom?"),
+    "Which threads are still open?": _l("Which threads are still open?"),
+}
+
+
+def question_label(question: str) -> str:
+    """An off-boarding question in the reader's language if it is a default one."""
+    return str(DEFAULT_QUESTIONS.get(question, question))
+
+
 def label(value) -> str:
     """The translated name of a role or state; its raw value if it has none."""
     return str(LABELS.get(value, value))
@@ -51,9 +66,9 @@ def describe_reason(reason: Reason) -> str:
     """One reason for a step as a sentence in the reader's language."""
     catalog = get_catalog()
     if reason.kind is ReasonKind.GOAL_ROLE:
-        return _("Needed to become %(role)s", role=catalog.roles[reason.ref].name)
+        return _("Needed to become %(role)s", role=translated(catalog.roles[reason.ref]))
     if reason.kind is ReasonKind.PREREQUISITE_OF:
-        return _("Comes before %(skill)s", skill=catalog.skills[reason.ref].name)
+        return _("Comes before %(skill)s", skill=skill_name(reason.ref))
     if reason.kind is ReasonKind.INTEREST:
         return _("Matches your interest in “%(terms)s”", terms=", ".join(reason.terms))
     if reason.kind is ReasonKind.FOUNDATION:

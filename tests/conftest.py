@@ -60,6 +60,34 @@ def app(migrated_database: str, tmp_path) -> Iterator[Flask]:
 
 
 @pytest.fixture
+def other_app(app: Flask, migrated_database: str, tmp_path) -> Iterator[Callable[..., Flask]]:
+    """Make apps with ``settings`` on ``app``'s database; their connections close afterwards."""
+    made: list[Flask] = []
+
+    def make(**settings) -> Flask:
+        made.append(make_app(migrated_database, str(tmp_path), **settings))
+        return made[-1]
+
+    yield make
+    for other in made:
+        with other.app_context():
+            db.engine.dispose()
+
+
+@pytest.fixture
+def own_catalogs(app: Flask) -> Iterator[None]:
+    """For a test serving other catalogs (``BABEL_TRANSLATION_DIRECTORIES``): flask-babel
+    keeps the catalogs it loaded for the whole process, shared by every app, so the test
+    starts and ends without any."""
+    from pathways.extensions import babel
+
+    loaded = babel.domain_instance.cache
+    loaded.clear()
+    yield
+    loaded.clear()
+
+
+@pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
 

@@ -1,12 +1,15 @@
 """Helpers shared by test modules; fixtures live in ``conftest.py``."""
 
 import json
+import shutil
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po, write_po
 from flask import Flask, g, request
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
@@ -132,9 +135,11 @@ def make_app(database_url: str, instance_path: str, **overrides) -> Flask:
         REQUESTED_ENDPOINTS.add(request.endpoint or "")
 
     @app.teardown_request
-    def forget_signed_in_person(_error):
-        """Tests keep one app context open across requests; a server does not."""
+    def forget_the_request(_error):
+        """Tests keep one app context open across requests; a server does not. Its ``g``
+        must not carry the signed-in person, nor the language, to the next request."""
         g.pop("_login_user", None)
+        g.pop("_flask_babel", None)
 
     return app
 
@@ -267,3 +272,36 @@ def person(username: str) -> Person:
     found = accounts.find_by_username(username)
     assert found is not None, username
     return found
+
+
+# Translations ----------------------------------------------------------------------------
+
+
+TRANSLATIONS = Path(__file__).resolve().parents[1] / "translations"
+
+
+def translations_with(folder: Path, locale: str, texts: dict) -> Path:
+    """A copy of ``translations/`` in ``folder`` where ``locale`` — a new language or one
+    the app has — translates ``texts``, compiled as the app reads it; for
+    ``BABEL_TRANSLATION_DIRECTORIES``.
+
+    ``texts`` maps a msgid (the singular of a plural message), or ``(context, msgid)``,
+    to its translation: a string, or a tuple with one text per plural form.
+    """
+    copy = folder / "translations"
+    shutil.copytree(TRANSLATIONS, copy)
+    po = copy / locale / "LC_MESSAGES" / "messages.po"
+    source = po if po.exists() else copy / "messages.pot"
+    with source.open("rb") as handle:
+        catalog = read_po(handle, locale=locale)
+    for key, text in texts.items():
+        context, msgid = key if isinstance(key, tuple) else (None, key)
+        message = catalog.get(msgid, context)
+        message.string = text
+        message.flags.discard("fuzzy")
+    po.parent.mkdir(parents=True, exist_ok=True)
+    with po.open("wb") as handle:
+        write_po(handle, catalog)
+    with po.with_suffix(".mo").open("wb") as handle:
+        write_mo(handle, catalog)
+    return copy

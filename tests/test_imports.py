@@ -418,7 +418,7 @@ def test_a_50_mb_file_is_refused_quickly_without_reading_it(app, runner, tmp_pat
     result = runner.invoke(args=["profiles", "import", str(path)])
     assert time.monotonic() - started < 2
     assert result.exit_code == 1
-    assert "the limit is 10 MB" in result.output
+    assert "the limit is 10 megabytes" in result.output
     assert counts() == before
 
 

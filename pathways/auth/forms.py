@@ -1,5 +1,5 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length, Optional
 from wtforms.validators import Email as EmailFormat
 
@@ -22,12 +22,19 @@ class SignUpForm(Form):
         validators=[Optional(), EmailFormat(), Length(max=254)],
         description=_l("Only for notifications. Nobody else sees it."),
     )
+    locale = SelectField(_l("Interface language"), choices=[], validate_choice=True)
     languages = StringField(
         _l("Languages you can work in"),
         validators=[DataRequired(), Length(max=200)],
-        default="en",
         description=_l("Language codes separated by commas, e.g. en, es, ar."),
     )
+
+
+class LanguageForm(Form):
+    """The language switcher of every page, for a signed-in person."""
+
+    lang = SelectField(_l("Language"), choices=[], validate_choice=True)
+    next = HiddenField()
 
 
 class LoginForm(Form):

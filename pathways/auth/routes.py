@@ -1,24 +1,35 @@
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from .. import rate_limits
-from ..i18n import locale_display_name
+from ..errors import render_error
+from ..i18n import locale_choices
 from ..services import accounts, transaction
 from ..web import form_status, same_site_path, submit, with_isolated
 from . import bp
-from .forms import LoginForm, SettingsForm, SignUpForm, split_codes
+from .forms import LanguageForm, LoginForm, SettingsForm, SignUpForm, split_codes
+
+
+def _sign_up_form() -> SignUpForm:
+    """The sign-up form; what the visitor leaves out is the page's language (the
+    browser's, unless they chose another): for the interface and to work in."""
+    page_locale = get_locale()
+    form = SignUpForm(locale=str(page_locale), languages=page_locale.language)
+    form.locale.choices = locale_choices()
+    return form
 
 
 @bp.route("/signup", methods=["GET", "POST"])
 @rate_limits.sign_up
 def signup():
-    form = SignUpForm()
+    form = _sign_up_form()
     languages = split_codes(form.languages.data or "")
     if submit(
         form,
         lambda: accounts.sign_up(
-            form.username.data, form.password.data, form.email.data, languages
+            form.username.data, form.password.data, form.email.data, languages, form.locale.data
         ),
     ):
         person = accounts.find_by_username(form.username.data)
@@ -57,7 +68,7 @@ def logout():
 @login_required
 def settings():
     form = SettingsForm(obj=current_user)
-    form.locale.choices = [("", _("As my browser asks")), *_locale_choices()]
+    form.locale.choices = [("", _("As my browser asks")), *locale_choices()]
     if request.method == "GET":
         form.locale.data = current_user.locale or ""
         form.languages.data = ", ".join(current_user.language_codes)
@@ -78,5 +89,14 @@ def settings():
     return render_template("auth/settings.html", form=form), form_status(form)
 
 
-def _locale_choices() -> list[tuple[str, str]]:
-    return [(code, locale_display_name(code)) for code in current_app.config["LANGUAGES"]]
+@bp.post("/language")
+@login_required
+def language():
+    """The language switcher of every page: saves the choice, then back to the page."""
+    form = LanguageForm()
+    form.lang.choices = locale_choices()
+    if not form.validate():
+        return render_error(400, " ".join(map(str, form.lang.errors)) or None)
+    with transaction():
+        accounts.choose_locale(current_user, form.lang.data)
+    return redirect(same_site_path(form.next.data, url_for("main.index")), 303)

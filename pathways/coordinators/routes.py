@@ -6,7 +6,9 @@ from flask_login import current_user
 
 from ..auth import role_required
 from ..catalog import get_catalog
+from ..catalog_messages import translated
 from ..extensions import db
+from ..labels import question_label
 from ..models import (
     MatchProposal,
     MentorRequest,
@@ -43,7 +45,7 @@ def only_coordinators() -> None:
 def queue():
     form = QueueFilterForm(request.args)
     form.skill.choices = [("", _("Any skill"))] + [
-        (s.id, s.name) for s in get_catalog().skills.values()
+        (s.id, translated(s)) for s in get_catalog().skills.values()
     ]
     page = whole_number_arg("page", 1, minimum=1)
     requests = (
@@ -66,7 +68,6 @@ def queue():
         reject_form=RejectForm(),
         successions=offers.mentors_needing_successors(date.today()),
         now=utcnow(),
-        catalog=get_catalog(),
     )
 
 
@@ -109,7 +110,6 @@ def request_detail(request_id: int):
         loads=offers.loads(s.mentor.id for s in suggestions),
         pick_form=PickForm(),
         reject_form=RejectForm(),
-        catalog=get_catalog(),
     )
 
 
@@ -149,7 +149,6 @@ def batch_review(batch_id: str):
         proposals=review.proposals,
         loads=offers.loads(p.mentor_id for p in review.proposals),
         reject_form=RejectForm(),
-        catalog=get_catalog(),
     )
 
 
@@ -215,7 +214,8 @@ def sign_in_link(person_id: int):
 def offboarding_template():
     form = TemplateForm()
     if request.method == "GET":
-        form.questions.data = "\n".join(q["label"] for q in mentorships.offboarding_questions())
+        questions = mentorships.offboarding_questions()
+        form.questions.data = "\n".join(question_label(q["label"]) for q in questions)
     if form.validate_on_submit():
         with transaction():
             mentorships.save_offboarding_template(current_user, form.questions.data.splitlines())

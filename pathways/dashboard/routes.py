@@ -4,10 +4,11 @@ from collections.abc import Callable, Iterable
 from datetime import date, datetime
 
 from flask import Response, abort, render_template, request
-from flask_babel import format_date, format_decimal, get_locale
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 
 from ..auth import role_required
+from ..catalog_messages import skill_name
 from ..i18n import text_direction
 from ..input_rules import date_error
 from ..models import RoleName
@@ -63,19 +64,18 @@ def index():
         months_chart=charts.column_chart(_month_points(months), rtl),
         loads=loads,
         load_bars={m.mentor_id: charts.load_bar(m.used, m.capacity, rtl) for m in loads},
-        places_used=sum(m.used for m in loads),
+        places_used_count=sum(m.used for m in loads),
         places_total=sum(m.capacity for m in loads),
         ending=dashboard.terms_ending_soon(today, ENDING_DAYS),
         ending_days=ENDING_DAYS,
         burnout=dashboard.burnout_risk(today, loads=loads),
         skills=skills,
         skills_chart=charts.paired_bar_chart(
-            [(s.name, s.requested, s.offered) for s in skills], rtl
+            [(skill_name(s.skill_id), s.requested, s.offered) for s in skills], rtl
         ),
         hours=dashboard.mentoring_hours(since),
         since=since,
         since_error=since_error,
-        number=format_decimal,
     )
 
 
@@ -143,7 +143,7 @@ def _skills_rows() -> tuple[list[str], Iterable[tuple]]:
     skills = dashboard.skills_demand(limit=1000)
     return (
         ["skill_id", "skill_name", "requested", "offered"],
-        ((s.skill_id, s.name, s.requested, s.offered) for s in skills),
+        ((s.skill_id, skill_name(s.skill_id), s.requested, s.offered) for s in skills),
     )
 
 

@@ -10,11 +10,12 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..catalog import get_catalog
+from ..catalog_messages import translated
 from ..forms import Form
 
 
 def skill_choices() -> list[tuple[str, str]]:
-    return [(skill.id, skill.name) for skill in get_catalog().skills.values()]
+    return [(skill.id, translated(skill)) for skill in get_catalog().skills.values()]
 
 
 class OfferForm(Form):

@@ -118,7 +118,6 @@ def index():
         held=active_mentee_counts(ids),
         today=date.today(),
         is_away=is_away,
-        catalog=get_catalog(),
     )
 
 
@@ -141,5 +140,4 @@ def profile(person_id: int):
         else None,
         away=is_away(offer, date.today()),
         show_private=own_or_coordinator,
-        catalog=get_catalog(),
     )

@@ -3,14 +3,9 @@ from wtforms import DateField, IntegerField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from ..forms import Form
+from ..labels import question_label
 
 # The service checks the rules (dates, ranges, permissions); the forms only parse input.
-
-DEFAULT_QUESTION_LABELS = {
-    "What was learned?": _l("What was learned?"),
-    "What is handed on, and to whom?": _l("What is handed on, and to whom?"),
-    "Which threads are still open?": _l("Which threads are still open?"),
-}
 
 
 class AgreementForm(Form):
@@ -61,6 +56,6 @@ def end_form_class(questions: list[dict]) -> type[Form]:
         )
 
     for question in questions:
-        label = DEFAULT_QUESTION_LABELS.get(question["label"], question["label"])
+        label = question_label(question["label"])
         setattr(EndForm, question["key"], TextAreaField(label, validators=[Length(max=4000)]))
     return EndForm

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from ..catalog import get_catalog
+from ..catalog_messages import translated
 from ..extensions import db
 from ..models import Notification
 from ..services import events, recognition, transaction
@@ -65,7 +66,7 @@ SENTENCES: dict[str, Callable[[dict], str]] = {
     "thanked": lambda p: with_isolated(_("%(name)s sent you a thank-you."), name=_name(p, "other")),
     "badge_revoked": lambda p: _("One of your badges was revoked."),
     "badge_issued": lambda p: _(
-        "Your %(level)s certificate is ready.", level=get_catalog().levels[p["level"]].name
+        "Your %(level)s certificate is ready.", level=translated(get_catalog().levels[p["level"]])
     ),
 }
 

@@ -66,7 +66,7 @@ def new():
 @login_required
 def mine():
     requests = mentor_requests.requests_of(current_user)
-    return render_template("requests/mine.html", requests=requests, catalog=get_catalog())
+    return render_template("requests/mine.html", requests=requests)
 
 
 @bp.post("/<int:request_id>/withdraw")

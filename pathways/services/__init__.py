@@ -6,6 +6,8 @@ commit on their own, so an HTML view, a CLI command and an API view share them.
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from flask_babel import lazy_ngettext as _ln
+
 from ..extensions import db
 
 
@@ -20,6 +22,11 @@ class DomainError(Exception):
 
 class NotAllowed(DomainError):
     """The person may not act on this record (someone else's request or mentorship)."""
+
+
+def too_long(limit: int) -> str:
+    """The refusal of a text longer than ``limit`` characters."""
+    return _ln("Keep this under %(num)d character.", "Keep this under %(num)d characters.", limit)
 
 
 @contextmanager

@@ -13,6 +13,7 @@ from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext as _ln
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -38,7 +39,14 @@ def password_hasher() -> PasswordHasher:
 
 def hash_password(password: str) -> str:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise DomainError(_l("Use at least %(n)d characters.", n=MIN_PASSWORD_LENGTH), "password")
+        raise DomainError(
+            _ln(
+                "Use at least %(num)d character.",
+                "Use at least %(num)d characters.",
+                MIN_PASSWORD_LENGTH,
+            ),
+            "password",
+        )
     return password_hasher().hash(password)
 
 
@@ -50,10 +58,11 @@ def check_username(raw: str) -> str:
     name = usernames.normalize(raw)
     if not usernames.MIN_LENGTH <= len(name) <= usernames.MAX_LENGTH:
         raise DomainError(
-            _l(
-                "A username has %(min)d to %(max)d characters.",
+            _ln(
+                "A username has %(min)d to %(num)d character.",
+                "A username has %(min)d to %(num)d characters.",
+                usernames.MAX_LENGTH,
                 min=usernames.MIN_LENGTH,
-                max=usernames.MAX_LENGTH,
             ),
             "username",
         )
@@ -130,9 +139,17 @@ def create_person(
     return person
 
 
-def sign_up(username: str, password: str, email: str | None, languages: list[str]) -> Person:
+def sign_up(
+    username: str,
+    password: str,
+    email: str | None,
+    languages: list[str],
+    locale: str | None = None,
+) -> Person:
     """Everyone starts as a volunteer; mentoring is offered later from one's ladder."""
-    return create_person(username, password, {RoleName.VOLUNTEER}, email, languages)
+    person = create_person(username, password, {RoleName.VOLUNTEER}, email, languages)
+    choose_locale(person, locale)
+    return person
 
 
 def authenticate(username: str, password: str) -> Person | None:
@@ -244,6 +261,11 @@ def check_timezone(name: str) -> str:
     return name
 
 
+def choose_locale(person: Person, locale: str | None) -> None:
+    """The interface language the person chose; None follows their browser."""
+    person.locale = locale or None
+
+
 def update_settings(
     person: Person,
     locale: str | None,
@@ -252,7 +274,7 @@ def update_settings(
     languages: list[str],
     public_profile: bool = False,
 ) -> None:
-    person.locale = locale or None
+    choose_locale(person, locale)
     person.public_profile = public_profile
     person.email = (email or "").strip() or None
     person.timezone = check_timezone(timezone)

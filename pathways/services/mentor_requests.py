@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext as _ln
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import String, cast, insert, select, update
 from sqlalchemy.orm import selectinload
@@ -184,10 +185,11 @@ def _check_can_take_one_more(offer: MentorOffer, today: date) -> int:
     held = mentee_count(offer.person_id)
     if held >= offer.capacity:
         raise DomainError(
-            _l(
-                "%(name)s has no free place left (%(n)d of %(n)d).",
+            _ln(
+                "%(name)s has no free place left (%(num)d of %(num)d).",
+                "%(name)s has no free place left (%(num)d of %(num)d).",
+                offer.capacity,
                 name=offer.person.username,
-                n=offer.capacity,
             )
         )
     return held + 1

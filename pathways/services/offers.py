@@ -12,6 +12,7 @@ from datetime import date, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext as _ln
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
@@ -127,7 +128,11 @@ def save_offer(
     current = mentee_count(person.id) if offer.id else 0
     if capacity < current:
         raise DomainError(
-            _l("You mentor %(n)d people now; capacity cannot be lower than that.", n=current),
+            _ln(
+                "You mentor %(num)d person now; capacity cannot be lower than that.",
+                "You mentor %(num)d people now; capacity cannot be lower than that.",
+                current,
+            ),
             "capacity",
         )
     offer.capacity = capacity
@@ -168,9 +173,9 @@ def add_term(person: Person, starts_on: date, ends_on: date) -> Term:
     if consecutive_terms([*offer.terms, term]) > limit:
         raise DomainError(
             _l(
-                "After %(n)d terms in a row, take a break of %(days)d days before the next one.",
-                n=limit,
-                days=BREAK_DAYS,
+                "After %(terms)s in a row, take a break of %(days)s before the next one.",
+                terms=_ln("%(num)d term", "%(num)d terms", limit),
+                days=_ln("%(num)d day", "%(num)d days", BREAK_DAYS),
             ),
             "starts_on",
         )

@@ -27,7 +27,7 @@ from ..ladder import (
     build_ladder,
 )
 from ..models import Badge, Person, PersonLanguage, Plan, PlanStep, SkillStance, StepStatus, utcnow
-from . import DomainError, NotAllowed, recognition
+from . import DomainError, NotAllowed, recognition, too_long
 from .accounts import check_languages
 from .matching import bump_profile_version
 
@@ -134,9 +134,7 @@ def _check_hours(hours_per_week: float) -> float:
 def _check_interests(interests: str) -> str:
     interests = (interests or "").strip()
     if len(interests) > MAX_INTERESTS_LENGTH:
-        raise DomainError(
-            _l("Keep this under %(n)d characters.", n=MAX_INTERESTS_LENGTH), "interests"
-        )
+        raise DomainError(too_long(MAX_INTERESTS_LENGTH), "interests")
     return interests
 
 
@@ -289,9 +287,7 @@ def mark_step(
         raise DomainError(_l("Choose one of the listed states."), "status") from None
     reflection = (reflection or "").strip()
     if len(reflection) > MAX_REFLECTION_LENGTH:
-        raise DomainError(
-            _l("Keep this under %(n)d characters.", n=MAX_REFLECTION_LENGTH), "reflection"
-        )
+        raise DomainError(too_long(MAX_REFLECTION_LENGTH), "reflection")
     now = utcnow()
     if new_status != StepStatus.NOT_STARTED and row.started_at is None:
         row.started_at = now

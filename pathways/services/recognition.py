@@ -15,7 +15,7 @@ from .. import badges
 from ..catalog import get_catalog
 from ..extensions import db
 from ..models import Badge, Person, RoleName, utcnow
-from . import DomainError, NotAllowed
+from . import DomainError, NotAllowed, too_long
 from .events import notify, record
 
 MAX_REASON_LENGTH = 2000
@@ -98,7 +98,7 @@ def revoke_badge(coordinator: Person, badge: Badge, reason: str) -> None:
     if not reason:
         raise DomainError(_l("Say why the badge is revoked."), "reason")
     if len(reason) > MAX_REASON_LENGTH:
-        raise DomainError(_l("Keep this under %(n)d characters.", n=MAX_REASON_LENGTH), "reason")
+        raise DomainError(too_long(MAX_REASON_LENGTH), "reason")
     if badge.revoked_at is not None:
         raise DomainError(_l("This badge is already revoked."))
     _revoke(badge, reason)

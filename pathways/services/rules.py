@@ -5,10 +5,11 @@ both check with these."""
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext as _ln
 
 from ..catalog import get_catalog
 from ..models import Term
-from . import DomainError
+from . import DomainError, too_long
 
 MAX_CAPACITY = 10
 
@@ -28,7 +29,7 @@ MAX_TEXT = 4000
 def check_text(value: str, field: str, limit: int = MAX_TEXT) -> str:
     value = (value or "").strip()
     if len(value) > limit:
-        raise DomainError(_l("Keep this under %(n)d characters.", n=limit), field)
+        raise DomainError(too_long(limit), field)
     return value
 
 
@@ -52,7 +53,12 @@ def consecutive_terms(terms: list[Term]) -> int:
 def check_capacity(capacity: int) -> int:
     if not 1 <= capacity <= MAX_CAPACITY:
         raise DomainError(
-            _l("Take between 1 and %(n)d mentees at once.", n=MAX_CAPACITY), "capacity"
+            _ln(
+                "Take between 1 and %(num)d mentee at once.",
+                "Take between 1 and %(num)d mentees at once.",
+                MAX_CAPACITY,
+            ),
+            "capacity",
         )
     return capacity
 
@@ -67,5 +73,12 @@ def check_term_dates(starts_on: date, ends_on: date) -> None:
 def check_skill_count(skill_ids: list[str], field: str = "skills") -> list[str]:
     """A request asks for a few skills at a time, so one mentor can help with all."""
     if len(skill_ids) > MAX_REQUEST_SKILLS:
-        raise DomainError(_l("Choose at most %(n)d skills.", n=MAX_REQUEST_SKILLS), field)
+        raise DomainError(
+            _ln(
+                "Choose at most %(num)d skill.",
+                "Choose at most %(num)d skills.",
+                MAX_REQUEST_SKILLS,
+            ),
+            field,
+        )
     return skill_ids

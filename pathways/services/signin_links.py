@@ -12,6 +12,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext as _ln
 from sqlalchemy import delete, select, update
 
 from ..extensions import db
@@ -49,7 +50,12 @@ def create_link(
             _l("%(name)s has a password and signs in with it.", name=person.username), "person"
         )
     if not 1 <= ttl_hours <= MAX_TTL_HOURS:
-        raise DomainError(_l("A link lasts 1 to %(n)d hours.", n=MAX_TTL_HOURS), "ttl_hours")
+        raise DomainError(
+            _ln(
+                "A link lasts 1 to %(num)d hour.", "A link lasts 1 to %(num)d hours.", MAX_TTL_HOURS
+            ),
+            "ttl_hours",
+        )
     db.session.execute(
         delete(SignInLink).where(SignInLink.person_id == person.id, SignInLink.used_at.is_(None))
     )

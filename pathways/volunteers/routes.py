@@ -5,6 +5,7 @@ from wtforms.fields.choices import SelectChoice
 
 from ..auth.forms import split_codes
 from ..catalog import get_catalog
+from ..catalog_messages import translated
 from ..extensions import db
 from ..ladder import Stance
 from ..models import Plan, PlanStep
@@ -16,7 +17,7 @@ from .forms import GoalsForm, OnboardingForm, StepForm
 
 def _with_role_choices(form: GoalsForm) -> GoalsForm:
     form.goal_roles.choices = [
-        SelectChoice(role.id, role.name) for role in get_catalog().roles.values()
+        SelectChoice(role.id, translated(role)) for role in get_catalog().roles.values()
     ]
     return form
 
@@ -120,7 +121,7 @@ def step(step_id: int):
                 flash(
                     _(
                         "You completed the %(level)s level: your certificate is ready.",
-                        level=get_catalog().levels[badge.level_id].name,
+                        level=translated(get_catalog().levels[badge.level_id]),
                     ),
                     "success",
                 )

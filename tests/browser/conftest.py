@@ -81,13 +81,21 @@ def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> Iterator
 
 
 @pytest.fixture
-def live_server(app: Flask, migrated_database: str, tmp_path: Path) -> Iterator[str]:
+def server_settings() -> dict:
+    """Settings the served app adds to the tests'; a test module overrides this fixture."""
+    return {}
+
+
+@pytest.fixture
+def live_server(
+    app: Flask, migrated_database: str, tmp_path: Path, server_settings: dict
+) -> Iterator[str]:
     """The app with CSRF on, served in a thread; yields its base URL.
 
     It shares the database of the ``app`` fixture, whose teardown empties the tables
     after this server has stopped.
     """
-    served = make_app(migrated_database, str(tmp_path), WTF_CSRF_ENABLED=True)
+    served = make_app(migrated_database, str(tmp_path), WTF_CSRF_ENABLED=True, **server_settings)
     server = make_server("127.0.0.1", 0, served, threaded=True, request_handler=QuietRequestHandler)
     thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
     thread.start()

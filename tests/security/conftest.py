@@ -1,4 +1,4 @@
-"""Apps beside the ``app`` fixture's: with other settings, or with rate limits on.
+"""Apps beside the ``app`` fixture's with rate limits on (``other_app`` makes them).
 
 Rate limits count where ``TEST_REDIS_URL`` says. Without it they count in memory and
 need nothing. With it (CI sets it), the same tests count in that Redis, each app under
@@ -8,14 +8,13 @@ does not answer fails the tests, never skips them.
 
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from uuid import uuid4
 
 import pytest
 from flask import Flask
 
-from pathways.extensions import db, limiter
-from tests.helpers import make_app
+from pathways.extensions import limiter
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL")
 
@@ -30,21 +29,6 @@ def rate_limit_settings() -> dict:
         "RATELIMIT_STORAGE_URI": rate_limit_storage(),
         "RATELIMIT_STORAGE_OPTIONS": {"key_prefix": f"pathways-test-{uuid4().hex}"},
     }
-
-
-@pytest.fixture
-def other_app(app: Flask, migrated_database: str, tmp_path) -> Iterator[Callable[..., Flask]]:
-    """Make apps with ``settings`` on ``app``'s database; their connections close afterwards."""
-    made: list[Flask] = []
-
-    def make(**settings) -> Flask:
-        made.append(make_app(migrated_database, str(tmp_path), **settings))
-        return made[-1]
-
-    yield make
-    for other in made:
-        with other.app_context():
-            db.engine.dispose()
 
 
 @pytest.fixture

@@ -41,6 +41,7 @@ def routes(w: World) -> dict[str, list[dict]]:
         "auth.link_sign_in": [route("GET", "/auth/link/not-a-token", EVERYONE)],
         "auth.set_password": [route("GET", "/auth/password", SIGNED_IN)],
         "auth.settings": [route("GET", "/auth/settings", SIGNED_IN)],
+        "auth.language": [route("POST", "/auth/language", SIGNED_IN)],
         "account.export": [route("GET", "/account/export", SIGNED_IN)],
         "account.delete": [route("GET", "/account/delete", SIGNED_IN)],
         "people.profile": [route("GET", "/people/Mentee", EVERYONE)],

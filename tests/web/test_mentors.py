@@ -135,4 +135,4 @@ def test_mentor_sees_own_hours_and_thanks(client, make_mentor):
     sign_in(client, mentor)
     page = client.get(f"/mentors/{mentor.id}").get_data(as_text=True)
     assert "Thank you!" in page
-    assert "Mentoring hours logged in check-ins: 0" in page
+    assert "Time mentoring, logged in check-ins: 0 hours" in page

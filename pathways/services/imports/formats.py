@@ -11,7 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext as _ln
 
+from ...i18n import format_unit
 from ...input_rules import printable
 from .. import DomainError
 
@@ -51,7 +53,13 @@ class ImportRejected(DomainError):
     """The file was refused; ``errors`` lists every problem found. Nothing was written."""
 
     def __init__(self, errors: list[RowError]) -> None:
-        super().__init__(_l("Nothing was imported: %(n)d problems found.", n=len(errors)))
+        super().__init__(
+            _ln(
+                "Nothing was imported: %(num)d problem found.",
+                "Nothing was imported: %(num)d problems found.",
+                len(errors),
+            )
+        )
         self.errors = errors
 
 
@@ -81,9 +89,9 @@ def read_text(path: Path) -> str:
 
 def _too_large(size: int) -> ImportRejected:
     message = _l(
-        "The file has %(size)d bytes; the limit is %(limit)d MB. Split it into smaller files.",
-        size=size,
-        limit=MAX_BYTES // (1024 * 1024),
+        "The file has %(size)s; the limit is %(limit)s. Split it into smaller files.",
+        size=format_unit(size, "digital-byte"),
+        limit=format_unit(MAX_BYTES // (1024 * 1024), "digital-megabyte"),
     )
     return ImportRejected([RowError(None, None, message)])
 
@@ -102,7 +110,11 @@ def decode(data: bytes) -> str:
 
 
 def _too_many_rows(line: int) -> ImportRejected:
-    message = _l("More than %(n)d rows: split the file.", n=MAX_ROWS)
+    message = _ln(
+        "More than %(num)d row: split the file.",
+        "More than %(num)d rows: split the file.",
+        MAX_ROWS,
+    )
     return ImportRejected([RowError(line, None, message)])
 
 
@@ -138,9 +150,9 @@ def csv_rows(text: str) -> Iterator[tuple[int, dict[str, Any]]]:
 
 def _wrong_count(found: int, expected: int):
     return _l(
-        "This row has %(found)d values; the header has %(expected)d columns.",
-        found=found,
-        expected=expected,
+        "This row has %(found)s; the header has %(expected)s.",
+        found=_ln("%(num)d value", "%(num)d values", found),
+        expected=_ln("%(num)d column", "%(num)d columns", expected),
     )
 
 

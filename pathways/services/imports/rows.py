@@ -21,7 +21,7 @@ from ...input_rules import (
     without_bidi_controls,
 )
 from ...models import Person, RoleName, Stance
-from .. import DomainError
+from .. import DomainError, too_long
 from ..accounts import check_languages, check_timezone, check_username
 from ..rules import MAX_TEXT, check_capacity, check_skill_count
 from .formats import FIELDS, ImportRejected, RowError
@@ -75,7 +75,7 @@ class _Row:
             return ""
         value = value.strip()
         if len(value) > limit:
-            self.fail(name, _l("Keep this under %(n)d characters.", n=limit))
+            self.fail(name, too_long(limit))
         return value
 
     def items(self, name: str) -> list[Any]:
