@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import read_po
-from pathways.commands.translate import extract_messages
 
 from pathways.catalog import get_catalog
 from pathways.catalog_messages import KIND_OF_SECTION, TRANSLATABLE, context_of
+from pathways.commands.translate import extract_messages
 
 REPO = Path(__file__).resolve().parents[1]
 TRANSLATIONS = REPO / "translations"
