@@ -42,7 +42,7 @@ def new():
         flash(_("You already have a request waiting."), "warning")
         return redirect(url_for("requests.mine"))
     form = RequestForm(formdata=_form_data())
-    if not form.skills.data:
+    if request.method == "GET" and not form.skills.data:
         form.skills.data = next_rung_skills(current_user.id)
     previewing = request.method == "GET" or "preview" in request.form
     sent = not previewing and submit(

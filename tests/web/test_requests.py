@@ -35,6 +35,19 @@ def test_send_request_with_a_preference(client, login_as, make_mentor):
     assert client.get("/requests/new").status_code == 302
 
 
+def test_unticking_every_skill_is_an_error_even_with_a_ladder(client, login_as):
+    from pathways.services import plans, transaction
+
+    person = login_as(RoleName.VOLUNTEER)
+    with transaction():
+        plans.build_plan(person, ["newcomer"], "", ["en"], 3)
+    assert "checked" in client.get("/requests/new").get_data(as_text=True)
+    response = client.post("/requests/new", data={"skills": [], "note": "hi"})
+    assert response.status_code == 422
+    assert "Choose at least one skill." in response.get_data(as_text=True)
+    assert request_count() == 0
+
+
 def test_request_form_errors(client, login_as):
     login_as(RoleName.VOLUNTEER)
     response = client.post("/requests/new", data={"skills": []})
