@@ -66,9 +66,11 @@ def _find_languages(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from .auth import bp as auth_bp
     from .errors import bp as errors_bp
+    from .health import bp as health_bp
     from .main import bp as main_bp
 
     app.register_blueprint(errors_bp)
+    app.register_blueprint(health_bp)
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
     from .account import bp as account_bp

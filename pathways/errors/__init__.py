@@ -1,16 +1,18 @@
 """Styled error pages for people, JSON for API clients."""
 
 import math
+from contextlib import suppress
 from datetime import timedelta
 
-from flask import Blueprint, jsonify, render_template, request
+from flask import Blueprint, g, jsonify, render_template, request
 from flask_babel import format_timedelta
 from flask_babel import gettext as _
 from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
-from ..extensions import db
+from ..extensions import db, login_manager
 from ..rate_limits import seconds_until_retry
 from ..services import DomainError, NotAllowed
 
@@ -37,6 +39,10 @@ def _messages() -> dict[int, tuple[str, str]]:
         413: (_("Too large"), _("What you sent is larger than this site accepts.")),
         429: (_("Slow down"), _("Too many attempts. Wait a minute and try again.")),
         500: (_("Something broke"), _("An error on our side stopped this page. Try again later.")),
+        503: (
+            _("Not available"),
+            _("Pathways cannot reach its database right now. Try again in a few minutes."),
+        ),
     }
 
 
@@ -91,6 +97,16 @@ def refused(error: DomainError):
 @bp.app_errorhandler(HTTPException)
 def http_error(error: HTTPException):
     return render_error(error.code or 500)
+
+
+@bp.app_errorhandler(OperationalError)
+def store_unavailable(error: OperationalError):
+    """The database does not answer: a 503 page that needs no database, shown as to a
+    visitor (loading the signed-in person would ask the database again)."""
+    with suppress(SQLAlchemyError):
+        db.session.rollback()
+    g._login_user = login_manager.anonymous_user()
+    return render_error(503)
 
 
 @bp.app_errorhandler(500)

@@ -35,6 +35,8 @@ def routes(w: World) -> dict[str, list[dict]]:
         "main.roles": [route("GET", "/roles", EVERYONE)],
         "main.coverage": [route("GET", "/framework", EVERYONE)],
         "static": [route("GET", "/static/css/app.css", EVERYONE)],
+        "health.liveness": [route("GET", "/healthz", EVERYONE)],
+        "health.readiness": [route("GET", "/readyz", EVERYONE)],
         "auth.signup": [route("GET", "/auth/signup", EVERYONE)],
         "auth.login": [route("GET", "/auth/login", EVERYONE)],
         "auth.logout": [route("POST", "/auth/logout", EVERYONE)],
