@@ -134,6 +134,7 @@ def production_environment(database_url: str, storage: str) -> dict[str, str]:
         "DATABASE_URL": database_url,
         "RATELIMIT_STORAGE_URI": storage,
         "TRUSTED_PROXIES": "1",
+        "REDIS_KEY_PREFIX": secrets.token_hex(16),
         "SIGN_IN_RATE_LIMIT": f"{SIGN_IN_LIMIT} per minute",
     }
 
