@@ -43,7 +43,7 @@ def library(mentees: int, mentors: int, seed: int, out: Path) -> None:
     program = generate(mentees, mentors, seed)
     catalog = get_catalog()
     context = {skill_id: catalog.skill_text(skill_id) for skill_id in catalog.skills}
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     mentor_profiles, mentee_profiles = matcher_profiles(program)
     index = matcher.MentorIndex(mentor_profiles, context)
     fitted = time.perf_counter()
@@ -51,6 +51,7 @@ def library(mentees: int, mentors: int, seed: int, out: Path) -> None:
     done = time.perf_counter()
     result = {
         "seconds": done - started,
+        "cpu_seconds": time.process_time() - cpu_started,
         "fit_seconds": fitted - started,
         "pair_seconds": done - fitted,
         "pairs": len(assignment.pairs),
@@ -88,6 +89,7 @@ def run_app(database_url: str, files: list[Path], work: Path, tag: str) -> dict:
     return {
         "import": {
             "seconds": sum(m.seconds for m in imports),
+            "cpu_seconds": sum(m.cpu_seconds for m in imports),
             "peak_mb": max(m.peak_mb for m in imports),
             "queries_per_file": [m.queries for m in imports],
             "files": len(files),
@@ -146,8 +148,9 @@ def bench(args) -> dict:
     del program
     probe_files = []
     if args.probe:
-        probe_files = write_import_files(generate(*PROBE_SIZE, args.seed), args.work / "probe")
-        results["probe_size"] = PROBE_SIZE
+        probe = generate(args.probe_mentees, args.probe_mentors, args.seed)
+        probe_files = write_import_files(probe, args.work / "probe")
+        results["probe_size"] = (args.probe_mentees, args.probe_mentors)
     print(f"{size[0]:,} mentees × {size[1]:,} mentors; {len(files)} import file(s)", flush=True)
     results["library"] = run_library(size, args.seed, args.work)
     print_library(results["library"])
@@ -166,7 +169,8 @@ def bench(args) -> dict:
 def print_library(lib: dict) -> None:
     process = lib["process"]
     print(
-        f"matcher library alone      {lib['seconds']:7.2f} s  (fit {lib['fit_seconds']:.2f} s,"
+        f"matcher library alone      {lib['seconds']:7.2f} s  CPU {lib['cpu_seconds']:5.2f} s"
+        f"  (fit {lib['fit_seconds']:.2f} s,"
         f" pair {lib['pair_seconds']:.2f} s)  peak {process['peak_mb']:6.0f} MB"
         f"  {lib['pairs']:,} pairs"
     )
@@ -177,12 +181,15 @@ def print_app(name: str, measured: dict, lib: dict) -> None:
     ratio = propose["seconds"] / lib["seconds"]
     print(f"-- {name}")
     print(
-        f"profiles import            {imp['seconds']:7.2f} s  peak {imp['peak_mb']:6.0f} MB"
+        f"profiles import            {imp['seconds']:7.2f} s  CPU {imp['cpu_seconds']:5.2f} s"
+        f"  peak {imp['peak_mb']:6.0f} MB"
         f"  SQL {imp['queries_per_file']}"
     )
     print(
-        f"match propose              {propose['seconds']:7.2f} s  peak {propose['peak_mb']:6.0f}"
-        f" MB  SQL {propose['queries']}  app/library ×{ratio:.1f}"
+        f"match propose              {propose['seconds']:7.2f} s"
+        f"  CPU {propose['cpu_seconds']:5.2f} s"
+        f"  peak {propose['peak_mb']:6.0f} MB  SQL {propose['queries']}  app/library ×{ratio:.1f}"
+        f" (CPU ×{propose['cpu_seconds'] / lib['cpu_seconds']:.1f})"
     )
     print(f"                           {measured['propose_summary']}")
     if "probe" in measured:
@@ -210,6 +217,8 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--help-runs", type=int, default=5)
     parser.add_argument("--no-probe", dest="probe", action="store_false")
+    parser.add_argument("--probe-mentees", type=int, default=PROBE_SIZE[0])
+    parser.add_argument("--probe-mentors", type=int, default=PROBE_SIZE[1])
     parser.add_argument("--work", type=Path, default=Path("/tmp/pathways-bench/app"))
     parser.add_argument("--json-out", type=Path, help="Also write the figures as JSON here.")
     return parser.parse_args(argv)
@@ -223,9 +232,7 @@ def main(argv: list[str] | None = None) -> dict:
         return {}
     args = parse(argv)
     results = bench(args)
-    if args.json_out:
-        args.json_out.parent.mkdir(parents=True, exist_ok=True)
-        args.json_out.write_text(json.dumps(results, indent=2))
+    harness.save_json(results, args.json_out)
     return results
 
 

@@ -7,6 +7,7 @@ A database that is configured but does not answer stops the benchmark with a mes
 never a skip.
 """
 
+import json
 import os
 import subprocess
 import sys
@@ -124,3 +125,10 @@ def backend(database_url: str) -> str:
 
 def sqlite_url(work: Path, name: str) -> str:
     return "sqlite:///" + str(work / name)
+
+
+def save_json(results: dict, path: Path | None) -> None:
+    """The figures as JSON at ``path``, if one is given."""
+    if path:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(results, indent=2))
