@@ -244,7 +244,13 @@ def _web_table(web: dict) -> list[str]:
             f" {f['share_of_bare']:.1%} | {f['requests']} ({f['errors']}) |"
         )
     if "batch" in web:
-        lines += ["", f"Starting a batch pairing from the queue page: {web['batch']}."]
+        batch = web["batch"]
+        answer = (
+            f"HTTP {batch['status']} after {batch['seconds']:.2f} s"
+            if "status" in batch
+            else batch.get("error")
+        )
+        lines += ["", f"The batch button (pair everyone waiting): {answer}."]
     return lines
 
 
