@@ -2,6 +2,7 @@
 
 import json
 import shutil
+import socket
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -305,3 +306,10 @@ def translations_with(folder: Path, locale: str, texts: dict) -> Path:
     with po.with_suffix(".mo").open("wb") as handle:
         write_mo(handle, catalog)
     return copy
+
+
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

@@ -4,11 +4,6 @@ Runs on a fresh SQLite file, or on a fresh PostgreSQL or MariaDB database (creat
 to the one in TEST_DATABASE_URL) when the suite runs on one of them.
 """
 
-import os
-import uuid
-from collections.abc import Iterator
-
-import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -16,28 +11,6 @@ from flask_migrate import downgrade, upgrade
 
 from pathways.extensions import compared_with_the_models, db, init_migrations
 from tests.helpers import make_app
-
-SERVERS = ("postgresql", "mysql", "mariadb")  # a fresh database next to the suite's
-
-
-@pytest.fixture
-def empty_database_url(tmp_path) -> Iterator[str]:
-    url = os.environ.get("TEST_DATABASE_URL", "")
-    if not url.startswith(SERVERS):
-        yield "sqlite:///" + str(tmp_path / "empty.sqlite")
-        return
-    name = f"pathways_migrations_{uuid.uuid4().hex[:8]}"
-    server = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-    quoted = server.dialect.identifier_preparer.quote(name)
-    with server.connect() as connection:
-        connection.execute(sa.text(f"CREATE DATABASE {quoted}"))
-    try:
-        yield sa.make_url(url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        force = " WITH (FORCE)" if server.dialect.name == "postgresql" else ""
-        with server.connect() as connection:
-            connection.execute(sa.text(f"DROP DATABASE {quoted}{force}"))
-        server.dispose()
 
 
 def table_names() -> set[str]:
