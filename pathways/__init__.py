@@ -4,7 +4,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from . import security
+from . import security, wikimedia
 from .config import Config, complete
 from .extensions import babel, csrf, db, limiter, login_manager
 from .i18n import (
@@ -49,6 +49,7 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     security.init_app(app)
+    wikimedia.init_app(app)
 
     from .auth import load_person
 
@@ -109,6 +110,7 @@ def _register_template_helpers(app: Flask) -> None:
         question_label=question_label,
         skill_name=skill_name,
         date_range=format_date_range,
+        wikimedia_enabled=lambda: wikimedia.client() is not None,
     )
     app.jinja_env.filters.update(
         bdi=isolate,

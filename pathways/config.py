@@ -68,6 +68,15 @@ class Config:
     MAIL_LOG_ONLY = os.environ.get("MAIL_LOG_ONLY", "1") == "1"
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
 
+    # Sign in with a Wikimedia account: off until a consumer's id and secret are set.
+    WIKIMEDIA_OAUTH_URL = os.environ.get("WIKIMEDIA_OAUTH_URL", "https://meta.wikimedia.org")
+    WIKIMEDIA_OAUTH_CLIENT_ID = os.environ.get("WIKIMEDIA_OAUTH_CLIENT_ID")
+    WIKIMEDIA_OAUTH_CLIENT_SECRET = os.environ.get("WIKIMEDIA_OAUTH_CLIENT_SECRET")
+    WIKIMEDIA_TIMEOUT_SECONDS = float(os.environ.get("WIKIMEDIA_TIMEOUT_SECONDS", "10"))
+    # Wikimedia's User-Agent policy: who runs this tool and how to reach them.
+    TOOL_URL = os.environ.get("TOOL_URL")
+    OPERATOR_CONTACT = os.environ.get("OPERATOR_CONTACT")
+
 
 def complete(config: FlaskConfig, instance_path: str) -> None:
     """Fill in the settings that depend on where the app runs.
@@ -77,6 +86,7 @@ def complete(config: FlaskConfig, instance_path: str) -> None:
     production = config["PATHWAYS_ENV"] == PRODUCTION
     if production:
         _refuse_missing_production_settings(config)
+        _refuse_anonymous_wikimedia_client(config)
     if config["SESSION_COOKIE_SECURE"] is None:
         config["SESSION_COOKIE_SECURE"] = production
     config["REMEMBER_COOKIE_SECURE"] = config["SESSION_COOKIE_SECURE"]
@@ -99,6 +109,16 @@ def _refuse_missing_production_settings(config: FlaskConfig) -> None:
         raise RuntimeError(
             f"PATHWAYS_ENV=production needs {' and '.join(missing)} in the environment"
             " (see the README's production section)"
+        )
+
+
+def _refuse_anonymous_wikimedia_client(config: FlaskConfig) -> None:
+    """Wikimedia's User-Agent policy asks every tool to say how to reach its operator."""
+    if config["WIKIMEDIA_OAUTH_CLIENT_ID"] and not config["OPERATOR_CONTACT"]:
+        raise RuntimeError(
+            "Sign-in with a Wikimedia account is configured: PATHWAYS_ENV=production needs"
+            " OPERATOR_CONTACT (an e-mail address or a wiki user page) for the User-Agent"
+            " that Wikimedia's policy asks for"
         )
 
 

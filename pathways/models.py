@@ -439,6 +439,23 @@ class SignInLink(db.Model):
     person: Mapped[Person] = relationship(foreign_keys=[person_id])
 
 
+class WikimediaAccount(db.Model):
+    """The Wikimedia account a person signs in with (OAuth 2 on Meta-Wiki).
+
+    ``wiki_user_id`` is the provider's ``sub``: the central user id, which stays when
+    the wiki account is renamed. One wiki account per person and one person per wiki
+    account.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), unique=True)
+    wiki_user_id: Mapped[str] = mapped_column(String(64), unique=True)
+    wiki_username: Mapped[str] = mapped_column(String(255))
+    linked_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    person: Mapped[Person] = relationship()
+
+
 class ProfileVersion(db.Model):
     """One counter bumped whenever a matching profile changes.
 

@@ -83,6 +83,14 @@ def sign_in(view: View) -> View:
 
 
 sign_in_link = sign_in_failures_per_address
+# The wiki sends people back with a GET: its refusals (a wrong state, a used code) count
+# towards the same ceiling as failed sign-ins from the address.
+wikimedia_callback = limiter.shared_limit(
+    _setting("SIGN_IN_ADDRESS_RATE_LIMIT"),
+    scope="SIGN_IN_ADDRESS_RATE_LIMIT",
+    methods=["GET"],
+    deduct_when=failed,
+)
 sign_up = per_address("SIGN_UP_RATE_LIMIT")
 password_change = per_person("PASSWORD_CHANGE_RATE_LIMIT")
 request_creation = per_person("REQUEST_CREATION_RATE_LIMIT")

@@ -22,7 +22,7 @@ from pathways.services import accounts, transaction
 from tests.helpers import (
     PASSWORD,
     REQUESTED_ENDPOINTS,
-    empty_all_tables,
+    emptied_afterwards,
     make_app,
     reset_schema,
     sign_in,
@@ -73,13 +73,8 @@ def migrated_database(database_url: str, tmp_path_factory: pytest.TempPathFactor
 
 @pytest.fixture
 def app(migrated_database: str, tmp_path) -> Iterator[Flask]:
-    app = make_app(migrated_database, str(tmp_path))
-    with app.app_context():
+    with emptied_afterwards(make_app(migrated_database, str(tmp_path))) as app:
         yield app
-        db.session.rollback()
-        empty_all_tables()
-        db.session.remove()
-        db.engine.dispose()
 
 
 @pytest.fixture

@@ -3,6 +3,8 @@
 import json
 import shutil
 import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -143,6 +145,17 @@ def make_app(database_url: str, instance_path: str, **overrides) -> Flask:
         g.pop("_flask_babel", None)
 
     return app
+
+
+@contextmanager
+def emptied_afterwards(app: Flask) -> Iterator[Flask]:
+    """Inside ``app``'s context; afterwards every table is emptied and connections closed."""
+    with app.app_context():
+        yield app
+        db.session.rollback()
+        empty_all_tables()
+        db.session.remove()
+        db.engine.dispose()
 
 
 def reset_schema(app: Flask) -> None:

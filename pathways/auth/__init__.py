@@ -44,4 +44,4 @@ def role_required(*roles: RoleName) -> Callable:
     return decorate
 
 
-from . import links, routes  # noqa: E402,F401
+from . import links, routes, wikimedia  # noqa: E402,F401

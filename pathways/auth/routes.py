@@ -6,7 +6,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from .. import rate_limits
 from ..errors import render_error
 from ..i18n import locale_choices
-from ..services import accounts, transaction
+from ..services import accounts, transaction, wikimedia_accounts
 from ..web import form_status, same_site_path, submit, with_isolated
 from . import bp
 from .forms import LanguageForm, LoginForm, SettingsForm, SignUpForm, split_codes
@@ -86,7 +86,12 @@ def settings():
     if saved:
         flash(_("Your settings are saved."), "success")
         return redirect(url_for("auth.settings"))
-    return render_template("auth/settings.html", form=form), form_status(form)
+    page = render_template(
+        "auth/settings.html",
+        form=form,
+        wikimedia_account=wikimedia_accounts.wikimedia_account_of(current_user),
+    )
+    return page, form_status(form)
 
 
 @bp.post("/language")

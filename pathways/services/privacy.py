@@ -27,6 +27,7 @@ from ..models import (
     RequestState,
     SignInLink,
     ThankYou,
+    WikimediaAccount,
     utcnow,
 )
 from . import DomainError
@@ -306,6 +307,7 @@ def delete_account(person: Person) -> None:
     for model, column in (
         (Notification, Notification.person_id),
         (SignInLink, SignInLink.person_id),
+        (WikimediaAccount, WikimediaAccount.person_id),
         (ThankYou, ThankYou.mentor_id),
     ):
         db.session.execute(delete(model).where(column == person.id))
