@@ -6,7 +6,15 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..forms import Form
 from ..labels import LABELS
+from ..ladder import MAX_INTERESTS_LENGTH
 from ..models import StepStatus
+from ..services import too_long
+from ..services.plans import MAX_REFLECTION_LENGTH
+
+
+def _at_most(limit: int) -> Length:
+    """The service's own limit and words, checked by the form before it is called."""
+    return Length(max=limit, message=too_long(limit))
 
 
 class StanceGrid(Field):
@@ -47,7 +55,7 @@ class GoalsForm(Form):
     )
     interests = TextAreaField(
         _l("What interests you?"),
-        validators=[Length(max=2000)],
+        validators=[_at_most(MAX_INTERESTS_LENGTH)],
         description=_l("A few words or sentences: topics, projects, things you enjoy."),
     )
     hours_per_week = FloatField(
@@ -75,6 +83,6 @@ class StepForm(Form):
     )
     reflection = TextAreaField(
         _l("Reflection (optional)"),
-        validators=[Length(max=4000)],
+        validators=[_at_most(MAX_REFLECTION_LENGTH)],
         description=_l("What did you learn? What would you tell someone starting this step?"),
     )
