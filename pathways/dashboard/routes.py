@@ -13,10 +13,12 @@ from ..i18n import text_direction
 from ..input_rules import date_error
 from ..models import RoleName
 from ..services import dashboard
+from ..web import ListPage, whole_number_arg
 from . import bp, charts
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ENDING_DAYS = 30
+LOAD_PAGE_SIZE = 25
 
 
 def _since() -> tuple[date | None, str | None]:
@@ -55,6 +57,7 @@ def index():
     since, since_error = _since()
     months = dashboard.matches_per_month(today)
     loads = dashboard.mentor_load(today)
+    shown_loads = ListPage(loads, whole_number_arg("page", 1, minimum=1), LOAD_PAGE_SIZE)
     skills = dashboard.skills_demand()
     return render_template(
         "dashboard/index.html",
@@ -62,8 +65,10 @@ def index():
         waiting=dashboard.waiting_times(today),
         months=months,
         months_chart=charts.column_chart(_month_points(months), rtl),
-        loads=loads,
-        load_bars={m.mentor_id: charts.load_bar(m.used, m.capacity, rtl) for m in loads},
+        loads=shown_loads,
+        load_bars={
+            m.mentor_id: charts.load_bar(m.used, m.capacity, rtl) for m in shown_loads.items
+        },
         places_used_count=sum(m.used for m in loads),
         places_total=sum(m.capacity for m in loads),
         ending=dashboard.terms_ending_soon(today, ENDING_DAYS),
