@@ -62,7 +62,7 @@ def index():
     return render_template(
         "dashboard/index.html",
         today=today,
-        waiting=dashboard.waiting_times(today),
+        waiting=dashboard.waiting_times(today, limit=dashboard.OLDEST_SHOWN),
         months=months,
         months_chart=charts.column_chart(_month_points(months), rtl),
         loads=shown_loads,
