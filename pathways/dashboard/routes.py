@@ -55,14 +55,13 @@ def index():
     today = date.today()
     rtl = _is_rtl()
     since, since_error = _since()
-    months = dashboard.matches_per_month(today)
-    loads = dashboard.mentor_load(today)
+    figures = dashboard.program_figures(today, ENDING_DAYS)
+    months, loads, skills = figures.months, figures.loads, figures.skills
     shown_loads = ListPage(loads, whole_number_arg("page", 1, minimum=1), LOAD_PAGE_SIZE)
-    skills = dashboard.skills_demand()
     return render_template(
         "dashboard/index.html",
         today=today,
-        waiting=dashboard.waiting_times(today, limit=dashboard.OLDEST_SHOWN),
+        waiting=figures.waiting,
         months=months,
         months_chart=charts.column_chart(_month_points(months), rtl),
         loads=shown_loads,
@@ -71,9 +70,9 @@ def index():
         },
         places_used_count=sum(m.used for m in loads),
         places_total=sum(m.capacity for m in loads),
-        ending=dashboard.terms_ending_soon(today, ENDING_DAYS),
+        ending=figures.ending,
         ending_days=ENDING_DAYS,
-        burnout=dashboard.burnout_risk(today, loads=loads),
+        burnout=figures.burnout,
         skills=skills,
         skills_chart=charts.paired_bar_chart(
             [(skill_name(s.skill_id), s.requested, s.offered) for s in skills], rtl

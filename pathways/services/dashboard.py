@@ -5,7 +5,10 @@ and returns plain dataclasses that the page, its charts and the CSV export share
 Nothing here writes to the database.
 """
 
+import threading
+import time
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from statistics import median
@@ -429,3 +432,57 @@ def mentoring_hours(since: date | None = None) -> list[MentorHours]:
     ]
     rows.sort(key=lambda h: (-h.minutes, h.username))
     return rows
+
+
+# The page's figures, kept for a short while -------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProgramFigures:
+    """Every figure of the dashboard page that does not depend on the reader."""
+
+    waiting: WaitingTimes
+    months: list[MonthCount]
+    loads: list[MentorLoad]
+    ending: list[TermEnding]
+    burnout: list[BurnoutRisk]
+    skills: list[SkillDemand]
+
+
+class _LastFigures:
+    """The figures last computed in this process and the key they were computed for;
+    one computation at a time, so readers arriving together share it."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._key: tuple | None = None
+        self._figures: ProgramFigures | None = None
+
+    def get(self, key: tuple, compute: Callable[[], ProgramFigures]) -> ProgramFigures:
+        with self._lock:
+            if self._figures is None or self._key != key:
+                self._figures, self._key = compute(), key
+            return self._figures
+
+
+def program_figures(today: date, ending_days: int) -> ProgramFigures:
+    """The page's figures, computed at most once per ``DASHBOARD_CACHE_SECONDS`` (60 by
+    default; 0 computes them on every call) in each process: they are a minute old at
+    most, and the page costs a few queries the rest of the time."""
+
+    def compute() -> ProgramFigures:
+        loads = mentor_load(today)
+        return ProgramFigures(
+            waiting=waiting_times(today, limit=OLDEST_SHOWN),
+            months=matches_per_month(today),
+            loads=loads,
+            ending=terms_ending_soon(today, ending_days),
+            burnout=burnout_risk(today, loads=loads),
+            skills=skills_demand(),
+        )
+
+    seconds = current_app.config["DASHBOARD_CACHE_SECONDS"]
+    if seconds <= 0:
+        return compute()
+    last = current_app.extensions.setdefault("pathways.dashboard_figures", _LastFigures())
+    return last.get((today, ending_days, time.monotonic() // seconds), compute)
