@@ -11,7 +11,8 @@ from collections.abc import Iterator
 from typing import IO, Any
 
 import yaml
-from flask_babel import pgettext
+from flask import g, has_app_context
+from flask_babel import get_locale, pgettext
 
 from .catalog import Feature, Level, Pillar, Recommendation, Role, Skill, Track, get_catalog
 
@@ -66,9 +67,17 @@ def translated_each(item: Any, field: str) -> list[str]:
 
 def skill_name(skill_id: str) -> str:
     """A skill's name by id in the reader's language; an id the catalog no longer has
-    (a request from before a catalog change) is shown as itself."""
-    skill = get_catalog().skills.get(skill_id)
-    return skill_id if skill is None else translated(skill)
+    (a request from before a catalog change) is shown as itself.
+
+    Each name is translated once per request and language: list pages show the same
+    few skills on every row.
+    """
+    names = g.setdefault("skill_names", {}) if has_app_context() else {}
+    key = (str(get_locale()), skill_id)
+    if key not in names:
+        skill = get_catalog().skills.get(skill_id)
+        names[key] = skill_id if skill is None else translated(skill)
+    return names[key]
 
 
 def extract_catalog(

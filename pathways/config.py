@@ -64,6 +64,7 @@ class Config:
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     MAX_CONSECUTIVE_TERMS = int(os.environ.get("MAX_CONSECUTIVE_TERMS", "2"))
     BURNOUT_DAYS_AT_CAPACITY = int(os.environ.get("BURNOUT_DAYS_AT_CAPACITY", "90"))
+    DASHBOARD_CACHE_SECONDS = int(os.environ.get("DASHBOARD_CACHE_SECONDS", "60"))
     MATCH_MIN_SCORE = float(os.environ.get("MATCH_MIN_SCORE", "0.05"))
     MAIL_LOG_ONLY = os.environ.get("MAIL_LOG_ONLY", "1") == "1"
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")

@@ -6,6 +6,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask, abort, flash, request
+from flask_sqlalchemy.pagination import Pagination
 from flask_wtf import FlaskForm
 from markupsafe import Markup
 from werkzeug.routing import IntegerConverter, PathConverter, UnicodeConverter, ValidationError
@@ -141,6 +142,21 @@ def whole_number_arg(name: str, default: int, minimum: int = 0) -> int:
     if value is None or value < minimum:
         abort(404)
     return value
+
+
+class ListPage(Pagination):
+    """One page of a list already computed (a table sorted in Python), with the same
+    attributes as a query's page so that the ``pager`` macro serves both."""
+
+    def __init__(self, rows: list, page: int, per_page: int):
+        self._rows = rows
+        super().__init__(page=page, per_page=per_page, error_out=False)
+
+    def _query_items(self) -> list:
+        return self._rows[self._query_offset : self._query_offset + self.per_page]
+
+    def _query_count(self) -> int:
+        return len(self._rows)
 
 
 def install_input_rules(app: Flask) -> None:

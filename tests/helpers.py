@@ -128,6 +128,7 @@ def make_app(database_url: str, instance_path: str, **overrides) -> Flask:
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
         "PASSWORD_HASH_PROFILE": "CHEAPEST",
+        "DASHBOARD_CACHE_SECONDS": 0,  # a test sees the figures of the rows it just wrote
         **overrides,
     }
     app = create_app(config)

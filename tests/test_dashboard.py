@@ -108,6 +108,22 @@ def test_waiting_times_without_requests(app):
     )
 
 
+@pytest.mark.parametrize("waiting", [1, 2, 5, 6])
+def test_waiting_times_of_the_oldest_only_keeps_the_figures_of_all(make_person, waiting):
+    for i, days in enumerate((9, 9, 7, 4, 2, 0)[:waiting]):
+        add_request(make_person(username=f"W{i}"), NOON - timedelta(days=days))
+
+    every = dashboard.waiting_times(TODAY)
+    oldest = dashboard.waiting_times(TODAY, limit=2)
+
+    assert (oldest.count, oldest.median_days, oldest.max_days) == (
+        every.count,
+        every.median_days,
+        every.max_days,
+    )
+    assert oldest.requests == every.requests[:2]
+
+
 # Matches per month ---------------------------------------------------------------------
 
 

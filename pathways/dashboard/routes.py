@@ -13,10 +13,12 @@ from ..i18n import text_direction
 from ..input_rules import date_error
 from ..models import RoleName
 from ..services import dashboard
+from ..web import ListPage, whole_number_arg
 from . import bp, charts
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ENDING_DAYS = 30
+LOAD_PAGE_SIZE = 25
 
 
 def _since() -> tuple[date | None, str | None]:
@@ -53,22 +55,24 @@ def index():
     today = date.today()
     rtl = _is_rtl()
     since, since_error = _since()
-    months = dashboard.matches_per_month(today)
-    loads = dashboard.mentor_load(today)
-    skills = dashboard.skills_demand()
+    figures = dashboard.program_figures(today, ENDING_DAYS)
+    months, loads, skills = figures.months, figures.loads, figures.skills
+    shown_loads = ListPage(loads, whole_number_arg("page", 1, minimum=1), LOAD_PAGE_SIZE)
     return render_template(
         "dashboard/index.html",
         today=today,
-        waiting=dashboard.waiting_times(today),
+        waiting=figures.waiting,
         months=months,
         months_chart=charts.column_chart(_month_points(months), rtl),
-        loads=loads,
-        load_bars={m.mentor_id: charts.load_bar(m.used, m.capacity, rtl) for m in loads},
+        loads=shown_loads,
+        load_bars={
+            m.mentor_id: charts.load_bar(m.used, m.capacity, rtl) for m in shown_loads.items
+        },
         places_used_count=sum(m.used for m in loads),
         places_total=sum(m.capacity for m in loads),
-        ending=dashboard.terms_ending_soon(today, ENDING_DAYS),
+        ending=figures.ending,
         ending_days=ENDING_DAYS,
-        burnout=dashboard.burnout_risk(today, loads=loads),
+        burnout=figures.burnout,
         skills=skills,
         skills_chart=charts.paired_bar_chart(
             [(skill_name(s.skill_id), s.requested, s.offered) for s in skills], rtl

@@ -10,7 +10,7 @@ from ..models import (
 )
 from ..services import mentorships, offers, transaction
 from ..services.matching import active_mentee_counts, is_away, teachable_skills
-from ..web import form_status, submit
+from ..web import form_status, submit, whole_number_arg
 from . import bp
 from .forms import AwayForm, OfferForm, RetireForm, TermForm
 
@@ -109,8 +109,8 @@ def retire():
 @bp.get("/")
 @login_required
 def index():
-    listed = offers.listed_offers()
-    ids = [o.person_id for o in listed]
+    listed = offers.listed_offers(whole_number_arg("page", 1, minimum=1))
+    ids = [o.person_id for o in listed.items]
     return render_template(
         "mentors/index.html",
         offers=listed,

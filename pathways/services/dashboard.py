@@ -5,14 +5,16 @@ and returns plain dataclasses that the page, its charts and the CSV export share
 Nothing here writes to the database.
 """
 
-from collections import Counter
+import threading
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from statistics import median
 
 from flask import current_app
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 
 from ..catalog import get_catalog
 from ..extensions import db
@@ -64,13 +66,21 @@ class WaitingTimes:
         return self.requests[:OLDEST_SHOWN]
 
 
-def waiting_times(today: date) -> WaitingTimes:
-    """How many requests wait, and for how many days (median and longest)."""
+def waiting_times(today: date, limit: int | None = None) -> WaitingTimes:
+    """How many requests wait, and for how many days (median and longest).
+
+    ``limit`` keeps only the oldest requests in ``requests``; the count and the median
+    are then computed by the database (count, then the middle rows by age) instead of
+    from every row.
+    """
+    waiting = MentorRequest.state.in_(WAITING)
+    oldest_first = (MentorRequest.created_at, MentorRequest.id)
     rows = db.session.execute(
         select(MentorRequest.id, Person.username, MentorRequest.state, MentorRequest.created_at)
         .join(Person, Person.id == MentorRequest.mentee_id)
-        .where(MentorRequest.state.in_(WAITING))
-        .order_by(MentorRequest.created_at, MentorRequest.id)
+        .where(waiting)
+        .order_by(*oldest_first)
+        .limit(limit)
     ).all()
     requests = [
         WaitingRequest(
@@ -82,11 +92,26 @@ def waiting_times(today: date) -> WaitingTimes:
         )
         for row in rows
     ]
-    days = [r.days for r in requests]
+    if limit is None:
+        count = len(requests)
+        middle = [r.days for r in requests[(count - 1) // 2 : count // 2 + 1]]
+    else:
+        count = db.session.scalar(select(func.count()).select_from(MentorRequest).where(waiting))
+        middle = [
+            _days_since(moment, today)
+            for moment in db.session.scalars(
+                select(MentorRequest.created_at)
+                .where(waiting)
+                .order_by(*oldest_first)
+                .offset(max((count - 1) // 2, 0))
+                .limit(2 - count % 2)
+            )
+        ]
+    # Oldest first: the first request has waited longest, the middle ones give the median.
     return WaitingTimes(
-        count=len(requests),
-        median_days=median(days) if days else None,
-        max_days=max(days) if days else None,
+        count=count,
+        median_days=median(middle) if middle else None,
+        max_days=requests[0].days if requests else None,
         requests=requests,
     )
 
@@ -146,20 +171,66 @@ class MentorLoad:
         return self.used >= self.capacity
 
 
-def _current_term(terms: list[Term], today: date) -> Term | None:
+@dataclass(frozen=True)
+class _ServingOffer:
+    """What the mentor figures read of an offer (as :func:`is_away` does), and its terms
+    (rows with ``starts_on`` and ``ends_on``), without loading the models."""
+
+    person_id: int
+    capacity: int
+    away_from: date | None
+    away_until: date | None
+    full_since: datetime | None
+    terms: list
+
+
+def _current_term(terms: list, today: date):
     return next((t for t in terms if t.starts_on <= today <= t.ends_on), None)
 
 
-def _serving_mentors() -> list[tuple[MentorOffer, str]]:
-    """Offers of mentors who have not retired nor left, with their usernames."""
-    rows = db.session.execute(
-        select(MentorOffer, Person.username)
+def _serving_mentors() -> list[tuple[_ServingOffer, str]]:
+    """Offers of mentors who have not retired nor left, with their usernames, in two
+    queries of plain rows."""
+    serving = (
+        select(MentorOffer.id)
         .join(Person, Person.id == MentorOffer.person_id)
         .where(Person.deleted_at.is_(None), MentorOffer.retired_at.is_(None))
-        .options(selectinload(MentorOffer.terms))
+    )
+    terms: dict[int, list] = defaultdict(list)
+    for term in db.session.execute(
+        select(Term.offer_id, Term.starts_on, Term.ends_on)
+        .where(Term.offer_id.in_(serving))
+        .order_by(Term.starts_on)
+    ):
+        terms[term.offer_id].append(term)
+    rows = db.session.execute(
+        select(
+            MentorOffer.id,
+            MentorOffer.person_id,
+            MentorOffer.capacity,
+            MentorOffer.away_from,
+            MentorOffer.away_until,
+            MentorOffer.full_since,
+            Person.username,
+        )
+        .join(Person, Person.id == MentorOffer.person_id)
+        .where(MentorOffer.id.in_(serving))
         .order_by(Person.username_key)
-    ).all()
-    return [(row[0], row[1]) for row in rows]
+    )
+    return [
+        (
+            _ServingOffer(
+                row.person_id,
+                row.capacity,
+                row.away_from,
+                row.away_until,
+                row.full_since,
+                terms[row.id],
+            ),
+            row.username,
+        )
+        for row in rows
+    ]
 
 
 def mentor_load(today: date) -> list[MentorLoad]:
@@ -361,3 +432,57 @@ def mentoring_hours(since: date | None = None) -> list[MentorHours]:
     ]
     rows.sort(key=lambda h: (-h.minutes, h.username))
     return rows
+
+
+# The page's figures, kept for a short while -------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProgramFigures:
+    """Every figure of the dashboard page that does not depend on the reader."""
+
+    waiting: WaitingTimes
+    months: list[MonthCount]
+    loads: list[MentorLoad]
+    ending: list[TermEnding]
+    burnout: list[BurnoutRisk]
+    skills: list[SkillDemand]
+
+
+class _LastFigures:
+    """The figures last computed in this process and the key they were computed for;
+    one computation at a time, so readers arriving together share it."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._key: tuple | None = None
+        self._figures: ProgramFigures | None = None
+
+    def get(self, key: tuple, compute: Callable[[], ProgramFigures]) -> ProgramFigures:
+        with self._lock:
+            if self._figures is None or self._key != key:
+                self._figures, self._key = compute(), key
+            return self._figures
+
+
+def program_figures(today: date, ending_days: int) -> ProgramFigures:
+    """The page's figures, computed at most once per ``DASHBOARD_CACHE_SECONDS`` (60 by
+    default; 0 computes them on every call) in each process: they are a minute old at
+    most, and the page costs a few queries the rest of the time."""
+
+    def compute() -> ProgramFigures:
+        loads = mentor_load(today)
+        return ProgramFigures(
+            waiting=waiting_times(today, limit=OLDEST_SHOWN),
+            months=matches_per_month(today),
+            loads=loads,
+            ending=terms_ending_soon(today, ending_days),
+            burnout=burnout_risk(today, loads=loads),
+            skills=skills_demand(),
+        )
+
+    seconds = current_app.config["DASHBOARD_CACHE_SECONDS"]
+    if seconds <= 0:
+        return compute()
+    last = current_app.extensions.setdefault("pathways.dashboard_figures", _LastFigures())
+    return last.get((today, ending_days, time.monotonic() // seconds), compute)

@@ -13,8 +13,9 @@ from datetime import date, timedelta
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext as _ln
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 
 from ..extensions import db
 from ..models import (
@@ -43,19 +44,20 @@ from .rules import (
 )
 
 LONG_AWAY_DAYS = 30
+MENTORS_PAGE_SIZE = 25
 
 
-def listed_offers() -> list[MentorOffer]:
-    """The offers of everyone who mentors now, by name, with each person and languages."""
-    return list(
-        db.session.scalars(
-            select(MentorOffer)
-            .join(MentorOffer.person)
-            .where(Person.deleted_at.is_(None), MentorOffer.retired_at.is_(None))
-            .options(selectinload(MentorOffer.person))
-            .order_by(Person.username_key)
-        )
+def listed_offers(page: int) -> Pagination:
+    """One page of the offers of everyone who mentors now, by name, each with its person
+    and languages loaded in a fixed number of queries."""
+    query = (
+        select(MentorOffer)
+        .join(MentorOffer.person)
+        .where(Person.deleted_at.is_(None), MentorOffer.retired_at.is_(None))
+        .options(contains_eager(MentorOffer.person))  # languages: selectin on Person
+        .order_by(Person.username_key, MentorOffer.id)
     )
+    return db.paginate(query, page=page, per_page=MENTORS_PAGE_SIZE, error_out=False)
 
 
 def offer_of_person_id(person_id: int) -> MentorOffer | None:

@@ -192,3 +192,40 @@ def test_page_queries_do_not_grow_with_mentors(client, login_as, make_person, co
 
     assert few.n == many.n
     assert few.n < 25
+
+
+def test_figures_are_kept_for_the_cache_seconds(
+    app, client, login_as, make_person, count_queries, monkeypatch
+):
+    from pathways.services import dashboard
+
+    app.config["DASHBOARD_CACHE_SECONDS"] = 60
+    clock = [1000.0]
+    monkeypatch.setattr(dashboard.time, "monotonic", lambda: clock[0])
+    login_as(RoleName.COORDINATOR)
+    build_program(make_person, 2, prefix="early")
+    client.get(PAGE)
+    with count_queries() as cached:
+        first = client.get(PAGE).get_data(as_text=True)
+    build_program(make_person, 1, prefix="late")
+    kept = client.get(PAGE).get_data(as_text=True)
+    clock[0] += 60
+    with count_queries() as fresh:
+        later = client.get(PAGE).get_data(as_text=True)
+
+    assert "early-mentee1" in first  # the waiting requests are figures kept a while
+    assert "late-mentee0" not in kept and "late-mentee0" in later
+    assert cached.n < fresh.n
+
+
+def test_mentor_load_shows_one_page_at_a_time(client, login_as, make_person):
+    build_program(make_person, 27)
+    login_as(RoleName.COORDINATOR)
+
+    first = client.get(PAGE).get_data(as_text=True)
+    second = client.get(PAGE + "?page=2&since=2020-01-01").get_data(as_text=True)
+
+    assert first.count('class="chart chart-load"') == 25 and "Page 1 of 2" in first
+    assert second.count('class="chart chart-load"') == 2
+    assert "27 of 54 places used" in second  # the total counts every mentor
+    assert "page=1&amp;since=2020-01-01" in second

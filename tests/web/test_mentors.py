@@ -1,3 +1,4 @@
+import re
 from datetime import date, timedelta
 
 from sqlalchemy import select
@@ -136,3 +137,28 @@ def test_mentor_sees_own_hours_and_thanks(client, make_mentor):
     page = client.get(f"/mentors/{mentor.id}").get_data(as_text=True)
     assert "Thank you!" in page
     assert "Time mentoring, logged in check-ins: 0 hours" in page
+
+
+def test_mentor_list_shows_one_page_at_a_time_in_the_same_queries(
+    client, login_as, make_mentor, count_queries
+):
+    login_as(RoleName.VOLUNTEER)
+    mentors = {make_mentor().username for _ in range(2)}
+    client.get("/mentors/")  # warm-up: reloads the signed-in person that building expired
+    with count_queries() as few:
+        client.get("/mentors/")
+    mentors |= {make_mentor().username for _ in range(offers.MENTORS_PAGE_SIZE)}
+    client.get("/mentors/")
+    with count_queries() as first:
+        page = client.get("/mentors/").get_data(as_text=True)
+    with count_queries() as last:
+        last_page = client.get("/mentors/?page=2").get_data(as_text=True)
+
+    def names(body: str) -> set[str]:
+        return set(re.findall(r'/mentors/\d+"><bdi>([^<]+)</bdi>', body))
+
+    assert len(names(page)) == offers.MENTORS_PAGE_SIZE and "Page 1 of 2" in page
+    assert len(names(last_page)) == 2 and 'href="/mentors/?page=1"' in last_page
+    assert names(page) | names(last_page) == mentors
+    assert few.n == first.n == last.n
+    assert client.get("/mentors/?page=0").status_code == 404
