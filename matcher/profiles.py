@@ -87,16 +87,21 @@ class MenteeProfile:
 @dataclass(frozen=True, slots=True)
 class Reasons:
     """Why a mentor fits: wanted skill ids the mentor teaches (strongest first), skill ids
-    the mentor teaches that are related to a wanted one, and the strongest shared words."""
+    the mentor teaches that are related to a wanted one, and the strongest shared words.
+
+    `teaches_none_wanted` is true when the mentee asked for skills and this mentor teaches
+    none of them: such a mentor is suggested only below every eligible one who does."""
 
     shared_skills: tuple[str, ...] = ()
     related_skills: tuple[str, ...] = ()
     shared_terms: tuple[str, ...] = ()
+    teaches_none_wanted: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class Suggestion:
-    """One mentor for one mentee; `score` = 0.7 × skill cosine + 0.3 × text cosine, in [0, 1]."""
+    """One mentor for one mentee; `score` = SKILL_WEIGHT × skill cosine + TEXT_WEIGHT × text
+    cosine, in [0, 1] (`fit_label` turns it into words)."""
 
     mentor_id: int
     score: float

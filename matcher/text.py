@@ -39,6 +39,7 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Mapping
 from functools import cached_property
+from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
@@ -48,7 +49,17 @@ from sklearn.feature_extraction.text import (
     strip_accents_unicode,
 )
 
-__all__ = ["TextIndex", "analyze", "l2_rows", "make_vectorizer", "strongest_shared", "top_terms"]
+__all__ = [
+    "TextIndex",
+    "analyze",
+    "content_words",
+    "l2_rows",
+    "make_char_vectorizer",
+    "make_vectorizer",
+    "strip_markup",
+    "strongest_shared",
+    "top_terms",
+]
 
 
 def _mark_ranges() -> str:
@@ -71,49 +82,61 @@ _HYPHEN = re.compile(rf"[-‐‑](?<={_WORD_CHAR}[-‐‑])(?={_WORD_CHAR})")
 _PLURAL_S = re.compile(rf"s(?<={_WORD_CHAR}{{2}}[^\Wsu]s)(?!{_WORD_CHAR})")
 _SURFACE_WORD = re.compile(TOKEN_PATTERN)
 
-# Function words, plus the words of asking for help ("I would like to learn…"), which
-# every mentee writes and which say nothing about whom they need.
-_FUNCTION_WORDS = """
-en: like want wants need learn learning help
-es: a al algo algunos ante antes como con contra cual cuando de del desde donde durante
- e el ella ellas ellos en entre era es esa ese eso esta este esto estos fue ha hay la las
- le les lo los me mi mis mucho muy mas ni no nos nosotros o os otra otro para pero poco por
- porque que quien se sea ser si sin sobre su sus tambien te tengo tiene todo tu un una uno
- unos y ya yo quiero quisiera aprender ayuda
-fr: au aux avec ce ces cette dans de des du elle en est et etre il ils je la le les leur
- lui ma mais me mes moi mon ne nos notre nous on ou par pas plus pour qu que qui sa se ses
- son sont sur ta te tes toi ton tu un une vos votre vous aussi comme tres veux voudrais
- apprendre aide
-pt: ao aos as com da das do dos ela ele eles em essa esse esta este eu isso mais mas na
- nas nao no nos num numa os ou para pela pelo por quando se sem ser seu sua tem um uma
- voce muito quero gostaria aprender ajuda
-de: aber als am an auch auf aus bei bin bis das dass dem den der des die doch du ein eine
- einem einen einer er es fur hat ich ihr im in ist ja kann mit nach nicht noch nur oder
- sich sie sind so und uns von vor war wie wir zu zum zur mochte lernen hilfe
-it: ad ai al alla alle allo anche che chi col come con da dai dal dalla degli dei del
- della delle di ed gli il io la le lo ma mi mio nei nel nella noi non per piu questa
- questo se si sono su sul sulla tra un una uno vorrei
-id: ada adalah akan dan dari dengan di ini itu juga ke kami karena oleh pada saya untuk
- yang ingin
-ru: а без бы в во вы да для до его ее если есть же за и из или им их к как ко когда кто
- ли мне мы на над не нет но о об от по под при про с со так также то у уже что чтобы эта
- это я хочу
-ar: من إلى الى عن على في مع هذا هذه ذلك التي الذي الذين هو هي هم أن ان إن أو او لا ما لم
- لن كان كانت قد ثم كل بين عند حتى أنا انا نحن أريد اريد
-hi: का की के को में से पर और या है हैं था थे थी हो होता होती भी ही तो यह वह ये वे इस उस एक
- कि जो मैं मुझे मेरा मेरी हम आप लिए साथ चाहता चाहती हूँ हूं सीखना
-"""
+STOP_WORD_FILES = Path(__file__).parent / "stopwords"  # <language>.txt, "#" comments
+CHAR_NGRAMS = (3, 5)
+
+# Markup removed before anything is counted: whole elements whose content is code or
+# layout, then tags, templates, file links, link targets, URLs and wiki formatting.
+_MARKUP = [
+    (re.compile(r"<!--.*?(-->|$)", re.S), " "),
+    (
+        re.compile(
+            r"<(script|style|math|syntaxhighlight|source|pre|code|ref)\b.*?(</\1\s*>|$)",
+            re.S | re.I,
+        ),
+        " ",
+    ),
+    (re.compile(r"</?[a-z][^<>]*>?", re.I), " "),
+    (
+        re.compile(
+            r"\[\[\s*(file|image|category|media|fichier|archivo|imagen|categor[ií]a|datei|kategorie)\s*:[^\[\]]*(\[\[[^\[\]]*\]\][^\[\]]*)*\]\]",
+            re.I,
+        ),
+        " ",
+    ),
+    (re.compile(r"\[\[[^\[\]|]*\|([^\[\]]*)\]\]"), r" \1 "),
+    (re.compile(r"\[(?:https?:)?//[^\s\]]*\s*([^\]]*)\]"), r" \1 "),
+    (re.compile(r"\b(?:https?://|ftp://|www\.)\S+|\S+@\S+\.\w+", re.I), " "),
+    (re.compile(r"&[a-z]+;|&#x?[0-9a-f]+;", re.I), " "),
+    (re.compile(r"__[A-Z]+__|'{2,}|={2,}|[\[\]{}|]"), " "),
+]
+_TEMPLATE = re.compile(r"\{\{[^{}]*\}\}")
+
+
+def strip_markup(text: str) -> str:
+    """Text without wikitext (templates, file links, link targets, formatting), HTML
+    (tags, comments, script and style elements), entities, URLs and e-mail addresses;
+    a link's label stays, as it is what a person wrote."""
+    while True:  # templates nest: remove the innermost until none is left
+        text, found = _TEMPLATE.subn(" ", text)
+        if not found:
+            break
+    for pattern, replacement in _MARKUP:
+        text = pattern.sub(replacement, text)
+    return text
 
 
 def preprocess(text: str) -> str:
-    """Lower-case, fold accents, join hyphenated compounds, fold a plural -s."""
-    return _PLURAL_S.sub("", _HYPHEN.sub("", strip_accents_unicode(text.lower())))
+    """Strip markup, lower-case, fold accents, join hyphenated compounds, fold a plural -s."""
+    text = strip_accents_unicode(strip_markup(text).lower())
+    return _PLURAL_S.sub("", _HYPHEN.sub("", text))
 
 
 def _stop_words() -> frozenset[str]:
     words = set(ENGLISH_STOP_WORDS)
-    for line in _FUNCTION_WORDS.split("\n"):
-        words.update(line.partition(":")[2].split() if ":" in line else line.split())
+    for path in sorted(STOP_WORD_FILES.glob("*.txt")):
+        for line in path.read_text("utf-8").splitlines():
+            words.update(line.partition("#")[0].split())
     tokenize = re.compile(TOKEN_PATTERN).findall
     return frozenset(token for word in words for token in tokenize(preprocess(word)))
 
@@ -140,6 +163,28 @@ _ANALYZER = make_vectorizer().build_analyzer()
 def analyze(text: str) -> list[str]:
     """The tokens the vectorizer keeps from `text` (empty for blank or stop-word-only text)."""
     return _ANALYZER(text)
+
+
+def content_words(text: str) -> str:
+    """The kept tokens of `text` joined by spaces: what the character n-grams are cut from."""
+    return " ".join(_ANALYZER(text))
+
+
+def make_char_vectorizer() -> TfidfVectorizer:
+    """A fresh, unfitted TF-IDF vectorizer over character n-grams inside the content words
+    (markup, URLs and stop words already gone), for text written in different languages."""
+    return TfidfVectorizer(
+        analyzer="char_wb",
+        preprocessor=content_words,
+        lowercase=False,
+        ngram_range=CHAR_NGRAMS,
+        min_df=1,
+        sublinear_tf=True,
+        dtype=np.float32,
+    )
+
+
+_CHAR_ANALYZER = make_char_vectorizer().build_analyzer()
 
 
 def l2_rows(matrix: sp.csr_matrix, scale: float = 1.0) -> sp.csr_matrix:
@@ -188,11 +233,12 @@ class TextIndex:
     with them, so words no document uses are ignored. Keys keep their insertion order.
     """
 
-    def __init__(self, documents: Mapping[Hashable, str]):
+    def __init__(self, documents: Mapping[Hashable, str], chars: bool = False):
         self.keys: tuple[Hashable, ...] = tuple(documents)
         self._row = {key: i for i, key in enumerate(self.keys)}
         self._texts = list(documents.values())
-        self.vectorizer = make_vectorizer()
+        self.vectorizer = make_char_vectorizer() if chars else make_vectorizer()
+        self._analyzer = _CHAR_ANALYZER if chars else _ANALYZER
         try:
             self.matrix: sp.csr_matrix = self.vectorizer.fit_transform(self._texts).tocsr()
         except ValueError:
@@ -217,7 +263,7 @@ class TextIndex:
         vocabulary = self.vectorizer.vocabulary_
         indptr, indices, counts = [0], [], []
         for text in texts:
-            found = Counter(vocabulary.get(token, -1) for token in _ANALYZER(text))
+            found = Counter(vocabulary.get(token, -1) for token in self._analyzer(text))
             found.pop(-1, None)
             indices.extend(found)
             counts.extend(found.values())
