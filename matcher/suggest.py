@@ -17,7 +17,7 @@ from .profiles import (
 from .text import TextIndex, analyze, strongest_shared
 from .vectorize import ProfileSpace, SkillSpace
 
-__all__ = ["FIT_GOOD", "FIT_STRONG", "MentorIndex", "fit_label"]
+__all__ = ["MentorIndex"]
 
 REASON_SKILLS = 5
 REASON_RELATED = 3
@@ -26,18 +26,6 @@ SCORE_UNITS = 1_000_000  # scores equal to six decimals are ties; the mentor id 
 # Teaching a wanted skill outranks any score: a mentor who teaches none of the wanted
 # skills comes after every one who teaches one (in suggestions and in the flow's costs).
 TEACHES_BONUS = SCORE_UNITS + 1
-
-# Fit in words, calibrated on tests/data/matcher_labelled.yaml (see test_matcher_quality):
-# "strong" at or above FIT_STRONG, "good" at or above FIT_GOOD, "possible" below.
-FIT_STRONG = 0.6
-FIT_GOOD = 0.35
-
-
-def fit_label(score: float) -> str:
-    """ "strong", "good" or "possible": a suggestion's score in words a person reads."""
-    if score >= FIT_STRONG:
-        return "strong"
-    return "good" if score >= FIT_GOOD else "possible"
 
 
 def score_units(scores: np.ndarray) -> np.ndarray:
@@ -98,6 +86,7 @@ class MentorIndex:
         taught = self.space.skills.weights(m.skills for m in self.mentors)
         self.matrix = self.space.encode(taught, self.space.text.matrix)
         self.taught = (taught > 0).astype(np.float32).tocsr()
+        self._skill_block = self.matrix[:, : self.space.skill_columns].tocsr()
         self._taught_t = self.taught.T.tocsr()
         self._matrix_t = self.matrix.T.tocsr()
         self.eligible = np.array(
@@ -204,17 +193,16 @@ class MentorIndex:
         """Reasons for pairs (mentee i of `mentees`, rows of `encoded` and `wants` alike,
         mentor row j). Shared terms are whole content words both wrote (after markup and
         stop words are gone), never character fragments."""
-        k = self.space.skill_columns
         ids = self.space.skills.ids
         asked = np.diff(wants.indptr) > 0
+        skill_rows = encoded[:, : self.space.skill_columns].tocsr()
         needed = np.unique(mentee_rows)
         words = self.words.transform(mentees[i].text for i in needed.tolist())
         word_row = {i: n for n, i in enumerate(needed.tolist())}
         result = []
         for i, j in zip(mentee_rows.tolist(), mentor_rows.tolist(), strict=True):
-            shared = strongest_shared(encoded, i, self.matrix, j)
+            skills = strongest_shared(skill_rows, i, self._skill_block, j)
             wanted = set(wants.indices[wants.indptr[i] : wants.indptr[i + 1]].tolist())
-            skills = [c for c in shared if c < k]
             teaching = tuple(ids[c] for c in skills if c in wanted)
             terms = strongest_shared(words, word_row[i], self.words.matrix, j)
             result.append(
