@@ -19,6 +19,18 @@ def test_preview_shows_suggested_mentors_with_reasons_and_saves_nothing(
     assert request_count() == 0
 
 
+def test_fit_is_a_label_with_the_score_on_hover_and_a_non_teacher_is_marked(
+    client, login_as, make_mentor
+):
+    make_mentor(username="Citer", skills=("referencing",))
+    login_as(RoleName.VOLUNTEER)
+    page = client.get("/requests/new?skills=referencing").get_data(as_text=True)
+    assert 'class="fit" title="score 0.' in page
+    assert any(label in page for label in ("Strong fit", "Good fit", "Possible fit"))
+    assert "%" not in page.partition("Citer")[2].partition("</li>")[0]
+    assert "Teaches none of the requested skills" not in page
+
+
 def test_send_request_with_a_preference(client, login_as, make_mentor):
     mentor = make_mentor(username="Citer", skills=("referencing",))
     volunteer = login_as(RoleName.VOLUNTEER)
