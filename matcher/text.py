@@ -219,20 +219,6 @@ def char_grams(text: str) -> list[str]:
     return [gram for token in _ANALYZER(text) for gram in _word_grams(token)]
 
 
-def _fitting_char_vectorizer(documents: int) -> TfidfVectorizer:
-    # make_char_vectorizer's settings with `char_grams` as the analyzer (same n-grams).
-    # On a large program, n-grams in more than half the documents ("ing ", "tion") are
-    # dropped: they move a cosine little and make every sparse product ~1.5x slower.
-    return TfidfVectorizer(
-        analyzer=char_grams,
-        lowercase=False,
-        min_df=1,
-        max_df=COMMON_GRAM_DF if documents >= COMMON_GRAM_MIN_DOCUMENTS else 1.0,
-        sublinear_tf=True,
-        dtype=np.float32,
-    )
-
-
 def l2_rows(matrix: sp.csr_matrix, scale: float = 1.0) -> sp.csr_matrix:
     """Rows scaled to L2 norm `scale` (float32 CSR); an all-zero row stays zero."""
     data = matrix.data.astype(np.float32)
@@ -284,8 +270,13 @@ class TextIndex:
         self._row = {key: i for i, key in enumerate(self.keys)}
         self._texts = list(documents.values())
         self.chars = chars
-        self.vectorizer = _fitting_char_vectorizer(len(self.keys)) if chars else make_vectorizer()
         self._word_columns: dict[str, tuple[int, ...]] = {}
+        if chars:
+            self.vectorizer = None
+            self.vocabulary, self.matrix, self._idf = self._fit_grams()
+            self.terms = np.array(list(self.vocabulary), dtype=object)
+            return
+        self.vectorizer = make_vectorizer()
         try:
             self.matrix: sp.csr_matrix = self.vectorizer.fit_transform(self._texts).tocsr()
         except ValueError:
@@ -294,38 +285,83 @@ class TextIndex:
             self.vectorizer = None  # no document has a single content word
             self.matrix = sp.csr_matrix((len(self.keys), 0), dtype=np.float32)
         self._idf = self.vectorizer.idf_.astype(np.float32) if self.vectorizer else None
+        self.vocabulary: dict[str, int] = self.vectorizer.vocabulary_ if self.vectorizer else {}
         self.terms = (
             self.vectorizer.get_feature_names_out()
             if self.vectorizer
             else np.array([], dtype=object)
         )
 
+    def _fit_grams(self) -> tuple[dict[str, int], sp.csr_matrix, np.ndarray]:
+        # What make_char_vectorizer().fit_transform computes (smooth idf, sublinear tf, L2,
+        # max_df on a large program; tests/test_matcher_text.py compares the two), with
+        # each distinct word cut into n-grams and looked up once instead of every time.
+        grown: dict[str, int] = {}
+        columns: dict[str, tuple[int, ...]] = {}
+        tokens = [_ANALYZER(text) for text in self._texts]
+        for found in tokens:
+            for token in found:
+                if token not in columns:
+                    columns[token] = tuple(
+                        grown.setdefault(gram, len(grown)) for gram in _word_grams(token)
+                    )
+        counts = self._counts(tokens, columns, len(grown))
+        n = len(self._texts)
+        df = np.bincount(counts.indices, minlength=len(grown))
+        keep = np.ones(len(grown), dtype=bool)
+        if n >= COMMON_GRAM_MIN_DOCUMENTS:
+            keep = df <= COMMON_GRAM_DF * n
+        order = sorted((gram for gram, column in grown.items() if keep[column]))
+        vocabulary = {gram: i for i, gram in enumerate(order)}
+        remap = np.full(len(grown), -1, dtype=np.int64)
+        remap[[grown[gram] for gram in order]] = np.arange(len(order))
+        counts = counts[:, np.flatnonzero(keep)] if len(grown) else counts
+        new_columns = remap[np.flatnonzero(keep)]
+        counts = sp.csr_matrix(
+            (counts.data, new_columns[counts.indices], counts.indptr), shape=(n, len(order))
+        )
+        counts.sort_indices()
+        idf = (np.log((1 + n) / (1 + df[keep][np.argsort(new_columns)])) + 1).astype(np.float32)
+        return vocabulary, self._weighted(counts, idf), idf
+
+    @staticmethod
+    def _counts(
+        tokens: Iterable[list[str]], columns: Mapping[str, tuple[int, ...]], width: int
+    ) -> sp.csr_matrix:
+        indptr, indices = [0], []
+        for found in tokens:
+            for token in found:
+                indices.extend(columns[token])
+            indptr.append(len(indices))
+        counts = sp.csr_matrix(
+            (np.ones(len(indices), np.float32), np.array(indices, np.int32), np.array(indptr)),
+            shape=(len(indptr) - 1, width),
+        )
+        counts.sum_duplicates()  # one entry per term, holding its count
+        return counts
+
+    @staticmethod
+    def _weighted(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
+        weights = (1 + np.log(counts.data)) * idf[counts.indices]
+        return l2_rows(sp.csr_matrix((weights, counts.indices, counts.indptr), counts.shape))
+
     def transform(self, texts: Iterable[str]) -> sp.csr_matrix:
         """L2-normalised query vectors (float32, one row per text) in this index's space."""
         # The fitted vectorizer's own steps (analyzer, vocabulary, 1 + log tf, idf, L2),
         # without scikit-learn's per-call input validation, which costs ~1 ms a query.
         texts = list(texts)
-        if self.vectorizer is None:
+        if not len(self.terms):
             return sp.csr_matrix((len(texts), 0), dtype=np.float32)
-        indptr, indices = [0], []
         columns = self._word_columns
-        for text in texts:
-            for token in _ANALYZER(text):
+        tokens = [_ANALYZER(text) for text in texts]
+        for found in tokens:
+            for token in found:
                 if token not in columns:
                     columns[token] = self._columns(token)
-                indices.extend(columns[token])
-            indptr.append(len(indices))
-        counts = sp.csr_matrix(
-            (np.ones(len(indices), np.float32), np.array(indices, np.int32), np.array(indptr)),
-            shape=(len(texts), len(self.terms)),
-        )
-        counts.sum_duplicates()  # one entry per term, holding its count
-        weights = (1 + np.log(counts.data)) * self._idf[counts.indices]
-        matrix = sp.csr_matrix((weights, counts.indices, counts.indptr), shape=counts.shape)
-        return l2_rows(matrix)
+        return self._weighted(self._counts(tokens, columns, len(self.terms)), self._idf)
 
     def _columns(self, token: str) -> tuple[int, ...]:
-        vocabulary = self.vectorizer.vocabulary_
+        vocabulary = self.vocabulary
         grams = _word_grams(token) if self.chars else (token,)
         return tuple(vocabulary[gram] for gram in grams if gram in vocabulary)
 
