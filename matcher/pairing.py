@@ -11,7 +11,8 @@ rather than the mentor id resolves when more than `HEADROOM` mentors tie there).
 
 Assignment: a min-cost flow (OR-Tools `SimpleMinCostFlow`) source → mentee (1) →
 mentor (1 per candidate arc, cost −score) → sink (`capacity_left`), plus a free
-source → sink arc so a mentee may stay unmatched. Its minimum cost is the maximum total
+source → sink arc so a mentee may stay unmatched. A mentee with a candidate who teaches a
+wanted skill keeps only such candidates (`_teachers_first`). Its minimum cost is the maximum total
 score subject to every mentor's capacity. Scores become integers (× 10⁶); arcs are
 added in a fixed order (mentee id, score desc, mentor id) so ties break the same way
 on every run.
@@ -162,6 +163,18 @@ def _deduplicated(q, r, s, n_mentees, n_mentors):
     return q[order], r[order], s[order]
 
 
+def _teachers_first(index: MentorIndex, found: Candidates, wants) -> Candidates:
+    """Without the arcs to mentors who teach none of the wanted skills, for each mentee
+    with a candidate who teaches one: such a mentor is only a last resort."""
+    teaches = index.teaches(wants, found.mentee_rows, found.mentor_rows)
+    has_teacher = np.zeros(len(found.mentees), dtype=bool)
+    has_teacher[found.mentee_rows[teaches]] = True
+    keep = teaches | ~has_teacher[found.mentee_rows]
+    return Candidates(
+        found.mentees, found.mentee_rows[keep], found.mentor_rows[keep], found.scores[keep]
+    )
+
+
 def _solve_flow(index: MentorIndex, found: Candidates) -> np.ndarray:
     n = len(found.mentees)
     used, mentor_slot = np.unique(found.mentor_rows, return_inverse=True)
@@ -219,11 +232,12 @@ def _assignment(index, mentees, min_score, candidates, progress, choose) -> Assi
         progress(done, steps)
 
     found = _candidates(index, ordered, encoded, min_score, candidates, progress and advance, 1)
+    found = _teachers_first(index, found, wants)
     chosen = choose(index, found)
     if progress:
         progress(total[0], total[0])
     q, r, s = found.mentee_rows[chosen], found.mentor_rows[chosen], found.scores[chosen]
-    reasons = index.reasons(encoded, wants, q, r)
+    reasons = index.reasons(ordered, encoded, wants, q, r)
     pairs = [
         Pair(ordered[i].id, int(index.ids[j]), float(score), why)
         for i, j, score, why in zip(q, r, s, reasons, strict=True)

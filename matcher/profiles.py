@@ -13,6 +13,8 @@ from enum import StrEnum
 from numbers import Real
 
 __all__ = [
+    "FIT_GOOD",
+    "FIT_STRONG",
     "Assignment",
     "MenteeProfile",
     "MentorProfile",
@@ -21,7 +23,24 @@ __all__ = [
     "Reasons",
     "Suggestion",
     "UnmatchedReason",
+    "fit_label",
 ]
+
+
+# Fit in words, calibrated on tests/data/matcher_labelled.yaml (bench/bench_matcher_quality.py
+# prints the scores). A coordinator's pick that teaches the wanted skill and shares
+# interests scores 0.55-0.88 (lower quartile 0.61): "strong"; one that teaches it with
+# few or no shared words 0.39-0.54: "good"; a pick found by text or a related skill
+# alone 0.11-0.21: "possible".
+FIT_STRONG = 0.55
+FIT_GOOD = 0.35
+
+
+def fit_label(score: float) -> str:
+    """A score in words a person reads: "strong", "good" or "possible"."""
+    if score >= FIT_STRONG:
+        return "strong"
+    return "good" if score >= FIT_GOOD else "possible"
 
 
 class ProfileError(ValueError):
@@ -87,16 +106,21 @@ class MenteeProfile:
 @dataclass(frozen=True, slots=True)
 class Reasons:
     """Why a mentor fits: wanted skill ids the mentor teaches (strongest first), skill ids
-    the mentor teaches that are related to a wanted one, and the strongest shared words."""
+    the mentor teaches that are related to a wanted one, and the strongest shared words.
+
+    `teaches_none_wanted` is true when the mentee asked for skills and this mentor teaches
+    none of them: such a mentor is suggested only below every eligible one who does."""
 
     shared_skills: tuple[str, ...] = ()
     related_skills: tuple[str, ...] = ()
     shared_terms: tuple[str, ...] = ()
+    teaches_none_wanted: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class Suggestion:
-    """One mentor for one mentee; `score` = 0.7 × skill cosine + 0.3 × text cosine, in [0, 1]."""
+    """One mentor for one mentee; `score` = SKILL_WEIGHT × skill cosine + TEXT_WEIGHT × text
+    cosine, in [0, 1] (`fit_label` turns it into words)."""
 
     mentor_id: int
     score: float

@@ -23,6 +23,9 @@ REASON_SKILLS = 5
 REASON_RELATED = 3
 REASON_TERMS = 3
 SCORE_UNITS = 1_000_000  # scores equal to six decimals are ties; the mentor id decides
+# Teaching a wanted skill outranks any score: a mentor who teaches none of the wanted
+# skills comes after every one who teaches one (in suggestions and in the flow's costs).
+TEACHES_BONUS = SCORE_UNITS + 1
 
 
 def score_units(scores: np.ndarray) -> np.ndarray:
@@ -74,13 +77,17 @@ class MentorIndex:
         for m in self.mentors:
             if not any(m.skills.values()):
                 _check_content("mentor", m.id, False, m.text)
+        texts = {m.id: m.text for m in self.mentors}
         self.space = ProfileSpace(
             SkillSpace([m.skills for m in self.mentors], skill_context),
-            TextIndex({m.id: m.text for m in self.mentors}),
+            TextIndex(texts, chars=True),
         )
-        self.matrix = self.space.encode(
-            self.space.skills.weights(m.skills for m in self.mentors), self.space.text.matrix
-        )
+        self.words = TextIndex(texts)  # whole words, for the reasons
+        taught = self.space.skills.weights(m.skills for m in self.mentors)
+        self.matrix = self.space.encode(taught, self.space.text.matrix)
+        self.taught = (taught > 0).astype(np.float32).tocsr()
+        self._skill_block = self.matrix[:, : self.space.skill_columns].tocsr()
+        self._taught_t = self.taught.T.tocsr()
         self._matrix_t = self.matrix.T.tocsr()
         self.eligible = np.array(
             [m.available and m.capacity_left > 0 for m in self.mentors], dtype=bool
@@ -141,49 +148,71 @@ class MentorIndex:
         encoded, wants = self.encode([mentee])
         scores = self.scores(encoded)
         rows = np.flatnonzero(self.eligible_mask(mentee) & (scores >= min_score) & (scores > 0))
-        rows = self.best(rows, scores[rows], top)
-        reasons = self.reasons(encoded, wants, np.zeros(len(rows), dtype=np.int64), rows)
+        teaches = (wants @ self._taught_t).toarray().ravel() > 0
+        rows = self.best(rows, scores[rows], top, teaches[rows])
+        reasons = self.reasons([mentee], encoded, wants, np.zeros(len(rows), dtype=np.int64), rows)
         return [
             Suggestion(int(self.ids[r]), float(scores[r]), why)
             for r, why in zip(rows, reasons, strict=True)
         ]
 
     @staticmethod
-    def best(rows: np.ndarray, scores: np.ndarray, top: int) -> np.ndarray:
-        """The `top` rows by score desc (to six decimals), then row (= mentor id order)."""
+    def best(
+        rows: np.ndarray, scores: np.ndarray, top: int, teaches: np.ndarray | None = None
+    ) -> np.ndarray:
+        """The `top` rows: those that teach a wanted skill (`teaches`, if given) first, then
+        by score desc (to six decimals), then row (= mentor id order)."""
         if top <= 0 or len(rows) == 0:
             return rows[:0]
         units = score_units(scores)
+        if teaches is not None:
+            units += TEACHES_BONUS * teaches.astype(np.int64)
         if len(rows) > top:
             cutoff = np.partition(units, len(units) - top)[len(units) - top]
             keep = units >= cutoff  # everything tied with the cut-off, for the id tie-break
             rows, units = rows[keep], units[keep]
         return rows[np.lexsort((rows, -units))][:top]
 
+    def teaches(
+        self, wants: sp.csr_matrix, mentee_rows: np.ndarray, mentor_rows: np.ndarray
+    ) -> np.ndarray:
+        """For pairs (mentee row i of `wants`, mentor row j): does j teach a skill i wants?"""
+        if len(mentee_rows) == 0:
+            return np.zeros(0, dtype=bool)
+        shared = wants[mentee_rows].multiply(self.taught[mentor_rows])
+        return np.asarray(shared.sum(axis=1)).ravel() > 0
+
     def reasons(
         self,
+        mentees: Sequence[MenteeProfile],
         encoded: sp.csr_matrix,
         wants: sp.csr_matrix,
         mentee_rows: np.ndarray,
         mentor_rows: np.ndarray,
     ) -> list[Reasons]:
-        """Reasons for pairs (encoded mentee row i, mentor row j)."""
-        k = self.space.skill_columns
+        """Reasons for pairs (mentee i of `mentees`, rows of `encoded` and `wants` alike,
+        mentor row j). Shared terms are whole content words both wrote (after markup and
+        stop words are gone), never character fragments."""
         ids = self.space.skills.ids
+        asked = np.diff(wants.indptr) > 0
+        skill_rows = encoded[:, : self.space.skill_columns].tocsr()
+        needed = np.unique(mentee_rows)
+        words = self.words.transform(mentees[i].text for i in needed.tolist())
+        word_row = {i: n for n, i in enumerate(needed.tolist())}
         result = []
         for i, j in zip(mentee_rows.tolist(), mentor_rows.tolist(), strict=True):
-            shared = strongest_shared(encoded, i, self.matrix, j)
+            skills = strongest_shared(skill_rows, i, self._skill_block, j)
             wanted = set(wants.indices[wants.indptr[i] : wants.indptr[i + 1]].tolist())
-            skills = [c for c in shared if c < k]
+            teaching = tuple(ids[c] for c in skills if c in wanted)
+            terms = strongest_shared(words, word_row[i], self.words.matrix, j)
             result.append(
                 Reasons(
-                    shared_skills=tuple(ids[c] for c in skills if c in wanted)[:REASON_SKILLS],
+                    shared_skills=teaching[:REASON_SKILLS],
                     related_skills=tuple(ids[c] for c in skills if c not in wanted)[
                         :REASON_RELATED
                     ],
-                    shared_terms=self.space.text.display(
-                        [c - k for c in shared if c >= k][:REASON_TERMS]
-                    ),
+                    shared_terms=self.words.display(terms[:REASON_TERMS]),
+                    teaches_none_wanted=bool(asked[i]) and not teaching,
                 )
             )
         return result

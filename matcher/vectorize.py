@@ -16,8 +16,8 @@ from .text import TextIndex, l2_rows
 
 __all__ = ["RELATED_CREDIT", "SKILL_WEIGHT", "TEXT_WEIGHT", "ProfileSpace", "SkillSpace"]
 
-SKILL_WEIGHT = 0.7
-TEXT_WEIGHT = 0.3
+SKILL_WEIGHT = 0.6
+TEXT_WEIGHT = 0.4
 RELATED_CREDIT = 0.5  # a related skill counts at most half of the skill itself…
 RELATED_MIN_SIMILARITY = 0.2  # …and only if the catalog texts are this similar
 RELATED_PER_SKILL = 3

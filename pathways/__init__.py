@@ -102,7 +102,7 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_template_helpers(app: Flask) -> None:
     from .catalog_messages import skill_name, translated, translated_each
-    from .labels import describe_reason, label, question_label
+    from .labels import describe_reason, fit, label, question_label
 
     app.jinja_env.globals.update(
         label=label,
@@ -114,6 +114,7 @@ def _register_template_helpers(app: Flask) -> None:
     )
     app.jinja_env.filters.update(
         bdi=isolate,
+        fit=fit,
         translated=translated,
         translated_each=translated_each,
         unitformat=format_unit,

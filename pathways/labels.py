@@ -3,7 +3,7 @@
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from matcher import UnmatchedReason
+from matcher import UnmatchedReason, fit_label
 
 from .catalog import get_catalog
 from .catalog_messages import skill_name, translated
@@ -41,6 +41,18 @@ LABELS = {
     UnmatchedReason.BELOW_THRESHOLD: _l("no mentor reaches the minimum score"),
     "invalid_profile": _l("the request has nothing to match on"),
 }
+
+
+FITS = {
+    "strong": _l("Strong fit"),
+    "good": _l("Good fit"),
+    "possible": _l("Possible fit"),
+}
+
+
+def fit(score: float) -> str:
+    """A match score as a translated label ("Strong fit"); the number stays for a title."""
+    return str(FITS[fit_label(score)])
 
 
 # The default off-boarding questions (``mentorships.DEFAULT_OFFBOARDING_QUESTIONS``), stored

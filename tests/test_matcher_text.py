@@ -106,3 +106,43 @@ def test_top_terms_per_row_strongest_first_ties_by_column():
     columns = top_terms(rows.multiply(query).tocsr(), 1)
     assert [index.display(c) for c in columns] == [("lua",), ("sources",), ()]
     assert top_terms(rows[:0], 3) == []
+
+
+@pytest.mark.parametrize("documents", [30, 60])
+def test_character_index_is_scikit_learns_char_wb_tfidf(documents):
+    from matcher.text import COMMON_GRAM_DF, COMMON_GRAM_MIN_DOCUMENTS, make_char_vectorizer
+
+    words = [
+        "edit-a-thons",
+        "editatones",
+        "bibliotecas",
+        "library",
+        "Lua",
+        "modules",
+        "{{cite}}",
+        "the",
+        "and",
+    ]
+    texts = [" ".join(words[i % 7 : i % 7 + 1 + i % 4]) for i in range(documents)]
+    index = TextIndex(dict(enumerate(texts)), chars=True)
+    reference = make_char_vectorizer()
+    if documents >= COMMON_GRAM_MIN_DOCUMENTS:
+        reference.set_params(max_df=COMMON_GRAM_DF)
+    expected = reference.fit_transform(texts)
+    assert list(index.terms) == list(reference.get_feature_names_out())
+    assert abs(index.matrix - expected).max() < 1e-6
+    query = ["editathon at the biblioteca", "<b>modules</b>"]
+    assert abs(index.transform(query) - reference.transform(query)).max() < 1e-6
+
+
+def test_markup_urls_and_stop_words_never_become_interests():
+    text = (
+        "<script>alert(1)</script><img src=x onerror=alert(1)> {{Babel|en|es}} "
+        "[[File:Logo.png|thumb|100px|Logo]] https://example.org/script?a=1 quiero aprender"
+    )
+    assert analyze(text) == []
+    assert analyze("I run [[Edit-a-thon|edit-a-thons]] at [[University]]") == [
+        "run",
+        "editathon",
+        "university",
+    ]

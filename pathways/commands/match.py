@@ -38,6 +38,7 @@ def reason_phrases(reasons: Reasons | dict) -> list[str]:
         *(f"teaches {_skill_name(s)}" for s in data.get("shared_skills", ())),
         *(f"teaches a related skill: {_skill_name(s)}" for s in data.get("related_skills", ())),
         *(f"shared interest: {term}" for term in data.get("shared_terms", ())),
+        *(["teaches none of the requested skills"] if data.get("teaches_none_wanted") else []),
     ]
 
 

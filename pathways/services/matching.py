@@ -270,6 +270,7 @@ def reasons_to_dict(reasons: Reasons) -> dict:
         "shared_skills": list(reasons.shared_skills),
         "related_skills": list(reasons.related_skills),
         "shared_terms": list(reasons.shared_terms),
+        "teaches_none_wanted": reasons.teaches_none_wanted,
     }
 
 

@@ -17,6 +17,11 @@ def test_preview_shows_suggested_mentors_with_reasons_and_saves_nothing(
     assert "Citer" in page
     assert "Teaches Referencing" in page
     assert request_count() == 0
+    # fit is a label, with the score on hover, never a raw percentage
+    assert 'class="fit" title="score 0.' in page
+    assert any(label in page for label in ("Strong fit", "Good fit", "Possible fit"))
+    assert "%" not in page.partition("Citer")[2].partition("</li>")[0]
+    assert "Teaches none of the requested skills" not in page
 
 
 def test_send_request_with_a_preference(client, login_as, make_mentor):
