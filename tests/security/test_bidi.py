@@ -18,6 +18,7 @@ from pathways.extensions import db
 from pathways.forms import Form
 from pathways.models import CheckIn, MentorRequest, Person, RoleName
 from pathways.services import (
+    access_tokens,
     imports,
     mentor_requests,
     mentorships,
@@ -102,6 +103,7 @@ def world(make_person) -> World:
         badge = recognition.issue_level_badge(mentee, "fundamental")
         recognition.revoke_badge(coordinator, badge, f"{MARK} revoked")
         offers.go_away(mentor, None, f"{MARK} away", TODAY)
+        access_tokens.create_token(mentee, f"{MARK} token", ["read"])
     m, c = mentorship.id, coordinator
     pages = [
         (c, "/coordinators/"),
@@ -129,6 +131,7 @@ def world(make_person) -> World:
         (mentee, "/auth/settings"),
         (mentee, "/auth/password"),
         (mentee, "/account/delete"),
+        (mentee, "/account/tokens"),
         (newcomer, "/requests/new?skills=referencing"),
         (newcomer, f"/people/{MARK}Mentee"),
     ]

@@ -49,6 +49,8 @@ def routes(w: World) -> dict[str, list[dict]]:
         "auth.language": [route("POST", "/auth/language", SIGNED_IN)],
         "account.export": [route("GET", "/account/export", SIGNED_IN)],
         "account.delete": [route("GET", "/account/delete", SIGNED_IN)],
+        "account.tokens": [route("GET", "/account/tokens", SIGNED_IN)],
+        "account.revoke_token": [route("POST", "/account/tokens/1/revoke", SIGNED_IN)],
         "people.profile": [route("GET", "/people/Mentee", EVERYONE)],
         "badges.issuer": [route("GET", "/badges/issuer.json", EVERYONE)],
         "badges.badge_class": [route("GET", "/badges/levels/fundamental.json", EVERYONE)],
