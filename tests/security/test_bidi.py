@@ -60,6 +60,22 @@ NO_USER_TEXT = {
     # Off without a wiki to talk to; tests/web/test_wikimedia_sign_in.py checks that the
     # names in its refusals are isolated.
     "auth.wikimedia_callback",
+    # The API answers JSON, not HTML; its docs page shows the OpenAPI document only.
+    "api.docs",
+    "api-docs.openapi_json",
+    "api_v1.levels",
+    "api_v1.pillars",
+    "api_v1.skills",
+    "api_v1.roles",
+    "api_v1.ladder",
+    "api_v1.mentors",
+    "api_v1.mentor",
+    "api_v1.my_requests",
+    "api_v1.queue",
+    "api_v1.dashboard_figures",
+    "api_v1.my_mentorships",
+    "api_v1.mentorship",
+    "api_v1.checkins",
 }
 
 
