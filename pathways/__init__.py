@@ -98,6 +98,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(volunteers_bp, url_prefix="/ladder")
     app.register_blueprint(badges_bp, url_prefix="/badges")
     app.register_blueprint(people_bp, url_prefix="/people")
+    from . import api
+
+    api.init_app(app)
 
 
 def _register_template_helpers(app: Flask) -> None:

@@ -59,6 +59,7 @@ class Config:
     SIGN_UP_RATE_LIMIT = os.environ.get("SIGN_UP_RATE_LIMIT", "20 per hour")
     PASSWORD_CHANGE_RATE_LIMIT = os.environ.get("PASSWORD_CHANGE_RATE_LIMIT", "10 per hour")
     REQUEST_CREATION_RATE_LIMIT = os.environ.get("REQUEST_CREATION_RATE_LIMIT", "10 per hour")
+    API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "300 per minute")
 
     PASSWORD_HASH_PROFILE = os.environ.get("PASSWORD_HASH_PROFILE", "RFC_9106_LOW_MEMORY")
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024

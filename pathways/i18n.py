@@ -65,6 +65,8 @@ def select_locale() -> str:
     """The page's language, in the order of this module's docstring."""
     if not has_request_context():
         return current_app.config["BABEL_DEFAULT_LOCALE"]
+    if request.path.startswith("/api/"):
+        return browser_locale()  # a program says its language in each request
     supported = supported_locales()
     asked = request.args.get(CHOSEN)
     if asked in supported:

@@ -2,24 +2,15 @@ import json
 
 from flask import Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, logout_user
-from wtforms import StringField
-from wtforms.validators import DataRequired, Length
 
-from ..forms import Form
-from ..services import DomainError, privacy, transaction
+from ..extensions import db
+from ..models import AccessToken, RoleName, utcnow
+from ..services import DomainError, access_tokens, privacy, transaction
 from ..services.accounts import username_key
 from ..web import show_domain_error
 from . import bp
-
-
-class DeleteAccountForm(Form):
-    username = StringField(
-        _l("Type your username to confirm"),
-        validators=[DataRequired(), Length(max=64)],
-        render_kw={"autocomplete": "off"},
-    )
+from .forms import COORDINATE_CHOICE, DeleteAccountForm, TokenForm
 
 
 @bp.get("/export")
@@ -52,3 +43,51 @@ def delete():
                 return redirect(url_for("main.index"), 303)
     status = 422 if form.errors else 200
     return render_template("account/delete.html", form=form), status
+
+
+def _token_form() -> TokenForm:
+    form = TokenForm()
+    if current_user.has_role(RoleName.COORDINATOR):
+        form.scopes.choices = [*form.scopes.choices, COORDINATE_CHOICE]
+    return form
+
+
+@bp.route("/tokens", methods=["GET", "POST"])
+@login_required
+def tokens():
+    """The person's API tokens; a new token's secret is shown on this one response only."""
+    form = _token_form()
+    secret = None
+    if form.validate_on_submit():
+        try:
+            with transaction():
+                _, secret = access_tokens.create_token(
+                    current_user, form.name.data, form.scopes.data, form.days.data
+                )
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            form = _token_form()
+            form.name.data = ""
+    response = Response(
+        render_template(
+            "account/tokens.html",
+            form=form,
+            secret=secret,
+            tokens=access_tokens.tokens_of(current_user),
+            now=utcnow(),
+        ),
+        status=422 if form.errors else 200,
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_token(token_id: int):
+    token = db.get_or_404(AccessToken, token_id)
+    with transaction():
+        access_tokens.revoke_token(current_user, token)
+    flash(_("The token is revoked."), "success")
+    return redirect(url_for("account.tokens"), 303)

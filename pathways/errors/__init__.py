@@ -19,8 +19,12 @@ from ..services import DomainError, NotAllowed
 bp = Blueprint("errors", __name__)
 
 
+def _is_api() -> bool:
+    return request.path.startswith("/api/")
+
+
 def _wants_json() -> bool:
-    if request.path.startswith("/api/"):
+    if _is_api():
         return True
     best = request.accept_mimetypes.best_match(["text/html", "application/json"])
     return (
@@ -32,10 +36,12 @@ def _wants_json() -> bool:
 def _messages() -> dict[int, tuple[str, str]]:
     return {
         400: (_("Bad request"), _("The request could not be understood.")),
+        401: (_("Not signed in"), _("Send a valid API token: Authorization: Bearer …")),
         403: (_("Not allowed"), _("Your account cannot open this page.")),
         409: (_("Not done"), _("This action does not fit the current state.")),
         404: (_("Page not found"), _("There is no page at this address.")),
         405: (_("Not allowed"), _("This page cannot be used that way.")),
+        422: (_("Not valid"), _("Some of what you sent is not valid.")),
         413: (_("Too large"), _("What you sent is larger than this site accepts.")),
         429: (_("Slow down"), _("Too many attempts. Wait a minute and try again.")),
         500: (_("Something broke"), _("An error on our side stopped this page. Try again later.")),
@@ -46,10 +52,35 @@ def _messages() -> dict[int, tuple[str, str]]:
     }
 
 
-def render_error(status: int, detail: str | None = None, **json_fields):
-    """The error page, or for API clients its JSON with ``json_fields`` added."""
+API_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    422: "invalid",
+    429: "too_many_requests",
+    500: "server_error",
+    503: "unavailable",
+}
+
+
+def render_error(
+    status: int, detail: str | None = None, fields: dict[str, str] | None = None, **json_fields
+):
+    """The error page, or for API clients its JSON with ``json_fields`` added.
+
+    Under ``/api/`` the body is always ``{"error": {"code", "message", "fields"}}``,
+    ``fields`` naming each input at fault with its message.
+    """
     title, message = _messages().get(status, (_("Error"), ""))
     message = detail or message
+    if _is_api():
+        error = {"code": API_CODES.get(status, "error"), "message": message}
+        response = jsonify(error={**error, "fields": fields or {}, **json_fields})
+        return response, status
     if _wants_json():
         error = {"status": status, "title": title, "message": message, **json_fields}
         return jsonify(error=error), status
@@ -90,13 +121,45 @@ def not_allowed(error: NotAllowed):
 
 @bp.app_errorhandler(DomainError)
 def refused(error: DomainError):
-    """A rule refused a button's action (e.g. approving twice): say which, change nothing."""
+    """A rule refused a button's action (e.g. approving twice): say which, change nothing.
+
+    For the API, a refusal naming a field the client sent is that input's fault: a 422;
+    one naming the record (``request``, ``proposal``) is the record's state: a 409.
+    """
+    if _is_api() and error.field in _sent_names():
+        return render_error(422, str(error.message), {error.field: str(error.message)})
     return render_error(409, str(error.message))
+
+
+def _sent_names() -> set[str]:
+    body = request.get_json(silent=True)
+    return set(request.args) | (set(body) if isinstance(body, dict) else set())
+
+
+def _flattened(messages, prefix: str = "") -> dict[str, str]:
+    """webargs' nested messages (``{"json": {"skills": {"0": [...]}}}``) by dotted name."""
+    if isinstance(messages, dict):
+        flat = {}
+        for key, value in messages.items():
+            flat.update(_flattened(value, f"{prefix}.{key}" if prefix else str(key)))
+        return flat
+    texts = messages if isinstance(messages, list) else [messages]
+    return {prefix or "request": " ".join(str(t) for t in texts)}
+
+
+def _input_faults(error: HTTPException) -> dict[str, str]:
+    """The fields webargs refused, without the location (json, query) they came in."""
+    messages = (getattr(error, "data", None) or {}).get("messages", {})
+    faults: dict[str, str] = {}
+    for location, inner in messages.items():
+        faults.update(_flattened(inner if isinstance(inner, dict) else {location: inner}))
+    return faults
 
 
 @bp.app_errorhandler(HTTPException)
 def http_error(error: HTTPException):
-    return render_error(error.code or 500)
+    said = error.description if error.description != type(error).description else None
+    return render_error(error.code or 500, said, _input_faults(error) if _is_api() else None)
 
 
 @bp.app_errorhandler(OperationalError)

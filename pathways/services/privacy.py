@@ -13,6 +13,7 @@ from sqlalchemy import String, cast, delete, or_, select, update
 
 from ..extensions import db
 from ..models import (
+    AccessToken,
     Badge,
     MatchProposal,
     MentorRequest,
@@ -116,6 +117,22 @@ def export_data(person: Person) -> dict:
                 select(Notification)
                 .where(Notification.person_id == person.id)
                 .order_by(Notification.id)
+            )
+        ],
+        "access_tokens": [
+            {
+                "name": t.name,
+                "prefix": t.prefix,
+                "scopes": t.scopes.split(),
+                "created_at": _iso(t.created_at),
+                "expires_at": _iso(t.expires_at),
+                "last_used_at": _iso(t.last_used_at),
+                "revoked_at": _iso(t.revoked_at),
+            }
+            for t in db.session.scalars(
+                select(AccessToken)
+                .where(AccessToken.person_id == person.id)
+                .order_by(AccessToken.id)
             )
         ],
         "problem_reports": [
@@ -307,6 +324,7 @@ def delete_account(person: Person) -> None:
     for model, column in (
         (Notification, Notification.person_id),
         (SignInLink, SignInLink.person_id),
+        (AccessToken, AccessToken.person_id),
         (WikimediaAccount, WikimediaAccount.person_id),
         (ThankYou, ThankYou.mentor_id),
     ):

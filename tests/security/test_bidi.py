@@ -18,6 +18,7 @@ from pathways.extensions import db
 from pathways.forms import Form
 from pathways.models import CheckIn, MentorRequest, Person, RoleName
 from pathways.services import (
+    access_tokens,
     imports,
     mentor_requests,
     mentorships,
@@ -59,6 +60,22 @@ NO_USER_TEXT = {
     # Off without a wiki to talk to; tests/web/test_wikimedia_sign_in.py checks that the
     # names in its refusals are isolated.
     "auth.wikimedia_callback",
+    # The API answers JSON, not HTML; its docs page shows the OpenAPI document only.
+    "api.docs",
+    "api-docs.openapi_json",
+    "api_v1.levels",
+    "api_v1.pillars",
+    "api_v1.skills",
+    "api_v1.roles",
+    "api_v1.ladder",
+    "api_v1.mentors",
+    "api_v1.mentor",
+    "api_v1.my_requests",
+    "api_v1.queue",
+    "api_v1.dashboard_figures",
+    "api_v1.my_mentorships",
+    "api_v1.mentorship",
+    "api_v1.checkins",
 }
 
 
@@ -102,6 +119,7 @@ def world(make_person) -> World:
         badge = recognition.issue_level_badge(mentee, "fundamental")
         recognition.revoke_badge(coordinator, badge, f"{MARK} revoked")
         offers.go_away(mentor, None, f"{MARK} away", TODAY)
+        access_tokens.create_token(mentee, f"{MARK} token", ["read"])
     m, c = mentorship.id, coordinator
     pages = [
         (c, "/coordinators/"),
@@ -129,6 +147,7 @@ def world(make_person) -> World:
         (mentee, "/auth/settings"),
         (mentee, "/auth/password"),
         (mentee, "/account/delete"),
+        (mentee, "/account/tokens"),
         (newcomer, "/requests/new?skills=referencing"),
         (newcomer, f"/people/{MARK}Mentee"),
     ]

@@ -4,7 +4,13 @@ The table below classifies every route of the app; a new route fails
 ``test_every_route_is_classified`` until someone decides who may use it.
 """
 
+from datetime import date
+
+import pytest
+
 from pathways.extensions import db
+from pathways.models import Person
+from pathways.services import access_tokens, transaction
 from tests.helpers import (
     ANONYMOUS,
     COORDINATOR,
@@ -19,8 +25,8 @@ from tests.helpers import (
 )
 
 
-def route(method, url, allowed):
-    return {"method": method, "url": url, "allowed": allowed}
+def route(method, url, allowed, json=None):
+    return {"method": method, "url": url, "allowed": allowed, "json": json}
 
 
 def routes(w: World) -> dict[str, list[dict]]:
@@ -49,6 +55,8 @@ def routes(w: World) -> dict[str, list[dict]]:
         "auth.language": [route("POST", "/auth/language", SIGNED_IN)],
         "account.export": [route("GET", "/account/export", SIGNED_IN)],
         "account.delete": [route("GET", "/account/delete", SIGNED_IN)],
+        "account.tokens": [route("GET", "/account/tokens", SIGNED_IN)],
+        "account.revoke_token": [route("POST", "/account/tokens/1/revoke", SIGNED_IN)],
         "people.profile": [route("GET", "/people/Mentee", EVERYONE)],
         "badges.issuer": [route("GET", "/badges/issuer.json", EVERYONE)],
         "badges.badge_class": [route("GET", "/badges/levels/fundamental.json", EVERYONE)],
@@ -118,10 +126,73 @@ def routes(w: World) -> dict[str, list[dict]]:
         ],
         "dashboard.index": [route("GET", "/coordinators/dashboard/", coordinators)],
         "dashboard.export": [route("GET", "/coordinators/dashboard/hours.csv", coordinators)],
+        **api_routes(w),
     }
 
 
+def api_routes(w: World) -> dict[str, list[dict]]:
+    """The API's operations: the same people as the web page for the same action."""
+    m, r, p = w.mentorship_id, w.open_request_id, w.proposal_id
+    coordinators, parties = {COORDINATOR}, {MENTOR, MENTEE}
+    v1 = "/api/v1"
+    checkin = {"happened_on": date.today().isoformat(), "minutes": 10}
+    return {
+        "api.docs": [route("GET", f"{v1}/docs", EVERYONE)],
+        "api-docs.openapi_json": [route("GET", f"{v1}/openapi.json", EVERYONE)],
+        "api_v1.levels": [route("GET", f"{v1}/catalog/levels", EVERYONE)],
+        "api_v1.pillars": [route("GET", f"{v1}/catalog/pillars", EVERYONE)],
+        "api_v1.skills": [route("GET", f"{v1}/catalog/skills", EVERYONE)],
+        "api_v1.roles": [route("GET", f"{v1}/catalog/roles", EVERYONE)],
+        "api_v1.ladder": [route("GET", f"{v1}/me/ladder", SIGNED_IN)],
+        "api_v1.mark_step": [
+            route("POST", f"{v1}/me/ladder/steps/{w.step_id}", {MENTEE}, {"status": "started"})
+        ],
+        "api_v1.mentors": [route("GET", f"{v1}/mentors", SIGNED_IN)],
+        "api_v1.mentor": [route("GET", f"{v1}/mentors/{w.people[MENTOR]}", SIGNED_IN)],
+        "api_v1.my_requests": [route("GET", f"{v1}/me/requests", SIGNED_IN)],
+        "api_v1.request_mentor": [route("POST", f"{v1}/me/requests", SIGNED_IN)],
+        "api_v1.withdraw": [route("POST", f"{v1}/me/requests/{r}/withdraw", {MENTEE})],
+        "api_v1.queue": [route("GET", f"{v1}/coordinator/queue", coordinators)],
+        "api_v1.approve": [route("POST", f"{v1}/coordinator/proposals/{p}/approve", coordinators)],
+        "api_v1.reject": [
+            route("POST", f"{v1}/coordinator/proposals/{p}/reject", coordinators, {"reason": "x"})
+        ],
+        "api_v1.dashboard_figures": [route("GET", f"{v1}/coordinator/dashboard", coordinators)],
+        "api_v1.my_mentorships": [route("GET", f"{v1}/me/mentorships", SIGNED_IN)],
+        "api_v1.mentorship": [route("GET", f"{v1}/mentorships/{m}", parties | coordinators)],
+        "api_v1.checkins": [route("GET", f"{v1}/mentorships/{m}/checkins", parties | coordinators)],
+        "api_v1.add_checkin": [route("POST", f"{v1}/mentorships/{m}/checkins", parties, checkin)],
+    }
+
+
+@pytest.fixture
+def tokens(world) -> dict[str, dict]:
+    """Each person's API token with every scope they may hold; the API ignores the
+    session cookie the tests also set, so a refusal here is the token's person's."""
+    headers = {ANONYMOUS: {}}
+    for actor in SIGNED_IN:
+        person = db.session.get(Person, world.people[actor])
+        scopes = ["read", "write"] + (["coordinate"] if actor == COORDINATOR else [])
+        with transaction():
+            _, secret = access_tokens.create_token(person, "matrix", scopes)
+        headers[actor] = {"Authorization": f"Bearer {secret}"}
+    return headers
+
+
+def call(client, world, tokens, actor, entry):
+    sign_in_as(client, world, actor)
+    api = entry["url"].startswith("/api/")
+    return client.open(
+        entry["url"],
+        method=entry["method"],
+        json=entry["json"],
+        headers=tokens[actor] if api else {},
+    )
+
+
 def is_refusal(actor: str, response) -> bool:
+    if response.request.path.startswith("/api/"):
+        return response.status_code == (401 if actor == ANONYMOUS else 403)
     if actor == ANONYMOUS:
         return response.status_code == 302 and "/auth/login" in response.headers["Location"]
     return response.status_code == 403
@@ -132,24 +203,22 @@ def test_every_route_is_classified(app, world):
     assert set(routes(world)) == endpoints
 
 
-def test_every_route_refuses_everyone_it_must_and_changes_nothing(app, client, world):
+def test_every_route_refuses_everyone_it_must_and_changes_nothing(app, client, world, tokens):
     before = snapshot()
     for endpoint, entries in routes(world).items():
         for entry in entries:
             for actor in sorted(EVERYONE - entry["allowed"]):
-                sign_in_as(client, world, actor)
-                response = client.open(entry["url"], method=entry["method"])
+                response = call(client, world, tokens, actor, entry)
                 assert is_refusal(actor, response), (endpoint, entry["method"], actor)
     db.session.expire_all()
     assert snapshot() == before
 
 
-def test_allowed_people_can_open_every_page(app, client, world):
+def test_allowed_people_can_open_every_page(app, client, world, tokens):
     for endpoint, entries in routes(world).items():
         for entry in (e for e in entries if e["method"] == "GET"):
             for actor in sorted(entry["allowed"]):
-                sign_in_as(client, world, actor)
-                response = client.get(entry["url"])
+                response = call(client, world, tokens, actor, entry)
                 response.close()
                 assert not is_refusal(actor, response), (endpoint, actor)
                 assert response.status_code < 500, (endpoint, actor)

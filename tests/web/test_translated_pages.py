@@ -45,7 +45,8 @@ READ_ATTRIBUTES = ("aria-label", "title", "alt", "placeholder")
 
 
 class VisibleText(HTMLParser):
-    """The pieces of text a person reads or hears, in page order; code is not prose."""
+    """The pieces of text a person reads or hears, in page order; code is not prose, nor
+    a ``<span lang="en">`` (the API's reference, written in English for programmers)."""
 
     SKIPPED = {"script", "style", "code"}
 
@@ -53,8 +54,13 @@ class VisibleText(HTMLParser):
         super().__init__()
         self.pieces: list[str] = []
         self._skipping = 0
+        self._spans: list[bool] = []
 
     def handle_starttag(self, tag, attrs):
+        if tag == "span":
+            english = ("lang", "en") in attrs
+            self._spans.append(english)
+            self._skipping += english
         if tag in self.SKIPPED:
             self._skipping += 1
         for name, value in attrs:
@@ -62,6 +68,8 @@ class VisibleText(HTMLParser):
                 self._add(value)
 
     def handle_endtag(self, tag):
+        if tag == "span" and self._spans:
+            self._skipping -= self._spans.pop()
         if tag in self.SKIPPED:
             self._skipping -= 1
 

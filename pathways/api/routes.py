@@ -1,0 +1,394 @@
+"""The API's operations. Each one parses with a schema, calls the service function the
+web page calls, inside one transaction, and answers with a schema."""
+
+from dataclasses import asdict
+from datetime import date
+
+from flask import abort
+from flask_login import current_user
+from flask_smorest import Blueprint
+
+from ..catalog import get_catalog
+from ..catalog_messages import translated
+from ..extensions import db
+from ..models import MatchProposal, MentorRequest, Mentorship, Person, PlanStep, RoleName
+from ..services import dashboard, mentor_requests, mentorships, offers, plans, transaction
+from ..services.access_tokens import COORDINATE, READ, WRITE
+from ..services.matching import active_mentee_counts, is_away, teachable_skills
+from . import schemas as s
+from .auth import FORBIDDEN, UNAUTHORIZED, authenticate, requires
+
+blp = Blueprint("api_v1", __name__, description="Pathways JSON API, version 1")
+blp.before_request(authenticate)
+
+ERRORS = {
+    400: {"description": "Malformed request (e.g. JSON that does not parse)."},
+    404: {"description": "No such record."},
+    409: {"description": "The record's state refuses the action."},
+    422: {"description": "Input at fault; `fields` names it."},
+    429: {"description": "Too many requests."},
+}
+
+
+def _documented(*, secured: bool = True):
+    """The error responses every operation may give, in the one error body shape."""
+    codes = {**ERRORS, **(UNAUTHORIZED if secured else {}), **(FORBIDDEN if secured else {})}
+
+    def decorate(view):
+        for code, info in codes.items():
+            view = blp.alt_response(code, schema=s.ErrorBodySchema, **info)(view)
+        if secured:
+            view = blp.doc(security=[{"bearer": []}])(view)
+        return view
+
+    return decorate
+
+
+def _page(items: list, args: dict) -> dict:
+    page, per_page = args["page"], args["per_page"]
+    start = (page - 1) * per_page
+    return {
+        "items": items[start : start + per_page],
+        "page": page,
+        "per_page": per_page,
+        "total": len(items),
+    }
+
+
+def _found(model, record_id: int):
+    record = db.session.get(model, record_id)
+    if record is None:
+        abort(404)
+    return record
+
+
+# Catalog: public, as the catalog pages are ------------------------------------------------
+
+
+def _translated_items(items, *fields: str) -> list[dict]:
+    return [{**asdict(item), **{f: translated(item, f) for f in fields}} for item in items]
+
+
+@blp.get("/catalog/levels")
+@blp.response(200, s.page_of(s.LevelSchema))
+@blp.arguments(s.PageArgsSchema, location="query")
+@_documented(secured=False)
+def levels(args):
+    """The levels of the framework, lowest first; names in the Accept-Language."""
+    items = sorted(get_catalog().levels.values(), key=lambda level: level.rank)
+    return _page(_translated_items(items, "name", "description"), args)
+
+
+@blp.get("/catalog/pillars")
+@blp.response(200, s.page_of(s.PillarSchema))
+@blp.arguments(s.PageArgsSchema, location="query")
+@_documented(secured=False)
+def pillars(args):
+    """The pillars of the framework."""
+    return _page(_translated_items(get_catalog().pillars.values(), "name", "description"), args)
+
+
+@blp.get("/catalog/skills")
+@blp.response(200, s.page_of(s.SkillSchema))
+@blp.arguments(s.PageArgsSchema, location="query")
+@_documented(secured=False)
+def skills(args):
+    """The skills, in catalog order."""
+    return _page(_translated_items(get_catalog().skills.values(), "name", "description"), args)
+
+
+@blp.get("/catalog/roles")
+@blp.response(200, s.page_of(s.RoleSchema))
+@blp.arguments(s.PageArgsSchema, location="query")
+@_documented(secured=False)
+def roles(args):
+    """The roles of the ladder of engagement, by rank."""
+    items = sorted(get_catalog().roles.values(), key=lambda role: role.rank)
+    return _page(_translated_items(items, "name", "description"), args)
+
+
+# My ladder --------------------------------------------------------------------------------
+
+
+def _step(row: PlanStep) -> dict:
+    return {
+        "id": row.id,
+        "skill_id": row.skill_id,
+        "level": get_catalog().skills[row.skill_id].level,
+        "status": row.status.value,
+        "reflection": row.reflection,
+    }
+
+
+@blp.get("/me/ladder")
+@requires(READ)
+@blp.response(200, s.LadderSchema)
+@_documented()
+def ladder():
+    """My ladder: goals, steps in order, and progress per level (404 before onboarding)."""
+    plan = plans.plan_of(current_user)
+    if plan is None:
+        abort(404)
+    return {
+        "goal_roles": plan.goal_roles,
+        "hours_per_week": plan.hours_per_week,
+        "steps": [_step(row) for row in plan.steps],
+        "rungs": [
+            {"level": r.level_id, "done": r.done, "total": r.total}
+            for r in plans.progress_by_rung(plan)
+        ],
+    }
+
+
+@blp.post("/me/ladder/steps/<int:step_id>")
+@requires(WRITE)
+@blp.arguments(s.StepUpdateSchema)
+@blp.response(200, s.StepUpdatedSchema)
+@_documented()
+def mark_step(update, step_id):
+    """Mark progress on one of my steps (403 for someone else's)."""
+    row = _found(PlanStep, step_id)
+    with transaction():
+        badge = plans.mark_step(current_user, step_id, update["status"], update["reflection"])
+    return {"step": _step(row), "badge_level": badge.level_id if badge else None}
+
+
+# Mentors ------------------------------------------------------------------------------------
+
+
+def _mentors(listed) -> list[dict]:
+    ids = [offer.person_id for offer in listed]
+    taught, held, today = teachable_skills(ids), active_mentee_counts(ids), date.today()
+    return [
+        {
+            "id": offer.person_id,
+            "username": offer.person.username,
+            "intro": offer.intro,
+            "wiki_projects": offer.wiki_projects,
+            "away": is_away(offer, today),
+            "has_free_place": held.get(offer.person_id, 0) < offer.capacity,
+            "languages": offer.person.language_codes if offer.show_languages else None,
+            "skills": taught.get(offer.person_id, []) if offer.show_skills else None,
+        }
+        for offer in listed
+    ]
+
+
+@blp.get("/mentors")
+@requires(READ)
+@blp.response(200, s.page_of(s.MentorSchema))
+@blp.arguments(s.PageArgsSchema, location="query")
+@_documented()
+def mentors(args):
+    """Everyone who mentors now, by name: the public fields only, as the mentors page."""
+    return _page(_mentors(offers.listed_offers()), args)
+
+
+@blp.get("/mentors/<int:person_id>")
+@requires(READ)
+@blp.response(200, s.MentorSchema)
+@_documented()
+def mentor(person_id):
+    """One mentor's public fields."""
+    offer = offers.offer_of_person_id(person_id)
+    if offer is None or not offer.person.is_active:
+        abort(404)
+    return _mentors([offer])[0]
+
+
+# My mentor requests ---------------------------------------------------------------------------
+
+
+def _request(request: MentorRequest) -> dict:
+    return {
+        "id": request.id,
+        "state": request.state.value,
+        "skills": request.skills,
+        "note": request.note,
+        "created_at": request.created_at,
+        "mentee": {"id": request.mentee_id, "username": request.mentee.username},
+        "proposals": [
+            {
+                "id": p.id,
+                "mentor": {"id": p.mentor_id, "username": p.mentor.username},
+                "state": p.state.value,
+                "score": p.score,
+            }
+            for p in request.proposals
+        ],
+    }
+
+
+@blp.get("/me/requests")
+@requires(READ)
+@blp.response(200, s.page_of(s.RequestSchema))
+@blp.arguments(s.PageArgsSchema, location="query")
+@_documented()
+def my_requests(args):
+    """My requests, newest first, with their proposals."""
+    return _page([_request(r) for r in mentor_requests.requests_of(current_user)], args)
+
+
+@blp.post("/me/requests")
+@requires(WRITE)
+@blp.arguments(s.RequestCreateSchema)
+@blp.response(201, s.RequestSchema)
+@_documented()
+def request_mentor(body):
+    """Ask for a mentor; the best match is proposed to the coordinators (409 if one waits)."""
+    with transaction():
+        created = mentor_requests.request_mentor(
+            current_user, body["skills"], body["note"], body["preferred_mentor_id"]
+        )
+    return _request(created)
+
+
+@blp.post("/me/requests/<int:request_id>/withdraw")
+@requires(WRITE)
+@blp.response(200, s.RequestSchema)
+@_documented()
+def withdraw(request_id):
+    """Withdraw my waiting request (403 for someone else's, 409 if already decided)."""
+    request = _found(MentorRequest, request_id)
+    with transaction():
+        mentor_requests.withdraw_request(current_user, request)
+    return _request(request)
+
+
+# Coordinators -----------------------------------------------------------------------------------
+
+
+@blp.get("/coordinator/queue")
+@requires(COORDINATE, RoleName.COORDINATOR)
+@blp.response(200, s.page_of(s.QueuedRequestSchema))
+@blp.arguments(s.QueueArgsSchema, location="query")
+@_documented()
+def queue(args):
+    """The requests waiting for a mentor, oldest first, 25 a page, as the queue page."""
+    waiting = mentor_requests.waiting_queue(
+        args["language"].strip().lower(), args["skill"], args["waiting_days"], args["page"]
+    )
+    return {
+        "items": [_request(r) for r in waiting.items],
+        "page": args["page"],
+        "per_page": waiting.per_page,
+        "total": waiting.total,
+    }
+
+
+@blp.post("/coordinator/proposals/<int:proposal_id>/approve")
+@requires(COORDINATE, RoleName.COORDINATOR)
+@blp.response(201, s.MentorshipCreatedSchema)
+@_documented()
+def approve(proposal_id):
+    """Pair the mentee and the mentor (409 if the mentor has no place, or it was decided)."""
+    proposal = _found(MatchProposal, proposal_id)
+    with transaction():
+        mentorship = mentor_requests.approve_proposal(current_user, proposal, date.today())
+    return {"mentorship_id": mentorship.id}
+
+
+@blp.post("/coordinator/proposals/<int:proposal_id>/reject")
+@requires(COORDINATE, RoleName.COORDINATOR)
+@blp.arguments(s.RejectSchema)
+@blp.response(200, s.RequestSchema)
+@_documented()
+def reject(body, proposal_id):
+    """Reject with a reason; the next best mentor, if any, is proposed."""
+    proposal = _found(MatchProposal, proposal_id)
+    with transaction():
+        mentor_requests.reject_proposal(current_user, proposal, body["reason"])
+    return _request(proposal.request)
+
+
+@blp.get("/coordinator/dashboard")
+@requires(COORDINATE, RoleName.COORDINATOR)
+@blp.response(200, s.DashboardSchema)
+@_documented()
+def dashboard_figures():
+    """The dashboard's figures: waiting times, matches per month, loads, skills demand."""
+    today = date.today()
+    waiting = dashboard.waiting_times(today)
+    return {
+        "waiting": waiting.count,
+        "median_wait_days": waiting.median_days,
+        "longest_wait_days": waiting.max_days,
+        "matches_per_month": dashboard.matches_per_month(today),
+        "mentor_load": dashboard.mentor_load(today),
+        "skills_demand": dashboard.skills_demand(),
+    }
+
+
+# Mentorships -------------------------------------------------------------------------------------
+
+
+def _person(person: Person) -> dict:
+    return {"id": person.id, "username": person.username}
+
+
+def _mentorship(m: Mentorship) -> dict:
+    return {
+        "id": m.id,
+        "mentor": _person(m.mentor),
+        "mentee": _person(m.mentee),
+        "state": m.state.value,
+        "started_at": m.started_at,
+        "checkin_every_days": m.checkin_every_days,
+    }
+
+
+def _viewable(mentorship_id: int) -> Mentorship:
+    mentorship = _found(Mentorship, mentorship_id)
+    if not mentorships.can_view(current_user, mentorship):
+        abort(403)
+    return mentorship
+
+
+@blp.get("/me/mentorships")
+@requires(READ)
+@blp.response(200, s.page_of(s.MentorshipSchema))
+@blp.arguments(s.PageArgsSchema, location="query")
+@_documented()
+def my_mentorships(args):
+    """The mentorships I am part of, as mentor or mentee, newest first."""
+    return _page([_mentorship(m) for m in mentorships.mentorships_of(current_user)], args)
+
+
+@blp.get("/mentorships/<int:mentorship_id>")
+@requires(READ)
+@blp.response(200, s.MentorshipSchema)
+@_documented()
+def mentorship(mentorship_id):
+    """One mentorship: for its two people and coordinators, as its page."""
+    return _mentorship(_viewable(mentorship_id))
+
+
+@blp.get("/mentorships/<int:mentorship_id>/checkins")
+@requires(READ)
+@blp.response(200, s.page_of(s.CheckInSchema))
+@blp.arguments(s.PageArgsSchema, location="query")
+@_documented()
+def checkins(args, mentorship_id):
+    """A mentorship's check-ins, oldest first."""
+    rows = sorted(_viewable(mentorship_id).checkins, key=lambda c: (c.happened_on, c.id))
+    return _page(rows, args)
+
+
+@blp.post("/mentorships/<int:mentorship_id>/checkins")
+@requires(WRITE)
+@blp.arguments(s.CheckInCreateSchema)
+@blp.response(201, s.CheckInSchema)
+@_documented()
+def add_checkin(body, mentorship_id):
+    """Log a check-in, as the mentor or the mentee (in UTC days)."""
+    mentorship = _viewable(mentorship_id)
+    with transaction():
+        mentorships.log_checkin(
+            current_user,
+            mentorship,
+            body["happened_on"],
+            body["minutes"],
+            body["notes"],
+            today=date.today(),
+        )
+    return max(mentorship.checkins, key=lambda c: c.id)
