@@ -112,7 +112,7 @@ def readme_gunicorn_command(port: int, workers: int) -> list[str]:
     """The gunicorn line of the README's production section, run by this Python's gunicorn
     on ``port`` with ``workers``."""
     readme = (REPO_ROOT / "README.md").read_text()
-    section = readme.split("## PostgreSQL and production", 1)[1].split("\n## ", 1)[0]
+    section = readme.split("## Production: PostgreSQL or MariaDB, and Redis", 1)[1].split("\n## ", 1)[0]
     line = next(line for line in section.splitlines() if line.startswith(".venv/bin/gunicorn"))
     _program, *options, app = shlex.split(line, comments=True)
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
