@@ -38,6 +38,8 @@ NO_USER_TEXT = {
     "main.index",
     "main.catalog",
     "main.skill",
+    "health.liveness",
+    "health.readiness",
     "main.roles",
     "main.coverage",
     "auth.signup",
