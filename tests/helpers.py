@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from pathways import create_app
 from pathways.extensions import db, init_migrations
+from pathways.jobs import runner
 from pathways.models import (
     MentorOffer,
     MentorRequest,
@@ -55,6 +56,7 @@ class World:
     step_id: int
     badge_id: str
     notification_id: int
+    job_id: int
 
 
 def build_world(make_person, make_mentor) -> World:
@@ -71,6 +73,7 @@ def build_world(make_person, make_mentor) -> World:
         second = mentor_requests.request_mentor(mentee, ["referencing"], "", mentor.id)
         plan = plans.build_plan(mentee, ["newcomer"], "", ["en"], 3)
         badge = recognition.issue_level_badge(mentee, "fundamental")
+    job = runner.start("lifecycle_sweep", {"today": date.today().isoformat()}, coordinator)
     return World(
         people={
             OUTSIDER: outsider.id,
@@ -87,6 +90,7 @@ def build_world(make_person, make_mentor) -> World:
         notification_id=db.session.scalar(
             sa.select(Notification.id).where(Notification.person_id == mentee.id).limit(1)
         ),
+        job_id=job.id,
     )
 
 
