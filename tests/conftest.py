@@ -206,3 +206,31 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
             f"Routes no test requests: {', '.join(sorted(untested))}", red=True
         )
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.fixture
+def job_redis(app: Flask) -> Iterator:
+    """Jobs go onto a queue of this test's own: in the Redis of ``TEST_REDIS_URL`` when
+    set (CI), else in an in-memory one (fakeredis), so queue tests never skip."""
+    from uuid import uuid4
+
+    from pathways.jobs.queue import CONNECTION
+
+    url = os.environ.get("TEST_REDIS_URL")
+    if url:
+        import redis
+
+        connection = redis.Redis.from_url(url)
+        connection.ping()
+    else:
+        import fakeredis
+
+        connection = fakeredis.FakeRedis()
+    app.config.update(REDIS_URL=url or "redis://fake", JOB_QUEUE=f"pathways-test-{uuid4().hex}")
+    app.extensions[CONNECTION] = connection
+    yield connection
+    del app.extensions[CONNECTION]
+    for pattern in (f"*{app.config['JOB_QUEUE']}*", "rq:*pathways-job-*"):
+        for key in connection.scan_iter(pattern):
+            connection.delete(key)
+    connection.close()

@@ -8,6 +8,7 @@ in short transactions of its own, for the status page and the command line to fo
 """
 
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -187,7 +188,8 @@ def _execute_here(job: Job, progress: Progress | None) -> Job:
 
 
 def _queue_id(job_id: int, attempt: int) -> str:
-    return f"pathways-job-{job_id}-{attempt}"
+    """Unique even if job ids start over (a database restored or reset)."""
+    return f"pathways-job-{job_id}-{attempt}-{uuid.uuid4().hex[:12]}"
 
 
 def _holder(holds: str) -> Job | None:
