@@ -17,6 +17,7 @@ from pathways.models import (
     JobState,
     MatchProposal,
     MentorshipState,
+    Person,
     RoleName,
     utcnow,
 )
@@ -232,3 +233,33 @@ def test_the_lifecycle_sweep_brings_mentors_back_once(
     third = runner.invoke(args=["lifecycle", "sweep"])
     assert "Mentors back from a wiki-break: 0." in third.output
     assert count(Job, Job.state == JobState.FINISHED) == 3
+
+
+def test_two_batches_started_at_the_same_moment_make_one_job(app, job_redis, make_person, waiting):
+    """Real transactions on their own connections, one thread each: the database's
+    unique ``holds`` lets exactly one in, the other is refused naming it."""
+    import threading
+
+    coordinators = [make_person(RoleName.COORDINATOR).id for _ in range(2)]
+    start = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def begin(person_id: int) -> None:
+        with app.app_context():
+            person = db.session.get(Person, person_id)
+            start.wait()
+            try:
+                outcomes.append(f"started {jobs.start('batch_pairing', {}, person).id}")
+            except jobs.JobRefused as refused:
+                outcomes.append(f"refused for {refused.running.id}")
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=begin, args=(c,)) for c in coordinators]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    job_id = db.session.scalar(sa.select(Job.id))
+    assert sorted(outcomes) == [f"refused for {job_id}", f"started {job_id}"]
+    assert count(Job) == 1

@@ -18,6 +18,7 @@ from ..catalog import get_catalog
 from ..catalog_messages import translated
 from ..extensions import db
 from ..jobs import runner
+from ..jobs.kinds import KINDS
 from ..labels import question_label
 from ..models import (
     MatchProposal,
@@ -69,6 +70,7 @@ def queue():
         else None
     )
     shown = requests.items if requests else []
+    pairing_job = runner.running("pairing")
     return render_template(
         "coordinators/queue.html",
         form=form,
@@ -77,6 +79,8 @@ def queue():
         loads=offers.loads(p.mentor_id for r in shown for p in r.proposals),
         reject_form=RejectForm(),
         successions=offers.mentors_needing_successors(date.today()),
+        pairing_job=pairing_job,
+        pairing_job_kind=pairing_job and KINDS[pairing_job.kind],
         now=utcnow(),
     )
 

@@ -85,7 +85,7 @@ def retry(job: Job, person: Person, progress: Progress | None = None) -> Job:
     attempt = job.attempts + 1
     try:
         with transaction():
-            db.session.execute(
+            retried = db.session.execute(
                 update(Job)
                 .where(Job.id == job.id, Job.attempts == job.attempts)
                 .values(
@@ -101,10 +101,12 @@ def retry(job: Job, person: Person, progress: Progress | None = None) -> Job:
                     updated_at=utcnow(),
                 )
                 .execution_options(synchronize_session=False)
-            )
+            ).rowcount
     except IntegrityError:
         raise JobRefused(_holder(KINDS[job.kind].holds)) from None
     db.session.refresh(job)
+    if retried != 1:
+        raise DomainError(_l("Someone retried this job a moment ago."))
     return _dispatch(job, redis, progress)
 
 
@@ -185,6 +187,11 @@ def _execute_here(job: Job, progress: Progress | None) -> Job:
     except Exception:
         current_app.logger.exception("Job %d (%s) failed", job.id, job.kind)
         return db.session.get(Job, job.id)
+
+
+def running(holds: str) -> Job | None:
+    """The job queued or running that holds this work (``pairing``), if any."""
+    return _holder(holds)
 
 
 def _queue_id(job_id: int, attempt: int) -> str:

@@ -147,3 +147,10 @@ def test_a_large_import_is_a_job_and_keeps_no_copy_of_the_file(app, runner, tmp_
     assert (job.kind, job.state) == ("profiles_import", JobState.FINISHED)
     assert job.result == {"source": "people.csv", "mentors": 1, "mentees": 1, "requests": 1}
     assert "text" not in job.params
+
+
+def test_the_queue_links_to_the_batch_running(client, coordinator, waiting, job_redis):
+    assert "is running (job" not in client.get("/coordinators/").get_data(as_text=True)
+    location = client.post("/coordinators/batch").headers["Location"]
+    page = client.get("/coordinators/").get_data(as_text=True)
+    assert f'<a href="{location}">Batch pairing is running (job 1): follow it.</a>' in page
