@@ -263,3 +263,20 @@ def test_two_batches_started_at_the_same_moment_make_one_job(app, job_redis, mak
     job_id = db.session.scalar(sa.select(Job.id))
     assert sorted(outcomes) == [f"refused for {job_id}", f"started {job_id}"]
     assert count(Job) == 1
+
+
+def test_a_retry_is_in_the_audit_trail_and_a_second_retry_at_once_is_refused(
+    app, coordinator
+):
+    from pathways.models import ProgramEvent
+
+    job = jobs.start("succession", {"mentor_id": 999}, coordinator)
+    jobs.retry(job, coordinator)
+    event = db.session.scalar(sa.select(ProgramEvent).where(ProgramEvent.kind == "job_retried"))
+    assert (event.actor_id, event.subject_id, event.data["attempt"]) == (coordinator.id, job.id, 2)
+    with db.engine.begin() as other:  # another coordinator retries it, unseen by this page
+        other.execute(sa.update(Job).values(attempts=3).where(Job.id == job.id))
+    with pytest.raises(DomainError, match="retried this job a moment ago"):
+        jobs.retry(job, coordinator)
+    db.session.expire_all()
+    assert count(ProgramEvent, ProgramEvent.kind == "job_retried") == 1

@@ -68,5 +68,5 @@ KINDS = {
         Kind("lifecycle_sweep", _l("Lifecycle sweep"), "sweep", _lifecycle_sweep),
     )
 }
-# Results that no longer need their input: an import's text is dropped once it is written.
+# Parameters a finished job no longer needs: an import's text is dropped once written.
 FORGOTTEN_WHEN_FINISHED = ("text",)

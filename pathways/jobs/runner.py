@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from ..extensions import db
 from ..models import Job, JobState, Person, utcnow
 from ..services import DomainError, transaction
+from ..services.events import record
 from . import queue
 from .kinds import FORGOTTEN_WHEN_FINISHED, KINDS, Kind, Progress
 
@@ -74,7 +75,8 @@ def start(
 
 
 def retry(job: Job, person: Person, progress: Progress | None = None) -> Job:
-    """Run a failed or stale job again, as a new attempt of the same job."""
+    """Run a failed or stale job again, as a new attempt of the same job; the audit
+    trail says who retried it."""
     if job.state == JobState.FINISHED:
         raise DomainError(_l("This job has finished; there is nothing to retry."))
     if not job.ended and not is_stale(job):
@@ -102,11 +104,12 @@ def retry(job: Job, person: Person, progress: Progress | None = None) -> Job:
                 )
                 .execution_options(synchronize_session=False)
             ).rowcount
+            if retried != 1:
+                raise DomainError(_l("Someone retried this job a moment ago."))
+            record(person, "job_retried", job.id, job_kind=job.kind, attempt=attempt)
     except IntegrityError:
         raise JobRefused(_holder(KINDS[job.kind].holds)) from None
     db.session.refresh(job)
-    if retried != 1:
-        raise DomainError(_l("Someone retried this job a moment ago."))
     return _dispatch(job, redis, progress)
 
 
