@@ -1,6 +1,7 @@
 """Gunicorn in production: ``.venv/bin/gunicorn -c gunicorn.conf.py wsgi:app``.
 
-Options given on the command line win over these (``--bind``, ``--workers``).
+Options given on the command line win over these (``--bind``, ``--workers``); so do
+``PORT`` and ``WEB_CONCURRENCY`` in the environment, as buildpack platforms set them.
 """
 
 import os
@@ -9,8 +10,10 @@ import os
 # then refuses to start without SECRET_KEY and DATABASE_URL (see pathways/config.py).
 os.environ.setdefault("PATHWAYS_ENV", "production")
 
-bind = "127.0.0.1:8000"
-workers = 4
+# A platform that gives the port (Toolforge, other buildpack hosts) gets every interface
+# on it; otherwise only this machine, behind a reverse proxy.
+bind = f"0.0.0.0:{os.environ['PORT']}" if os.environ.get("PORT") else "127.0.0.1:8000"
+workers = int(os.environ.get("WEB_CONCURRENCY", "4"))
 # The app alone decides which X-Forwarded-* headers to believe (TRUSTED_PROXIES):
 # gunicorn believes none, so one setting says it, not two.
 forwarded_allow_ips = ""

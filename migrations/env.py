@@ -85,10 +85,24 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        compare_text_as_bytes(connection)
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
         with context.begin_transaction():
             context.run_migrations()
+
+
+def compare_text_as_bytes(connection):
+    """On MariaDB, tables created from here on store utf8mb4 and compare it byte by byte.
+
+    MariaDB's default collations are case- and accent-insensitive and ignore some
+    Devanagari marks, so two different usernames could collide on a unique index or
+    match in a lookup; PostgreSQL and SQLite compare exactly, and usernames are
+    compared loosely only through their key and skeleton columns.
+    """
+    if connection.dialect.name in ("mysql", "mariadb"):
+        connection.exec_driver_sql("ALTER DATABASE CHARACTER SET utf8mb4 COLLATE utf8mb4_bin")
+        connection.commit()
 
 
 if context.is_offline_mode():

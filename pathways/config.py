@@ -11,6 +11,7 @@ those off for a site served over plain HTTP.
 """
 
 import os
+import re
 import secrets
 from collections.abc import Callable
 from pathlib import Path
@@ -34,7 +35,7 @@ def _unless_unset(name: str, parse: Callable[[str], T]) -> T | None:
 class Config:
     PATHWAYS_ENV = os.environ.get("PATHWAYS_ENV", "development")
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     SECRET_KEY = os.environ.get("SECRET_KEY")
 
     SESSION_COOKIE_HTTPONLY = True
@@ -50,6 +51,8 @@ class Config:
     BABEL_TRANSLATION_DIRECTORIES = str(REPO_ROOT / "translations")
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_STORAGE_OPTIONS: dict = {}
+    REDIS_KEY_PREFIX = os.environ.get("REDIS_KEY_PREFIX")
     RATELIMIT_HEADERS_ENABLED = True
     SIGN_IN_RATE_LIMIT = os.environ.get("SIGN_IN_RATE_LIMIT", "10 per minute")
     SIGN_IN_ADDRESS_RATE_LIMIT = os.environ.get("SIGN_IN_ADDRESS_RATE_LIMIT", "100 per hour")
@@ -89,7 +92,12 @@ def complete(config: FlaskConfig, instance_path: str) -> None:
     config["SQLALCHEMY_DATABASE_URI"] = config["SQLALCHEMY_DATABASE_URI"] or instance_database_uri(
         instance_path
     )
+    config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+        **engine_options(config["SQLALCHEMY_DATABASE_URI"]),
+        **config["SQLALCHEMY_ENGINE_OPTIONS"],
+    }
     config["SECRET_KEY"] = config["SECRET_KEY"] or instance_secret_key(instance_path)
+    _keep_redis_keys_under_the_prefix(config, production)
 
 
 def _refuse_missing_production_settings(config: FlaskConfig) -> None:
@@ -99,6 +107,86 @@ def _refuse_missing_production_settings(config: FlaskConfig) -> None:
             f"PATHWAYS_ENV=production needs {' and '.join(missing)} in the environment"
             " (see the README's production section)"
         )
+
+
+SUPPORTED_DATABASES = {"sqlite": "SQLite", "postgresql": "PostgreSQL", "mysql": "MariaDB"}
+MARIADB_SQL_MODE = "STRICT_ALL_TABLES,NO_ZERO_DATE,NO_ZERO_IN_DATE,ERROR_FOR_DIVISION_BY_ZERO"
+MARIADB_SESSION = f"SET SESSION sql_mode = '{MARIADB_SQL_MODE}', time_zone = '+00:00'"
+
+
+def engine_options(url: str) -> dict:
+    """How to talk to the database ``url`` names; an unsupported one is refused.
+
+    MariaDB reads at READ COMMITTED, as PostgreSQL does: under its default REPEATABLE
+    READ a count read after a row lock would still see the transaction's first snapshot,
+    and two approvals could both fill a mentor's last place. Strict mode makes text
+    longer than its column an error instead of a silent cut; utf8mb4 holds every script
+    and emoji; connections are renewed before ToolsDB's idle timeout closes them.
+    """
+    backend = _backend_of(url)
+    options: dict = {"pool_pre_ping": True}
+    if backend == "mysql":
+        options |= {
+            "isolation_level": "READ COMMITTED",
+            "pool_recycle": 280,
+            "connect_args": {
+                "charset": "utf8mb4",
+                "init_command": MARIADB_SESSION,
+            },
+        }
+    return options
+
+
+def _backend_of(url: str) -> str:
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        backend = make_url(url).get_backend_name()
+    except ArgumentError:
+        backend = url.partition(":")[0]
+    backend = "mysql" if backend == "mariadb" else backend
+    if backend not in SUPPORTED_DATABASES:
+        raise RuntimeError(
+            f"DATABASE_URL names {backend!r}, which Pathways does not support; use one of "
+            + ", ".join(f"{name} ({scheme}://)" for scheme, name in SUPPORTED_DATABASES.items())
+        )
+    return backend
+
+
+REDIS_KEY_PREFIX_FORM = re.compile(r"[A-Za-z0-9_.-]+")
+SECRET_PREFIX_LENGTH = 16
+DEVELOPMENT_PREFIX = "pathways"
+
+
+def uses_redis(config: FlaskConfig) -> bool:
+    urls = (config["RATELIMIT_STORAGE_URI"], config.get("REDIS_URL") or "")
+    return any(url.startswith(("redis://", "rediss://", "unix://")) for url in urls)
+
+
+def _keep_redis_keys_under_the_prefix(config: FlaskConfig, production: bool) -> None:
+    """Every key the app writes in Redis starts with ``REDIS_KEY_PREFIX`` and a colon.
+
+    On a Redis shared by many tools with no password (Toolforge's), the prefix is the
+    only fence: production refuses to start without a secret one. Locally it defaults
+    to ``pathways``.
+    """
+    prefix = config["REDIS_KEY_PREFIX"]
+    secret = prefix is not None and len(prefix) >= SECRET_PREFIX_LENGTH
+    if production and uses_redis(config) and not secret:
+        raise RuntimeError(
+            "Redis is configured: PATHWAYS_ENV=production needs REDIS_KEY_PREFIX, a secret"
+            f" of at least {SECRET_PREFIX_LENGTH} characters (e.g. `openssl rand -hex 16`),"
+            " so that other users of the same Redis cannot read or reset this site's keys"
+        )
+    prefix = prefix or DEVELOPMENT_PREFIX
+    if not REDIS_KEY_PREFIX_FORM.fullmatch(prefix):
+        raise RuntimeError("REDIS_KEY_PREFIX may hold only letters, digits and _ . -")
+    config["REDIS_KEY_PREFIX"] = prefix
+    config["RATELIMIT_STORAGE_OPTIONS"] = {
+        **config["RATELIMIT_STORAGE_OPTIONS"],
+        "key_prefix": f"{prefix}:limits",
+    }
 
 
 def instance_database_uri(instance_path: str) -> str:

@@ -6,6 +6,7 @@ and the server does not answer, the run stops with an error — never a skip.
 """
 
 import os
+import uuid
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -13,6 +14,10 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event
+
+# RQ reads its key prefix when first imported, and test modules import the worker before
+# any app exists: the prefix of the apps under test (REDIS_KEY_PREFIX "pathways").
+os.environ.setdefault("RQ_KEY_PREFIX", "pathways:rq")
 
 from pathways import create_app
 from pathways.extensions import db
@@ -34,6 +39,28 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
     if url:
         return url
     return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite")
+
+
+@pytest.fixture
+def empty_database_url(tmp_path) -> Iterator[str]:
+    """A new, empty database next to the suite's (a SQLite file when the suite runs on
+    SQLite), dropped afterwards: for migrations and processes started from scratch."""
+    url = os.environ.get("TEST_DATABASE_URL", "")
+    if not url.startswith(("postgresql", "mysql", "mariadb")):
+        yield "sqlite:///" + str(tmp_path / "empty.sqlite")
+        return
+    name = f"pathways_empty_{uuid.uuid4().hex[:8]}"
+    server = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    quoted = server.dialect.identifier_preparer.quote(name)
+    with server.connect() as connection:
+        connection.execute(sa.text(f"CREATE DATABASE {quoted}"))
+    try:
+        yield sa.make_url(url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        force = " WITH (FORCE)" if server.dialect.name == "postgresql" else ""
+        with server.connect() as connection:
+            connection.execute(sa.text(f"DROP DATABASE {quoted}{force}"))
+        server.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -230,7 +257,7 @@ def job_redis(app: Flask) -> Iterator:
     app.extensions[CONNECTION] = connection
     yield connection
     del app.extensions[CONNECTION]
-    for pattern in (f"*{app.config['JOB_QUEUE']}*", "rq:*pathways-job-*"):
+    for pattern in (f"*{app.config['JOB_QUEUE']}*", "*:rq:*pathways-job-*"):
         for key in connection.scan_iter(pattern):
             connection.delete(key)
     connection.close()

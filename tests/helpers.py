@@ -2,6 +2,7 @@
 
 import json
 import shutil
+import socket
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -309,3 +310,22 @@ def translations_with(folder: Path, locale: str, texts: dict) -> Path:
     with po.with_suffix(".mo").open("wb") as handle:
         write_mo(handle, catalog)
     return copy
+
+
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+# Jobs ------------------------------------------------------------------------------------
+
+
+def ask_for_mentors(make_person, *usernames: str) -> None:
+    """A request waiting for a mentor from each of these new people."""
+    for username in usernames:
+        with transaction():
+            mentor_requests.request_mentor(
+                make_person(username=username), ["referencing"], "", None
+            )

@@ -22,7 +22,7 @@ from pathways.models import (
     utcnow,
 )
 from pathways.services import DomainError, mentor_requests, offers, transaction
-from tests.helpers import count, snapshot
+from tests.helpers import ask_for_mentors, count, snapshot
 
 TODAY = date.today()
 DOWN = "redis://127.0.0.1:1/0"
@@ -38,9 +38,7 @@ def waiting(make_person, make_mentor):
     """Two mentors with one place each, and three requests waiting."""
     for _ in range(2):
         make_mentor(capacity=1)
-    for name in ("Ana", "Bea", "Cai"):
-        with transaction():
-            mentor_requests.request_mentor(make_person(username=name), ["referencing"], "", None)
+    ask_for_mentors(make_person, "Ana", "Bea", "Cai")
 
 
 def batch_proposals() -> int:
@@ -265,9 +263,7 @@ def test_two_batches_started_at_the_same_moment_make_one_job(app, job_redis, mak
     assert count(Job) == 1
 
 
-def test_a_retry_is_in_the_audit_trail_and_a_second_retry_at_once_is_refused(
-    app, coordinator
-):
+def test_a_retry_is_in_the_audit_trail_and_a_second_retry_at_once_is_refused(app, coordinator):
     from pathways.models import ProgramEvent
 
     job = jobs.start("succession", {"mentor_id": 999}, coordinator)

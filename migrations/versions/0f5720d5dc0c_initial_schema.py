@@ -4,6 +4,10 @@ Revision ID: 0f5720d5dc0c
 Revises: 
 Create Date: 2026-11-28 16:15:03.558139
 
+One open request per mentee is a partial unique index on SQLite and PostgreSQL. MariaDB
+has no partial index: there a stored generated column holds the mentee's id while the
+request is open or proposed (NULL otherwise, and NULLs never collide), under a unique
+index of the same name.
 """
 from alembic import op
 import sqlalchemy as sa
@@ -86,8 +90,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['preferred_mentor_id'], ['person.id'], name=op.f('fk_mentor_request_preferred_mentor_id_person'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_mentor_request'))
     )
-    with op.batch_alter_table('mentor_request', schema=None) as batch_op:
-        batch_op.create_index('uq_one_open_request_per_mentee', ['mentee_id'], unique=True, sqlite_where=sa.text("state IN ('open', 'proposed')"), postgresql_where=sa.text("state IN ('open', 'proposed')"))
+    _create_one_open_request_index()
 
     op.create_table('notification',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -296,12 +299,8 @@ def downgrade():
     op.drop_table('person_role')
     op.drop_table('person_language')
     op.drop_table('offboarding_template')
-    with op.batch_alter_table('notification', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_notification_person_id'))
-
     op.drop_table('notification')
-    with op.batch_alter_table('mentor_request', schema=None) as batch_op:
-        batch_op.drop_index('uq_one_open_request_per_mentee', sqlite_where=sa.text("state IN ('open', 'proposed')"), postgresql_where=sa.text("state IN ('open', 'proposed')"))
+    _drop_one_open_request_index()
 
     op.drop_table('mentor_request')
     op.drop_table('mentor_offer')
@@ -309,3 +308,32 @@ def downgrade():
     op.drop_table('profile_version')
     op.drop_table('person')
     # ### end Alembic commands ###
+
+
+OPEN_STATES = "state IN ('open', 'proposed')"
+MARIADB = ('mysql', 'mariadb')  # the dialect's name follows the URL's scheme
+
+
+def _create_one_open_request_index():
+    if op.get_bind().dialect.name in MARIADB:
+        op.execute(
+            "ALTER TABLE mentor_request ADD COLUMN open_mentee_id INTEGER AS "
+            f"(CASE WHEN {OPEN_STATES} THEN mentee_id END) PERSISTENT, "
+            "ADD UNIQUE INDEX uq_one_open_request_per_mentee (open_mentee_id)"
+        )
+        return
+    with op.batch_alter_table('mentor_request', schema=None) as batch_op:
+        batch_op.create_index('uq_one_open_request_per_mentee', ['mentee_id'], unique=True,
+                              sqlite_where=sa.text(OPEN_STATES),
+                              postgresql_where=sa.text(OPEN_STATES))
+
+
+def _drop_one_open_request_index():
+    if op.get_bind().dialect.name in MARIADB:
+        op.execute("ALTER TABLE mentor_request DROP INDEX uq_one_open_request_per_mentee, "
+                   "DROP COLUMN open_mentee_id")
+        return
+    with op.batch_alter_table('mentor_request', schema=None) as batch_op:
+        batch_op.drop_index('uq_one_open_request_per_mentee',
+                            sqlite_where=sa.text(OPEN_STATES),
+                            postgresql_where=sa.text(OPEN_STATES))

@@ -8,7 +8,11 @@ Create Date: 2026-12-03 23:30:00
 Username keys are recomputed with ``pathways.usernames`` (TR39 skeletons). Terms of
 one offer cannot overlap: PostgreSQL gets an exclusion constraint over the offer id
 and the date range (``int4range`` for the id, so no ``btree_gist`` extension is
-needed); SQLite, which has none, gets triggers that abort the write.
+needed); SQLite and MariaDB, which have none, get triggers that abort the write. The
+triggers check committed rows only: concurrent terms of one offer are serialised by the
+offer's row lock the service takes first (``lock_offer``), and the trigger stops any
+writer that skips it. MariaDB's trigger reports error 1062 (a duplicate entry), which
+drivers raise as an IntegrityError, as the other databases' refusals are.
 """
 import sqlalchemy as sa
 from alembic import op
@@ -21,7 +25,7 @@ branch_labels = None
 depends_on = None
 
 OVERLAP = (
-    "SELECT 1 FROM term WHERE offer_id = NEW.offer_id AND id IS NOT NEW.id"
+    "SELECT 1 FROM term WHERE offer_id = NEW.offer_id AND {other_row}"
     " AND starts_on <= NEW.ends_on AND NEW.starts_on <= ends_on"
 )
 SQLITE_TRIGGER = """
@@ -29,6 +33,21 @@ CREATE TRIGGER term_no_overlap_{event} BEFORE {event} ON term
 WHEN EXISTS ({overlap})
 BEGIN SELECT RAISE(ABORT, 'ex_term_no_overlap: terms of one offer overlap'); END
 """
+MARIADB_TRIGGER = """
+CREATE TRIGGER term_no_overlap_{event} BEFORE {event} ON term FOR EACH ROW
+BEGIN
+  IF EXISTS ({overlap}) THEN
+    SIGNAL SQLSTATE '23000' SET MYSQL_ERRNO = 1062,
+      MESSAGE_TEXT = 'ex_term_no_overlap: terms of one offer overlap';
+  END IF;
+END
+"""
+# The trigger of each dialect, and how it says "another row than the one written".
+TRIGGERS = {
+    'sqlite': (SQLITE_TRIGGER, "id IS NOT NEW.id"),
+    'mysql': (MARIADB_TRIGGER, "NOT (id <=> NEW.id)"),
+    'mariadb': (MARIADB_TRIGGER, "NOT (id <=> NEW.id)"),
+}
 POSTGRESQL_CONSTRAINT = (
     "ALTER TABLE term ADD CONSTRAINT ex_term_no_overlap EXCLUDE USING gist "
     "(int4range(offer_id, offer_id, '[]') WITH &&, daterange(starts_on, ends_on, '[]') WITH &&)"
@@ -55,11 +74,13 @@ def upgrade():
         batch_op.drop_column('recipient_hash')
         batch_op.drop_column('recipient_type')
 
-    if op.get_bind().dialect.name == 'postgresql':
+    dialect = op.get_bind().dialect.name
+    if dialect == 'postgresql':
         op.execute(POSTGRESQL_CONSTRAINT)
     else:
+        trigger, other_row = TRIGGERS[dialect]
         for event in ('INSERT', 'UPDATE'):
-            op.execute(SQLITE_TRIGGER.format(event=event, overlap=OVERLAP))
+            op.execute(trigger.format(event=event, overlap=OVERLAP.format(other_row=other_row)))
 
 
 def _recompute_username_keys():

@@ -34,7 +34,7 @@ class LanguageForm(Form):
     """The language switcher of every page, for a signed-in person."""
 
     lang = SelectField(_l("Language"), choices=[], validate_choice=True)
-    next = HiddenField()
+    next = HiddenField(validators=[Length(max=2000)])
 
 
 class LoginForm(Form):

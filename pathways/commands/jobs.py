@@ -80,7 +80,6 @@ def worker(burst: bool) -> None:
     """Run jobs from the queue at REDIS_URL until stopped (Ctrl-C ends it after the job
     at hand)."""
     from ..jobs import queue
-    from ..jobs.worker import AppWorker
 
     redis = queue.connection()
     if redis is None:
@@ -92,5 +91,7 @@ def worker(burst: bool) -> None:
         queue.check(redis)
     except queue.QueueUnavailable as error:
         raise click.ClickException(str(error.message)) from error
+    from ..jobs.worker import AppWorker  # after queue.connection() set RQ's key prefix
+
     app = current_app._get_current_object()
     AppWorker([app.config["JOB_QUEUE"]], connection=redis, app=app).work(burst=burst)

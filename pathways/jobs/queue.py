@@ -3,6 +3,8 @@ whether a job sent earlier is still alive. Redis and RQ load on first use, never
 every command.
 """
 
+import os
+import sys
 from typing import TYPE_CHECKING
 
 from flask import current_app
@@ -36,14 +38,33 @@ def connection() -> "Redis | None":
     """The app's Redis for jobs, or None when ``REDIS_URL`` is not set (jobs then run in
     the process that starts them). Tests put a fake one in ``app.extensions``."""
     if CONNECTION in current_app.extensions:
+        _rq_keys_under_the_prefix()
         return current_app.extensions[CONNECTION]
     url = current_app.config.get("REDIS_URL")
     if not url:
         return None
+    _rq_keys_under_the_prefix()
     from redis import Redis
 
     redis = Redis.from_url(url, socket_connect_timeout=CONNECT_TIMEOUT_SECONDS)
     return current_app.extensions.setdefault(CONNECTION, redis)
+
+
+def _rq_keys_under_the_prefix() -> None:
+    """RQ reads its key prefix once, when it is imported (``RQ_KEY_PREFIX``): set it
+    first, so every key of the queue starts with ``REDIS_KEY_PREFIX`` like the app's
+    other keys, never in a place of a shared Redis that others read."""
+    wanted = f"{current_app.config['REDIS_KEY_PREFIX']}:rq"
+    if "rq" not in sys.modules:
+        os.environ["RQ_KEY_PREFIX"] = wanted
+        return
+    from rq.defaults import RQ_KEY_PREFIX
+
+    if wanted != RQ_KEY_PREFIX:
+        raise RuntimeError(
+            "RQ was loaded before the app set its key prefix: import pathways.jobs.worker "
+            "only through pathways.jobs.queue (or set RQ_KEY_PREFIX to REDIS_KEY_PREFIX:rq)"
+        )
 
 
 def _queue(redis: "Redis"):

@@ -47,6 +47,7 @@ class GoalsForm(Form):
     )
     interests = TextAreaField(
         _l("What interests you?"),
+        validators=[Length(max=2000)],
         description=_l("A few words or sentences: topics, projects, things you enjoy."),
     )
     hours_per_week = FloatField(
@@ -74,5 +75,6 @@ class StepForm(Form):
     )
     reflection = TextAreaField(
         _l("Reflection (optional)"),
+        validators=[Length(max=4000)],
         description=_l("What did you learn? What would you tell someone starting this step?"),
     )

@@ -27,7 +27,7 @@ def rate_limit_settings() -> dict:
     return {
         "RATELIMIT_ENABLED": True,
         "RATELIMIT_STORAGE_URI": rate_limit_storage(),
-        "RATELIMIT_STORAGE_OPTIONS": {"key_prefix": f"pathways-test-{uuid4().hex}"},
+        "REDIS_KEY_PREFIX": f"pathways-test-{uuid4().hex}",
     }
 
 

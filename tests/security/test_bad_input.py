@@ -11,7 +11,8 @@ from datetime import date, timedelta
 
 import pytest
 from flask_wtf import FlaskForm
-from wtforms import StringField, TextAreaField
+from wtforms import PasswordField, StringField, TextAreaField
+from wtforms.validators import Length
 
 from pathways import create_app
 from pathways.extensions import db
@@ -235,6 +236,42 @@ def test_every_form_of_the_app_applies_the_input_rules(app):
     forms = {c for c in _form_classes(FlaskForm) if c.__module__.startswith("pathways.")}
     assert len(forms) >= 20
     assert {c.__qualname__ for c in forms if not issubclass(c, Form)} == set()
+
+
+# MariaDB's TEXT holds 65,535 bytes: 16,383 characters of four bytes (utf8mb4).
+LONGEST_TEXT_EVERY_DATABASE_HOLDS = 65_535 // 4
+
+
+def _free_text_fields(form_class: type):
+    for name in dir(form_class):
+        unbound = getattr(form_class, name)
+        field_class = getattr(unbound, "field_class", None)
+        text = field_class and issubclass(field_class, StringField)
+        if text and not issubclass(field_class, PasswordField):
+            yield f"{form_class.__qualname__}.{name}", unbound
+
+
+def _longest(unbound) -> int | None:
+    validators = unbound.kwargs.get("validators") or (unbound.args[1:2] or [()])[0]
+    limits = [v.max for v in validators if isinstance(v, Length) and v.max >= 0]
+    return min(limits, default=None)
+
+
+def test_every_free_text_field_has_a_length_every_database_holds(app):
+    """Text too long is the form's error naming the field, on every database: never a
+    500 from PostgreSQL, nor a silent cut or a 500 from MariaDB."""
+    end_form_class([])
+    forms = {c for c in _form_classes(FlaskForm) if c.__module__.startswith("pathways.")}
+    limits = {
+        name: _longest(unbound) for form in forms for name, unbound in _free_text_fields(form)
+    }
+    assert len(limits) >= 15
+    unlimited = sorted(name for name, limit in limits.items() if limit is None)
+    assert unlimited == []
+    too_long = sorted(
+        name for name, limit in limits.items() if limit > LONGEST_TEXT_EVERY_DATABASE_HOLDS
+    )
+    assert too_long == []
 
 
 # Dates -------------------------------------------------------------------------------

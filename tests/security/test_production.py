@@ -10,7 +10,6 @@ import importlib.metadata
 import os
 import secrets
 import shlex
-import socket
 import subprocess
 import sys
 import time
@@ -27,7 +26,7 @@ from packaging.requirements import Requirement
 
 from pathways import create_app
 from pathways.config import REPO_ROOT
-from tests.helpers import PASSWORD
+from tests.helpers import PASSWORD, free_port
 
 from .conftest import REDIS_URL, csrf_token, rate_limit_storage
 
@@ -120,12 +119,6 @@ def readme_gunicorn_command(port: int, workers: int) -> list[str]:
     return [gunicorn, *options, "--bind", f"127.0.0.1:{port}", "--workers", str(workers), app]
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def production_environment(database_url: str, storage: str) -> dict[str, str]:
     return {
         **os.environ,
@@ -134,6 +127,7 @@ def production_environment(database_url: str, storage: str) -> dict[str, str]:
         "DATABASE_URL": database_url,
         "RATELIMIT_STORAGE_URI": storage,
         "TRUSTED_PROXIES": "1",
+        "REDIS_KEY_PREFIX": secrets.token_hex(16),
         "SIGN_IN_RATE_LIMIT": f"{SIGN_IN_LIMIT} per minute",
     }
 

@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from pathways.extensions import db
 from pathways.jobs import runner as jobs
 from pathways.models import Job, JobState, RoleName
-from pathways.services import mentor_requests, transaction
-from tests.helpers import count, snapshot, write_csv
+from pathways.services import mentor_requests
+from tests.helpers import ask_for_mentors, count, snapshot, write_csv
 
 DOWN = "redis://127.0.0.1:1/0"
 
@@ -24,9 +24,7 @@ def coordinator(login_as):
 @pytest.fixture
 def waiting(make_person, make_mentor):
     make_mentor(capacity=1)
-    for name in ("Ana", "Bea"):
-        with transaction():
-            mentor_requests.request_mentor(make_person(username=name), ["referencing"], "", None)
+    ask_for_mentors(make_person, "Ana", "Bea")
 
 
 def test_a_queued_batch_answers_at_once_with_a_page_that_refreshes_itself(

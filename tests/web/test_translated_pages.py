@@ -15,6 +15,7 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from babel.dates import get_month_names
 from babel.messages.pofile import read_po
 
 from pathways.i18n import locale_choices
@@ -96,6 +97,17 @@ def kept_on_purpose(locale: str) -> set[str]:
     return kept
 
 
+def calendar_names(locale: str) -> set[str]:
+    """The language's own month names from CLDR: Indonesian "Jan" or "September" is
+    no English left behind."""
+    return {
+        name
+        for context in ("format", "stand-alone")
+        for width in ("abbreviated", "wide")
+        for name in get_month_names(width, context, locale).values()
+    }
+
+
 def is_english(piece: str, allowed: set[str]) -> bool:
     text = NOT_PROSE.sub("", piece)
     for name in sorted(allowed, key=len, reverse=True):
@@ -127,6 +139,7 @@ def render(client, world, url: str, actor: str, locale: str):
 def english_left(client, world, locale: str, kept: set[str]) -> list[str]:
     """Each text of the journeys' pages that stays English in ``locale``, with its page."""
     allowed = NOT_SENTENCES | {name for _, name in locale_choices()} | kept
+    allowed |= calendar_names(locale)
     left: dict[str, str] = {}
     for url, actor in journey_pages(world):
         english = render(client, world, url, actor, "en")

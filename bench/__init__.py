@@ -1,0 +1,1 @@
+"""Benchmarks: scripts that print (``python -m bench.bench_app``, ``make bench``)."""
