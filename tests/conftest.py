@@ -261,3 +261,24 @@ def job_redis(app: Flask) -> Iterator:
         for key in connection.scan_iter(pattern):
             connection.delete(key)
     connection.close()
+
+
+@pytest.fixture
+def work_off(app: Flask, job_redis) -> Callable[[], None]:
+    """Run every queued job, as ``flask worker --burst`` would, in this process; RQ's
+    signal handlers are put back afterwards, so a later Ctrl-C still stops the run."""
+    import signal
+
+    from pathways.jobs.worker import AppSimpleWorker
+
+    def work() -> None:
+        handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            worker = AppSimpleWorker([app.config["JOB_QUEUE"]], connection=job_redis, app=app)
+            worker.work(burst=True)
+        finally:
+            for number, handler in handlers.items():
+                signal.signal(number, handler)
+        db.session.expire_all()
+
+    return work

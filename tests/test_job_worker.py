@@ -19,7 +19,6 @@ import sqlalchemy as sa
 
 from pathways.extensions import db
 from pathways.jobs import runner as jobs
-from pathways.jobs.worker import AppSimpleWorker
 from pathways.models import Job, JobState, MatchProposal, MentorRequest, RoleName
 from pathways.services import mentor_requests, transaction
 from tests.helpers import count, sign_in
@@ -96,7 +95,7 @@ def kill_a_real_worker_mid_job(app, job: Job) -> None:
     assert horses, "the job ran in a work horse, killed with its worker"
 
 
-def crash_mid_job(app, job: Job, redis, monkeypatch) -> None:
+def crash_mid_job(work_off, monkeypatch) -> None:
     steps = []
 
     def crash(recorder, done, total):
@@ -105,20 +104,20 @@ def crash_mid_job(app, job: Job, redis, monkeypatch) -> None:
             raise Killed()
 
     monkeypatch.setattr(jobs.ProgressRecorder, "__call__", crash)
-    AppSimpleWorker([app.config["JOB_QUEUE"]], connection=redis, app=app).work(burst=True)
+    work_off()
     monkeypatch.undo()
     assert len(steps) == 2, "the crash came mid-job"
 
 
 def test_a_worker_killed_mid_job_leaves_nothing_half_written_and_the_retry_finishes(
-    app, client, job_redis, program, monkeypatch
+    app, client, job_redis, work_off, program, monkeypatch
 ):
     before = written()
     job = jobs.start("batch_pairing", {}, program)
     if REAL_REDIS:
         kill_a_real_worker_mid_job(app, job)
     else:
-        crash_mid_job(app, job, job_redis, monkeypatch)
+        crash_mid_job(work_off, monkeypatch)
 
     assert written() == before, "nothing of the job's work was saved"
     job = db.session.get(Job, job.id)
@@ -144,7 +143,7 @@ def test_a_worker_killed_mid_job_leaves_nothing_half_written_and_the_retry_finis
         assert finisher.wait(timeout=WAIT_SECONDS) == 0, finisher.stderr.read()
         finisher.stderr.close()
     else:
-        AppSimpleWorker([app.config["JOB_QUEUE"]], connection=job_redis, app=app).work(burst=True)
+        work_off()
     db.session.expire_all()
     job = db.session.get(Job, job.id)
     assert (job.state, job.holds, job.error) == (JobState.FINISHED, None, None)

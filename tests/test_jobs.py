@@ -11,7 +11,6 @@ from sqlalchemy.exc import IntegrityError
 from pathways.extensions import db
 from pathways.jobs import queue
 from pathways.jobs import runner as jobs
-from pathways.jobs.worker import AppSimpleWorker
 from pathways.models import (
     Job,
     JobState,
@@ -46,12 +45,6 @@ def batch_proposals() -> int:
     return count(MatchProposal, MatchProposal.batch_id.is_not(None))
 
 
-def work_off(app, redis) -> None:
-    """Run every queued job, as ``flask worker --burst`` would, in this process."""
-    AppSimpleWorker([app.config["JOB_QUEUE"]], connection=redis, app=app).work(burst=True)
-    db.session.expire_all()
-
-
 def test_without_redis_a_job_runs_here_and_ends_with_its_result(app, coordinator, waiting):
     seen = []
     job = jobs.start("batch_pairing", {}, coordinator, progress=lambda d, t: seen.append(d))
@@ -63,12 +56,14 @@ def test_without_redis_a_job_runs_here_and_ends_with_its_result(app, coordinator
     assert (job.result["proposed"], job.result["unmatched"]) == (2, 1)
 
 
-def test_a_queued_batch_waits_for_a_worker_then_finishes(app, job_redis, coordinator, waiting):
+def test_a_queued_batch_waits_for_a_worker_then_finishes(
+    app, job_redis, coordinator, waiting, work_off
+):
     job = jobs.start("batch_pairing", {}, coordinator)
     assert job.state == JobState.QUEUED and job.queue_id
     assert batch_proposals() == 0, "the page answers before any work is done"
     assert not jobs.is_stale(job)
-    work_off(app, job_redis)
+    work_off()
     job = db.session.get(Job, job.id)
     assert job.state == JobState.FINISHED
     assert count(MatchProposal, MatchProposal.batch_id == job.result["batch_id"]) == 2
@@ -161,7 +156,7 @@ def test_finished_and_running_jobs_are_not_retried(app, job_redis, coordinator, 
 
 
 def test_a_job_whose_queue_entry_is_lost_is_stale_gives_way_and_can_be_retried(
-    app, job_redis, coordinator, waiting
+    app, job_redis, coordinator, waiting, work_off
 ):
     from rq.job import Job as QueuedJob
 
@@ -175,7 +170,7 @@ def test_a_job_whose_queue_entry_is_lost_is_stale_gives_way_and_can_be_retried(
     db.session.refresh(lost)
     assert (lost.state, lost.holds) == (JobState.FAILED, None)
     assert "Stopped" in lost.error
-    work_off(app, job_redis)
+    work_off()
     assert db.session.get(Job, newer.id).state == JobState.FINISHED
 
 

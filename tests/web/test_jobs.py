@@ -61,7 +61,8 @@ def test_a_second_batch_is_refused_naming_the_running_one(client, coordinator, w
     second = client.post("/coordinators/batch", follow_redirects=True)
     assert second.request.path == first
     text = second.get_data(as_text=True)
-    assert "Batch pairing is already running (job 1, started" in text
+    job_id = db.session.scalar(sa.select(Job.id))
+    assert f"Batch pairing is already running (job {job_id}, started" in text
     assert count(Job) == 1
 
 
@@ -125,10 +126,10 @@ def test_the_worker_needs_redis(runner):
 
 
 def test_the_command_line_refuses_a_second_batch(runner, waiting, job_redis, make_person):
-    jobs.start("batch_pairing", {}, make_person(RoleName.COORDINATOR, username="Coord"))
+    job = jobs.start("batch_pairing", {}, make_person(RoleName.COORDINATOR, username="Coord"))
     result = runner.invoke(args=["match", "propose"])
     assert result.exit_code == 1
-    assert "Batch pairing is already running (job 1" in result.output
+    assert f"Batch pairing is already running (job {job.id}, started" in result.output
 
 
 def test_a_large_import_is_a_job_and_keeps_no_copy_of_the_file(app, runner, tmp_path):
@@ -151,4 +152,5 @@ def test_the_queue_links_to_the_batch_running(client, coordinator, waiting, job_
     assert "is running (job" not in client.get("/coordinators/").get_data(as_text=True)
     location = client.post("/coordinators/batch").headers["Location"]
     page = client.get("/coordinators/").get_data(as_text=True)
-    assert f'<a href="{location}">Batch pairing is running (job 1): follow it.</a>' in page
+    job_id = location.rsplit("/", 1)[1]
+    assert f'<a href="{location}">Batch pairing is running (job {job_id}): follow it.</a>' in page
