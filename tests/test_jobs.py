@@ -40,6 +40,13 @@ def waiting(make_person, make_mentor):
     ask_for_mentors(make_person, "Ana", "Bea", "Cai")
 
 
+def age(job: Job) -> None:
+    """Make the job's last sign of life older than the time a new job gets to be sent."""
+    with transaction():
+        job.updated_at = utcnow() - jobs.SEND_GRACE
+    db.session.refresh(job)
+
+
 def batch_proposals() -> int:
     """Proposals made by a batch (requests get one proposal each as they are made)."""
     return count(MatchProposal, MatchProposal.batch_id.is_not(None))
@@ -162,10 +169,13 @@ def test_a_job_whose_queue_entry_is_lost_is_stale_gives_way_and_can_be_retried(
 
     lost = jobs.start("batch_pairing", {}, coordinator)
     QueuedJob.fetch(lost.queue_id, connection=job_redis).delete()
+    assert not jobs.is_stale(lost), "a job just recorded may not be on the queue yet"
+    age(lost)
     assert jobs.is_stale(lost)
     retried = jobs.retry(lost, coordinator)
     assert retried.state == JobState.QUEUED and retried.attempts == 2
     QueuedJob.fetch(retried.queue_id, connection=job_redis).delete()
+    age(retried)
     newer = jobs.start("batch_pairing", {}, coordinator)
     db.session.refresh(lost)
     assert (lost.state, lost.holds) == (JobState.FAILED, None)

@@ -30,6 +30,7 @@ from .kinds import FORGOTTEN_WHEN_FINISHED, KINDS, Kind, Progress
 PROGRESS_INTERVAL_SECONDS = 0.5
 SQLITE_PROGRESS_WAIT_MS = 100
 REFUSAL_DETAILS_SHOWN = 5
+SEND_GRACE = timedelta(seconds=30)
 
 
 class JobRefused(DomainError):
@@ -119,6 +120,8 @@ def is_stale(job: Job) -> bool:
     queue, no progress for ``JOB_STALE_SECONDS``. Unknown while Redis does not answer."""
     if job.ended:
         return False
+    if job.state == JobState.QUEUED and utcnow() - job.updated_at < SEND_GRACE:
+        return False  # just recorded: its queue entry may not be sent yet
     redis = queue.connection() if job.queue_id else None
     if redis is None:
         silence = timedelta(seconds=current_app.config["JOB_STALE_SECONDS"])
