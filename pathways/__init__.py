@@ -91,6 +91,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(mentors_bp, url_prefix="/mentors")
     app.register_blueprint(requests_bp, url_prefix="/requests")
     app.register_blueprint(coordinators_bp, url_prefix="/coordinators")
+    from .jobs import bp as jobs_bp
     from .people import bp as people_bp
     from .recognition import bp as badges_bp
     from .volunteers import bp as volunteers_bp
@@ -98,6 +99,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(volunteers_bp, url_prefix="/ladder")
     app.register_blueprint(badges_bp, url_prefix="/badges")
     app.register_blueprint(people_bp, url_prefix="/people")
+    app.register_blueprint(jobs_bp, url_prefix="/jobs")
     from . import api
 
     api.init_app(app)

@@ -67,6 +67,13 @@ class Config:
     BURNOUT_DAYS_AT_CAPACITY = int(os.environ.get("BURNOUT_DAYS_AT_CAPACITY", "90"))
     DASHBOARD_CACHE_SECONDS = int(os.environ.get("DASHBOARD_CACHE_SECONDS", "60"))
     MATCH_MIN_SCORE = float(os.environ.get("MATCH_MIN_SCORE", "0.05"))
+    REDIS_URL = os.environ.get("REDIS_URL")
+    JOB_QUEUE = os.environ.get("JOB_QUEUE", "pathways")
+    JOB_TIMEOUT = int(os.environ.get("JOB_TIMEOUT", "3600"))
+    JOB_STALE_SECONDS = int(os.environ.get("JOB_STALE_SECONDS", "900"))
+    JOB_STEP_DELAY = float(os.environ.get("JOB_STEP_DELAY", "0"))
+    IMPORT_JOB_MIN_ROWS = int(os.environ.get("IMPORT_JOB_MIN_ROWS", "1000"))
+    SUCCESSION_JOB_MIN_MENTEES = int(os.environ.get("SUCCESSION_JOB_MIN_MENTEES", "20"))
     MAIL_LOG_ONLY = os.environ.get("MAIL_LOG_ONLY", "1") == "1"
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000")
 

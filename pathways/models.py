@@ -74,6 +74,13 @@ class ProposalState(enum.StrEnum):
     SUPERSEDED = "superseded"
 
 
+class JobState(enum.StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    FINISHED = "finished"
+    FAILED = "failed"
+
+
 class MentorshipState(enum.StrEnum):
     ACTIVE = "active"
     PAUSED = "paused"
@@ -490,3 +497,39 @@ class AccessToken(db.Model):
     @property
     def scope_set(self) -> frozenset[str]:
         return frozenset(self.scopes.split())
+
+
+class Job(db.Model):
+    """Long work run outside the page that asked for it: on the RQ queue when Redis is
+    configured, else in the same process. The work and its ``finished`` state commit in
+    one transaction; progress is written beside it, so a page can follow it.
+
+    ``holds`` names the work that must not run twice at once (``pairing``): set while
+    queued or running, cleared when the job ends; its unique index refuses a second job
+    of the same kind, on every database, however close the two starts are.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    state: Mapped[JobState] = mapped_column(_enum(JobState), default=JobState.QUEUED)
+    holds: Mapped[str | None] = mapped_column(String(40), unique=True)
+    params: Mapped[dict] = mapped_column(JSON, default=dict)
+    result: Mapped[dict | None] = mapped_column(JSON)
+    error: Mapped[str | None] = mapped_column(Text)
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+    queue_id: Mapped[str | None] = mapped_column(String(64))
+    started_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    started_by: Mapped[Person | None] = relationship()
+
+    @property
+    def ended(self) -> bool:
+        return self.state in (JobState.FINISHED, JobState.FAILED)

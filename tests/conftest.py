@@ -15,6 +15,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event
 
+# RQ reads its key prefix when first imported, and test modules import the worker before
+# any app exists: the prefix of the apps under test (REDIS_KEY_PREFIX "pathways").
+os.environ.setdefault("RQ_KEY_PREFIX", "pathways:rq")
+
 from pathways import create_app
 from pathways.extensions import db
 from pathways.models import Person, RoleName
@@ -224,3 +228,52 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
             f"Routes no test requests: {', '.join(sorted(untested))}", red=True
         )
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.fixture
+def job_redis(app: Flask) -> Iterator:
+    """Jobs go onto a queue of this test's own: in the Redis of ``TEST_REDIS_URL`` when
+    set (CI), else in an in-memory one (fakeredis), so queue tests never skip."""
+    from uuid import uuid4
+
+    from pathways.jobs.queue import CONNECTION
+
+    url = os.environ.get("TEST_REDIS_URL")
+    if url:
+        import redis
+
+        connection = redis.Redis.from_url(url)
+        connection.ping()
+    else:
+        import fakeredis
+
+        connection = fakeredis.FakeRedis()
+    app.config.update(REDIS_URL=url or "redis://fake", JOB_QUEUE=f"pathways-test-{uuid4().hex}")
+    app.extensions[CONNECTION] = connection
+    yield connection
+    del app.extensions[CONNECTION]
+    for pattern in (f"*{app.config['JOB_QUEUE']}*", "*:rq:*pathways-job-*"):
+        for key in connection.scan_iter(pattern):
+            connection.delete(key)
+    connection.close()
+
+
+@pytest.fixture
+def work_off(app: Flask, job_redis) -> Callable[[], None]:
+    """Run every queued job, as ``flask worker --burst`` would, in this process; RQ's
+    signal handlers are put back afterwards, so a later Ctrl-C still stops the run."""
+    import signal
+
+    from pathways.jobs.worker import AppSimpleWorker
+
+    def work() -> None:
+        handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            worker = AppSimpleWorker([app.config["JOB_QUEUE"]], connection=job_redis, app=app)
+            worker.work(burst=True)
+        finally:
+            for number, handler in handlers.items():
+                signal.signal(number, handler)
+        db.session.expire_all()
+
+    return work

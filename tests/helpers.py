@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 
 from pathways import create_app
 from pathways.extensions import db, init_migrations
+from pathways.jobs import runner
 from pathways.models import (
     MentorOffer,
     MentorRequest,
@@ -58,6 +59,7 @@ class World:
     step_id: int
     badge_id: str
     notification_id: int
+    job_id: int
 
 
 def build_world(make_person, make_mentor) -> World:
@@ -74,6 +76,7 @@ def build_world(make_person, make_mentor) -> World:
         second = mentor_requests.request_mentor(mentee, ["referencing"], "", mentor.id)
         plan = plans.build_plan(mentee, ["newcomer"], "", ["en"], 3)
         badge = recognition.issue_level_badge(mentee, "fundamental")
+    job = runner.start("lifecycle_sweep", {"today": date.today().isoformat()}, coordinator)
     return World(
         people={
             OUTSIDER: outsider.id,
@@ -90,6 +93,7 @@ def build_world(make_person, make_mentor) -> World:
         notification_id=db.session.scalar(
             sa.select(Notification.id).where(Notification.person_id == mentee.id).limit(1)
         ),
+        job_id=job.id,
     )
 
 
@@ -327,3 +331,15 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+# Jobs ------------------------------------------------------------------------------------
+
+
+def ask_for_mentors(make_person, *usernames: str) -> None:
+    """A request waiting for a mentor from each of these new people."""
+    for username in usernames:
+        with transaction():
+            mentor_requests.request_mentor(
+                make_person(username=username), ["referencing"], "", None
+            )

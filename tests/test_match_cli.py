@@ -5,7 +5,8 @@ import json
 import pytest
 from sqlalchemy import select
 
-from pathways.commands.match import BatchProgress, reason_phrases
+from pathways.commands.jobs import JobProgress as BatchProgress
+from pathways.commands.match import reason_phrases
 from pathways.config import REPO_ROOT
 from pathways.extensions import db
 from pathways.models import (

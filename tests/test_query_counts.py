@@ -11,6 +11,7 @@ from datetime import date
 import pytest
 from flask.testing import FlaskClient
 
+from pathways.jobs import runner
 from pathways.models import Person, RoleName
 from pathways.services import (
     events,
@@ -32,6 +33,7 @@ class Program:
     mentor: Person
     mentee: Person
     batch_id: str
+    job_id: int
 
 
 def grow(make_person, make_mentor, size: int) -> Program:
@@ -54,11 +56,11 @@ def grow(make_person, make_mentor, size: int) -> Program:
     for _ in range(size):
         with transaction():
             mentor_requests.request_mentor(make_person(), ["referencing"], "waiting", None)
+    job = runner.start("batch_pairing", {}, coordinator)
     with transaction():
-        batch = mentor_requests.run_batch_pairing(coordinator)
         events.notify(coordinator, "problem_reported", 1)
     mentor, mentee = pairs[0]
-    return Program(coordinator, mentor, mentee, batch.id)
+    return Program(coordinator, mentor, mentee, job.result["batch_id"], job.id)
 
 
 def statements_for(client: FlaskClient, count_queries, person: Person, url: str) -> int:
@@ -84,6 +86,7 @@ PAGES = {
     "imported people": ("coordinator", "/coordinators/people"),
     "dashboard": ("coordinator", "/coordinators/dashboard/"),
     "my badges": ("mentee", "/badges/"),
+    "job status": ("coordinator", "/jobs/{job_id}"),
 }
 
 
@@ -107,7 +110,7 @@ def test_a_list_page_runs_the_same_queries_whatever_the_rows(
                 client,
                 count_queries,
                 person_for(program, role),
-                url.format(batch_id=program.batch_id),
+                url.format(batch_id=program.batch_id, job_id=program.job_id),
             )
         )
     assert counts[0] == counts[1], (

@@ -5,12 +5,25 @@ from flask import Flask
 from .accounts import create_coordinator
 from .database import database
 from .demo import demo
+from .jobs import worker
 from .ladder import ladder
+from .lifecycle import lifecycle
 from .match import match
 from .profiles import profiles
 from .translate import translate
 
 
 def register(app: Flask) -> None:
-    for command in (create_coordinator, database, demo, translate, profiles, match, ladder):
+    commands = (
+        create_coordinator,
+        database,
+        demo,
+        translate,
+        profiles,
+        match,
+        ladder,
+        lifecycle,
+        worker,
+    )
+    for command in commands:
         app.cli.add_command(command)

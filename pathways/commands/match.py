@@ -1,9 +1,6 @@
 """``flask match``: mentor suggestions for one person, and a batch run of proposals."""
 
 import json
-import sys
-from collections.abc import Callable
-from contextlib import ExitStack
 
 import click
 from flask.cli import AppGroup
@@ -11,8 +8,9 @@ from flask.cli import AppGroup
 from matcher import ProfileError, Reasons
 
 from ..catalog import get_catalog
-from ..services import accounts, mentor_requests, transaction
+from ..services import accounts, mentor_requests
 from ..services.matching import reasons_to_dict, suggest_for_person
+from .jobs import run_job
 
 match = AppGroup("match", help="Suggest mentors and propose pairs for coordinators.")
 
@@ -77,67 +75,31 @@ def suggest(username: str, top: int, as_json: bool) -> None:
         click.echo(f"{rank}. {s.mentor.username}  {s.score:.3f}  {why}")
 
 
-class BatchProgress:
-    """Feeds ``click.progressbar`` (on stderr) from the matcher's ``progress(done, total)``.
-
-    The bar appears only once a run has enough steps to be worth watching; the matcher
-    may start over (a profile set aside), so ``done`` only ever moves forward.
-    """
-
-    MIN_STEPS = 4
-
-    def __init__(self, enabled: bool = True) -> None:
-        self.enabled = enabled
-        self.done = 0
-        self._stack = ExitStack()
-        self.bar = None
-
-    def __enter__(self) -> "BatchProgress":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._stack.close()
-
-    def __call__(self, done: int, total: int) -> None:
-        if not self.enabled or total < self.MIN_STEPS:
-            return
-        if self.bar is None:
-            bar = click.progressbar(length=total, label="Pairing", file=sys.stderr)
-            self.bar = self._stack.enter_context(bar)
-        self.bar.length = max(self.bar.length, total)
-        if done > self.done:
-            self.bar.update(done - self.done)
-            self.done = done
-
-
-def _batch_as_dict(batch: mentor_requests.Batch) -> dict:
+def batch_as_dict(batch_id: str) -> dict:
+    """A stored batch as plain data: its proposals and the requests it left unmatched."""
+    review = mentor_requests.batch_review(batch_id)
     return {
-        "batch_id": batch.id,
+        "batch_id": batch_id,
         "proposals": [
             {
                 "request": p.request_id,
-                "mentee": p.mentee,
-                "mentor": p.mentor,
+                "mentee": p.request.mentee.username,
+                "mentor": p.mentor.username,
                 "score": round(p.score, 4),
                 "reasons": reason_phrases(p.reasons),
             }
-            for p in batch.proposals
+            for p in review.proposals
         ],
         "unmatched": [
             {
-                "request": u.request_id,
-                "mentee": u.mentee,
-                "reason": u.reason,
-                "explanation": UNMATCHED_EXPLAINED.get(u.reason, u.reason),
+                "request": r.id,
+                "mentee": r.mentee.username,
+                "reason": reason,
+                "explanation": UNMATCHED_EXPLAINED.get(reason, reason),
             }
-            for u in batch.unmatched
+            for r, reason in review.unmatched
         ],
     }
-
-
-def _run(progress: Callable[[int, int], None]) -> dict:
-    with transaction():
-        return _batch_as_dict(mentor_requests.run_batch_pairing(None, progress=progress))
 
 
 @match.command("propose")
@@ -146,9 +108,10 @@ def propose(as_json: bool) -> None:
     """Propose the best pairing for every waiting request, for coordinators to approve.
 
     Earlier pending proposals of these requests are superseded; nothing is approved.
+    Runs as a job: on a worker when REDIS_URL is set, else here.
     """
-    with BatchProgress(enabled=not as_json) as progress:
-        batch = _run(progress)
+    job = run_job("batch_pairing", {}, "Pairing", bar=not as_json)
+    batch = batch_as_dict(job.result["batch_id"])
     if as_json:
         click.echo(json.dumps(batch, ensure_ascii=False, indent=2))
         return

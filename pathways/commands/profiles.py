@@ -7,6 +7,7 @@ from flask import current_app, url_for
 from flask.cli import AppGroup
 
 from ..services import DomainError, accounts, imports, signin_links, transaction
+from .jobs import run_job
 
 profiles = AppGroup("profiles", help="Import people from CSV or JSON Lines; sign-in links.")
 ERRORS_SHOWN = 200
@@ -34,25 +35,29 @@ def _report(rejected: imports.ImportRejected, path: Path) -> click.ClickExceptio
 )
 @click.option("--dry-run", is_flag=True, help="Check every row; write nothing.")
 def import_profiles(file: Path, file_format: str | None, dry_run: bool) -> None:
-    """Import one person a row, all or nothing. See pathways/services/imports.py for
-    the columns; lists are ;-separated in CSV and JSON arrays in JSON Lines."""
+    """Import one person a row, all or nothing. See pathways/services/imports for the
+    columns; lists are ;-separated in CSV and JSON Lines' arrays. A file of
+    IMPORT_JOB_MIN_ROWS rows or more is written by a job (on a worker if REDIS_URL is set)."""
     try:
-        if dry_run:
-            rows = imports.load(file, file_format)
-            mentors = sum(row.is_mentor for row in rows)
-            click.echo(
-                f"{file.name}: {len(rows)} rows are fine ({mentors} mentors, "
-                f"{len(rows) - mentors} mentees). Nothing written (dry run)."
-            )
-            return
-        with transaction():
-            summary = imports.import_file(file, file_format)
+        fmt = imports.detect_format(file, file_format)
+        text = imports.read_text(file)
+        rows = imports.parse(text, fmt)
     except imports.ImportRejected as rejected:
         raise _report(rejected, file) from rejected
+    if dry_run:
+        mentors = sum(row.is_mentor for row in rows)
+        click.echo(
+            f"{file.name}: {len(rows)} rows are fine ({mentors} mentors, "
+            f"{len(rows) - mentors} mentees). Nothing written (dry run)."
+        )
+        return
+    few = len(rows) < current_app.config["IMPORT_JOB_MIN_ROWS"]
+    params = {"source": file.name, "format": fmt, "text": text}
+    result = run_job("profiles_import", params, "Importing", here=few).result
     click.echo(
-        f"Imported {summary.people} people from {file.name}: {len(summary.mentors)} mentors "
-        f"(each with a term from today), {len(summary.mentees)} mentees "
-        f"({summary.requests} open requests)."
+        f"Imported {result['mentors'] + result['mentees']} people from {file.name}: "
+        f"{result['mentors']} mentors (each with a term from today), {result['mentees']} "
+        f"mentees ({result['requests']} open requests)."
     )
     click.echo(
         "They have no password yet: make each a sign-in link with "

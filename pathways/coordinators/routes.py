@@ -1,6 +1,15 @@
 from datetime import date
 
-from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -8,6 +17,8 @@ from ..auth import role_required
 from ..catalog import get_catalog
 from ..catalog_messages import translated
 from ..extensions import db
+from ..jobs import runner
+from ..jobs.kinds import KINDS
 from ..labels import question_label
 from ..models import (
     MatchProposal,
@@ -59,6 +70,7 @@ def queue():
         else None
     )
     shown = requests.items if requests else []
+    pairing_job = runner.running("pairing")
     return render_template(
         "coordinators/queue.html",
         form=form,
@@ -67,6 +79,8 @@ def queue():
         loads=offers.loads(p.mentor_id for r in shown for p in r.proposals),
         reject_form=RejectForm(),
         successions=offers.mentors_needing_successors(date.today()),
+        pairing_job=pairing_job,
+        pairing_job_kind=pairing_job and KINDS[pairing_job.kind],
         now=utcnow(),
     )
 
@@ -129,11 +143,20 @@ def pick(request_id: int):
     return redirect(url_for("coordinators.request_detail", request_id=request_id))
 
 
+def _start_job(kind: str, params: dict, here: bool = False):
+    """Start a job and answer at once with its page; a job already doing the same work is
+    named there instead."""
+    try:
+        job = runner.start(kind, params, current_user, here=here)
+    except runner.JobRefused as refused:
+        flash(refused.message, "error")
+        job = refused.running
+    return redirect(url_for("jobs.show", job_id=job.id))
+
+
 @bp.post("/batch")
 def batch():
-    with transaction():
-        result = mentor_requests.run_batch_pairing(current_user)
-    return redirect(url_for("coordinators.batch_review", batch_id=result.id))
+    return _start_job("batch_pairing", {})
 
 
 @bp.get("/batch/<batch_id>")
@@ -166,9 +189,8 @@ def succession(mentor_id: int):
 @bp.post("/succession/<int:mentor_id>")
 def propose_successors(mentor_id: int):
     mentor = db.get_or_404(Person, mentor_id)
-    with transaction():
-        batch = mentor_requests.propose_successors(current_user, mentor)
-    return redirect(url_for("coordinators.batch_review", batch_id=batch.id))
+    few = offers.mentee_count(mentor_id) < current_app.config["SUCCESSION_JOB_MIN_MENTEES"]
+    return _start_job("succession", {"mentor_id": mentor.id}, here=few)
 
 
 @bp.get("/reports")

@@ -13,6 +13,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 from ..extensions import db, login_manager
+from ..jobs.queue import QueueUnavailable
 from ..rate_limits import seconds_until_retry
 from ..services import DomainError, NotAllowed
 
@@ -117,6 +118,12 @@ def _rounded_up_to_minutes(seconds: int) -> timedelta:
 @bp.app_errorhandler(NotAllowed)
 def not_allowed(error: NotAllowed):
     return render_error(403, str(error.message))
+
+
+@bp.app_errorhandler(QueueUnavailable)
+def queue_unavailable(error: QueueUnavailable):
+    """Redis (the job queue) does not answer: a 503 that names it; nothing was started."""
+    return render_error(503, str(error.message))
 
 
 @bp.app_errorhandler(DomainError)

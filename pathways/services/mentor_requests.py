@@ -272,10 +272,13 @@ def run_batch_pairing(coordinator: Person | None, progress=None) -> Batch:
 
     Earlier pending proposals of the waiting requests are superseded by the new run.
     A fixed number of statements whatever the number of requests: the proposals are
-    written in one bulk insert.
+    written in one bulk insert. The pairing only reads, and everything is written after
+    it, so a long run holds no write lock while it solves (SQLite has one for the whole
+    database) and its progress can be recorded beside it.
     """
+    waiting = pair_waiting_requests(progress)
     _supersede_every_waiting_proposal()
-    return _propose_batch(coordinator, pair_waiting_requests(progress))
+    return _propose_batch(coordinator, waiting)
 
 
 def _propose_batch(coordinator: Person | None, waiting: WaitingBatch) -> Batch:
@@ -442,7 +445,7 @@ def _insert_proposals(batch_id: str, pairs, by_mentee: dict) -> None:
     db.session.expire_all()
 
 
-def propose_successors(coordinator: Person, mentor: Person) -> Batch:
+def propose_successors(coordinator: Person | None, mentor: Person, progress=None) -> Batch:
     """A new request for each mentee of a leaving mentor, and successors proposed for all
     of them by one optimal assignment, so no mentor is proposed more mentees than they
     have places. A mentee who already has a request waiting keeps it."""
@@ -463,6 +466,6 @@ def propose_successors(coordinator: Person, mentor: Person) -> Batch:
         if new
         else []
     )
-    batch = _propose_batch(coordinator, pair_waiting_requests(only=request_ids))
+    batch = _propose_batch(coordinator, pair_waiting_requests(progress, only=request_ids))
     record(coordinator, "succession_proposed", mentor.id, requests=request_ids, batch=batch.id)
     return batch

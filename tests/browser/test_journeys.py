@@ -203,6 +203,9 @@ def test_reject_with_reason_proposes_the_next_mentor_then_batch_pairing_waits_fo
     # Batch pairing proposes pairs and explains who stays unmatched; nothing is approved.
     nav_link(coordinator, "Queue").click()
     coordinator.get_by_role("button", name="Propose pairs for everyone waiting").click()
+    expect(coordinator.get_by_role("heading", level=1)).to_have_text("Batch pairing")
+    expect(coordinator.locator("main")).to_contain_text("2 pairs proposed.")
+    coordinator.get_by_role("link", name="Review the proposals").click()
     expect(coordinator.get_by_role("heading", level=1)).to_have_text("Batch proposals")
     expect(coordinator.locator("main")).to_contain_text("2 pairs proposed.")
     expect(coordinator.locator("main")).to_contain_text("1 person stays unmatched.")

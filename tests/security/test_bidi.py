@@ -16,6 +16,7 @@ from wtforms import PasswordField, StringField, TextAreaField
 from pathways.auth.links import MAY_SET_PASSWORD
 from pathways.extensions import db
 from pathways.forms import Form
+from pathways.jobs import runner
 from pathways.models import CheckIn, MentorRequest, Person, RoleName
 from pathways.services import (
     access_tokens,
@@ -120,6 +121,7 @@ def world(make_person) -> World:
         recognition.revoke_badge(coordinator, badge, f"{MARK} revoked")
         offers.go_away(mentor, None, f"{MARK} away", TODAY)
         access_tokens.create_token(mentee, f"{MARK} token", ["read"])
+    job = runner.start("batch_pairing", {}, coordinator)
     m, c = mentorship.id, coordinator
     pages = [
         (c, "/coordinators/"),
@@ -130,6 +132,7 @@ def world(make_person) -> World:
         (c, "/coordinators/audit"),
         (c, "/coordinators/people"),
         (c, "/coordinators/dashboard/"),
+        (c, f"/jobs/{job.id}"),
         (c, f"/mentorships/{m}"),
         (c, f"/mentorships/{ended.id}"),
         (c, f"/badges/{badge.public_id}"),

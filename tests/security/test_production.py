@@ -108,11 +108,14 @@ def test_production_signs_in_behind_an_https_proxy(limited_app, make_person):
 # gunicorn, for real
 
 
+PRODUCTION_SECTION = "## Production: PostgreSQL or MariaDB, and Redis"
+
+
 def readme_gunicorn_command(port: int, workers: int) -> list[str]:
     """The gunicorn line of the README's production section, run by this Python's gunicorn
     on ``port`` with ``workers``."""
     readme = (REPO_ROOT / "README.md").read_text()
-    section = readme.split("## Production: PostgreSQL or MariaDB, and Redis", 1)[1].split("\n## ", 1)[0]
+    section = readme.split(PRODUCTION_SECTION, 1)[1].split("\n## ", 1)[0]
     line = next(line for line in section.splitlines() if line.startswith(".venv/bin/gunicorn"))
     _program, *options, app = shlex.split(line, comments=True)
     gunicorn = str(Path(sys.executable).parent / "gunicorn")

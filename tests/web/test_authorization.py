@@ -124,6 +124,8 @@ def routes(w: World) -> dict[str, list[dict]]:
             route("GET", "/coordinators/offboarding-template", coordinators),
             route("POST", "/coordinators/offboarding-template", coordinators),
         ],
+        "jobs.show": [route("GET", f"/jobs/{w.job_id}", coordinators)],
+        "jobs.retry": [route("POST", f"/jobs/{w.job_id}/retry", coordinators)],
         "dashboard.index": [route("GET", "/coordinators/dashboard/", coordinators)],
         "dashboard.export": [route("GET", "/coordinators/dashboard/hours.csv", coordinators)],
         **api_routes(w),

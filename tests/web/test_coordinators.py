@@ -1,3 +1,4 @@
+import re
 from datetime import date
 
 import pytest
@@ -113,7 +114,10 @@ def test_batch_run_then_review(client, coordinator, make_mentor, make_person):
     ask(make_person(username="Lonely", languages=("ja",)))
     response = client.post("/coordinators/batch")
     assert response.status_code == 302
-    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    job_page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "1 pair proposed." in job_page
+    review = re.search(r'href="(/coordinators/batch/[^"]+)"', job_page).group(1)
+    page = client.get(review).get_data(as_text=True)
     assert "1 pair proposed." in page
     assert "2 people stay unmatched." in page
     assert "no mentor shares a language" in page

@@ -59,7 +59,11 @@ from .writer import ImportSummary, write
 def load(path: Path, fmt: str | None = None) -> list[ProfileRow]:
     """Read and check a whole file; raises :class:`ImportRejected` with every problem."""
     fmt = detect_format(path, fmt)
-    text = read_text(path)
+    return parse(read_text(path), fmt)
+
+
+def parse(text: str, fmt: str) -> list[ProfileRow]:
+    """Read and check a whole file's text in ``fmt`` (``csv`` or ``jsonl``)."""
     rows = csv_rows(text) if fmt == "csv" else jsonl_rows(text)
     return check_rows(rows, fmt)
 
@@ -82,5 +86,8 @@ __all__ = [
     "check_rows",
     "import_file",
     "load",
+    "parse",
+    "read_text",
+    "detect_format",
     "write",
 ]

@@ -8,6 +8,7 @@ mentee's open request (left for batch pairing, so that mentees early in the file
 get worse mentors than those after them).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -53,8 +54,13 @@ def write(
     actor: Person | None = None,
     today: date | None = None,
     source: str = "",
+    progress: Callable[[int, int], None] | None = None,
 ) -> ImportSummary:
-    """Write checked rows; a name taken meanwhile by someone else refuses the whole file."""
+    """Write checked rows; a name taken meanwhile by someone else refuses the whole file.
+
+    ``progress(done, total)`` is told after each of the :data:`WRITE_STEPS` bulk steps.
+    """
+    step = _steps(progress)
     today = today or date.today()
     term_ends = years_later(today, 1)
     check_term_dates(today, term_ends)
@@ -63,11 +69,15 @@ def write(
     except IntegrityError as error:
         message = _l("Someone took a username of this file meanwhile; run the import again.")
         raise ImportRejected([RowError(None, "username", message)]) from error
+    step()
     _insert_details(profiles, person_ids)
+    step()
     mentors = [(p, i) for p, i in zip(profiles, person_ids, strict=True) if p.is_mentor]
     mentees = [(p, i) for p, i in zip(profiles, person_ids, strict=True) if not p.is_mentor]
     _insert_offers(mentors, today, term_ends)
+    step()
     _insert_requests(mentees)
+    step()
     bump_profile_version()
     summary = ImportSummary(
         mentors=[p.username for p, _ in mentors],
@@ -85,6 +95,20 @@ def write(
     )
     db.session.flush()
     return summary
+
+
+WRITE_STEPS = 4
+
+
+def _steps(progress: Callable[[int, int], None] | None) -> Callable[[], None]:
+    """A callable that tells ``progress`` one more step is done."""
+    done = iter(range(1, WRITE_STEPS + 1))
+
+    def step() -> None:
+        if progress:
+            progress(next(done), WRITE_STEPS)
+
+    return step
 
 
 def _insert_all(model, rows: list[dict]) -> None:
