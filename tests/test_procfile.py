@@ -97,3 +97,37 @@ def health_answer(port: int, process: subprocess.Popen, log: Path) -> bytes:
         except OSError:
             assert time.monotonic() < deadline, f"web does not answer:\n{log.read_text()}"
             time.sleep(0.3)
+
+
+def test_sweep_exits_zero(migrated_database):
+    done = run("sweep", environment(migrated_database))
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+REDIS_URL = os.environ.get("TEST_REDIS_URL")
+
+
+def test_worker_connects_to_the_queue_under_the_key_prefix(migrated_database, tmp_path):
+    """With Redis (CI's PostgreSQL and MariaDB runs) the worker registers under the
+    prefix; without it, it says there is nothing to do rather than wait for nothing."""
+    prefix = secrets.token_hex(16)
+    settings = {"REDIS_URL": REDIS_URL, "REDIS_KEY_PREFIX": prefix} if REDIS_URL else {}
+    env = environment(migrated_database, **settings)
+    if not REDIS_URL:
+        done = run("worker", env)
+        assert done.returncode != 0 and "REDIS_URL is not set" in done.stderr
+        return
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    worker = start("worker", env, tmp_path / "worker.log")
+    try:
+        deadline = time.monotonic() + 90
+        while not list(client.scan_iter(f"{prefix}:rq:worker:*")):
+            assert worker.poll() is None, (tmp_path / "worker.log").read_text()
+            assert time.monotonic() < deadline, (tmp_path / "worker.log").read_text()
+            time.sleep(0.3)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
+        client.close()

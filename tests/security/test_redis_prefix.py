@@ -5,6 +5,10 @@ Runs against ``TEST_REDIS_URL`` when set (CI: the Redis on 127.0.0.1:6379), othe
 against an in-process fakeredis server: never skipped.
 """
 
+import json
+import os
+import subprocess
+import sys
 from uuid import uuid4
 
 import pytest
@@ -84,3 +88,62 @@ def test_production_without_redis_needs_no_prefix(tmp_path):
 def test_a_prefix_with_other_characters_is_refused():
     with pytest.raises(RuntimeError, match="letters, digits"):
         create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "REDIS_KEY_PREFIX": "my tool*"})
+
+
+# One site in a process of its own, as a web worker is (RQ takes its key prefix once per
+# process): a failed sign-in and a queued job, then the keys that appeared, as JSON.
+# Without a Redis to share, the process keeps a fakeredis of its own.
+ONE_SITE = """
+import json, os
+from datetime import date
+
+import redis
+
+settings = {"WTF_CSRF_ENABLED": False}
+if os.environ["REDIS_URL"] == "redis://fake":
+    import fakeredis
+
+    pool = redis.ConnectionPool(
+        connection_class=fakeredis.FakeRedisConnection, server=fakeredis.FakeServer()
+    )
+    redis.Redis.from_url = classmethod(lambda cls, url, **_: cls(connection_pool=pool))
+    settings["RATELIMIT_STORAGE_OPTIONS"] = {"connection_pool": pool}
+keys = redis.Redis.from_url(os.environ["REDIS_URL"])
+before = set(keys.scan_iter())
+
+from pathways import create_app
+from pathways.jobs import runner
+from pathways.services import transaction
+
+app = create_app(settings)
+with app.app_context():
+    answer = app.test_client().post("/auth/login", data={"username": "nobody", "password": "x"})
+    assert answer.status_code == 422, answer.status_code
+    with transaction():
+        runner.start("lifecycle_sweep", {"today": date.today().isoformat()}, None)
+written = set(keys.scan_iter()) - before
+print(json.dumps(sorted(key.decode() for key in written)))
+if os.environ["REDIS_URL"] != "redis://fake" and written:
+    keys.delete(*written)
+"""
+
+
+def test_after_a_failed_sign_in_and_a_queued_job_every_key_starts_with_the_prefix(
+    app, migrated_database
+):
+    """(``app`` empties the tables afterwards: the queued job's row goes too.)"""
+    url = REDIS_URL or "redis://fake"
+    prefix = f"site-{uuid4().hex}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": migrated_database,
+        "SECRET_KEY": "x",
+        "REDIS_URL": url,
+        "RATELIMIT_STORAGE_URI": url,
+        "REDIS_KEY_PREFIX": prefix,
+    }
+    done = subprocess.run([sys.executable, "-c", ONE_SITE], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    written = json.loads(done.stdout.splitlines()[-1])
+    assert any(":limits:" in key for key in written) and any(":rq:" in key for key in written)
+    assert [key for key in written if not key.startswith(f"{prefix}:")] == []
