@@ -67,11 +67,8 @@ def logout():
 @bp.route("/settings", methods=["GET", "POST"])
 @login_required
 def settings():
-    form = SettingsForm(obj=current_user)
+    form = SettingsForm(data=_settings_of(current_user))
     form.locale.choices = [("", _("As my browser asks")), *locale_choices()]
-    if request.method == "GET":
-        form.locale.data = current_user.locale or ""
-        form.languages.data = ", ".join(current_user.language_codes)
     saved = submit(
         form,
         lambda: accounts.update_settings(
@@ -92,6 +89,17 @@ def settings():
         wikimedia_account=wikimedia_accounts.wikimedia_account_of(current_user),
     )
     return page, form_status(form)
+
+
+def _settings_of(person) -> dict:
+    """The form's starting values, as text: a post that leaves a field out keeps these."""
+    return {
+        "locale": person.locale or "",
+        "email": person.email,
+        "timezone": person.timezone,
+        "languages": ", ".join(person.language_codes),
+        "public_profile": person.public_profile,
+    }
 
 
 @bp.post("/language")

@@ -192,3 +192,12 @@ def test_settings_link_to_data_export_and_deletion(client, login_as):
     login_as(RoleName.VOLUNTEER)
     page = client.get("/auth/settings").get_data(as_text=True)
     assert 'href="/account/export"' in page and 'href="/account/delete"' in page
+
+
+def test_settings_posted_without_some_fields_keep_the_saved_values(client, login_as):
+    """A post that leaves fields out (an old form, a script) is checked like any other."""
+    person = login_as(RoleName.VOLUNTEER, languages=("es", "en"))
+    response = client.post("/auth/settings", data={"locale": ""})
+    assert response.status_code == 302
+    db.session.refresh(person)
+    assert set(person.language_codes) == {"es", "en"}
