@@ -12,9 +12,6 @@ as https://meta.wikimedia.org/wiki/User-Agent_policy asks.
 from dataclasses import dataclass
 from importlib.metadata import version
 
-import requests
-from authlib.integrations.base_client import OAuthError
-from authlib.integrations.flask_client import OAuth
 from flask import Flask, current_app
 from flask.config import Config
 
@@ -24,6 +21,15 @@ EXTENSION = "pathways.wikimedia"
 
 class ProviderUnreachable(Exception):
     """The wiki did not answer, or answered with something that is not OAuth."""
+
+
+class Refused(Exception):
+    """The wiki or the flow refused the sign-in: ``error`` is OAuth's code for why
+    (``access_denied`` when the person said no)."""
+
+    def __init__(self, error: str | None) -> None:
+        super().__init__(error)
+        self.error = error
 
 
 @dataclass(frozen=True)
@@ -50,6 +56,8 @@ def init_app(app: Flask) -> None:
     """Register the Meta-Wiki client on ``app`` when a consumer is configured."""
     if not is_configured(app.config):
         return
+    from authlib.integrations.flask_client import OAuth  # loaded only when configured
+
     base = app.config["WIKIMEDIA_OAUTH_URL"].rstrip("/") + OAUTH_PATH
     oauth = OAuth(app)
     app.extensions[EXTENSION] = oauth.register(
@@ -85,17 +93,20 @@ def authorize_redirect():
 def identity_from_callback() -> WikiIdentity:
     """Exchange the callback's code for a token, then ask the wiki who it belongs to.
 
-    Raises ``OAuthError`` for a refusal, a wrong or missing ``state`` or a code the wiki
-    does not accept (used, expired), and ``ProviderUnreachable`` when the wiki is down.
+    Raises :class:`Refused` for a refusal, a wrong or missing ``state`` or a code the
+    wiki does not accept (used, expired), and ``ProviderUnreachable`` when the wiki is down.
     """
+    import requests
+    from authlib.integrations.base_client import OAuthError
+
     wiki = client()
     try:
         token = wiki.authorize_access_token()
         response = wiki.get("resource/profile", token=token)
         response.raise_for_status()
         profile = response.json()
-    except OAuthError:
-        raise
+    except OAuthError as error:
+        raise Refused(error.error) from error
     except (requests.RequestException, ValueError) as error:
         raise ProviderUnreachable(str(error)) from error
     user_id, username = profile.get("sub"), profile.get("username")

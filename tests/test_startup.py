@@ -1,5 +1,5 @@
 """Starting the app, or any ``flask`` command, loads none of the heavy libraries: the
-matcher's numeric side and Alembic load when a page or command first needs them.
+matcher's numeric side, Alembic, the OAuth client and RQ load when first needed.
 
 Each check runs in a fresh interpreter, since this test process has long loaded them.
 """
@@ -11,7 +11,10 @@ from pathlib import Path
 
 import pytest
 
-HEAVY = ("sklearn", "scipy", "pandas", "numpy", "ortools", "sparse_dot_topn", "alembic")
+HEAVY = (
+    "sklearn", "scipy", "pandas", "numpy", "ortools", "sparse_dot_topn", "alembic",
+    "authlib", "requests", "rq",
+)  # fmt: skip
 REPO = Path(__file__).resolve().parent.parent
 REPORT_LOADED = f"""
 import json, sys

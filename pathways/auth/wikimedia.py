@@ -5,7 +5,6 @@ wiki's consent page; the wiki sends them back to the callback. A callback refuse
 for any reason writes nothing and counts against the address's sign-in ceiling.
 """
 
-from authlib.integrations.base_client import OAuthError
 from flask import abort, flash, redirect, render_template, session, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -50,7 +49,7 @@ def wikimedia_callback():
         return _refused(400, _("You were signed out meanwhile. Sign in, then try again."), back)
     try:
         identity = wikimedia.identity_from_callback()
-    except OAuthError as error:
+    except wikimedia.Refused as error:
         if error.error == "access_denied":
             flash(_("You did not let Pathways see your Wikimedia account. Nothing has changed."))
             return redirect(back)
