@@ -55,6 +55,16 @@ def _page(items: list, args: dict) -> dict:
     }
 
 
+def _loaded_page(pagination, items: list) -> dict:
+    """A page the service loaded from the database (``Pagination``), its items shown."""
+    return {
+        "items": items,
+        "page": pagination.page,
+        "per_page": pagination.per_page,
+        "total": pagination.total,
+    }
+
+
 def _found(model, record_id: int):
     record = db.session.get(model, record_id)
     if record is None:
@@ -181,7 +191,8 @@ def _mentors(listed) -> list[dict]:
 @_documented()
 def mentors(args):
     """Everyone who mentors now, by name: the public fields only, as the mentors page."""
-    return _page(_mentors(offers.listed_offers()), args)
+    listed = offers.listed_offers(args["page"], args["per_page"])
+    return _loaded_page(listed, _mentors(listed.items))
 
 
 @blp.get("/mentors/<int:person_id>")
@@ -268,12 +279,7 @@ def queue(args):
     waiting = mentor_requests.waiting_queue(
         args["language"].strip().lower(), args["skill"], args["waiting_days"], args["page"]
     )
-    return {
-        "items": [_request(r) for r in waiting.items],
-        "page": args["page"],
-        "per_page": waiting.per_page,
-        "total": waiting.total,
-    }
+    return _loaded_page(waiting, [_request(r) for r in waiting.items])
 
 
 @blp.post("/coordinator/proposals/<int:proposal_id>/approve")

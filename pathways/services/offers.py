@@ -47,7 +47,7 @@ LONG_AWAY_DAYS = 30
 MENTORS_PAGE_SIZE = 25
 
 
-def listed_offers(page: int) -> Pagination:
+def listed_offers(page: int, per_page: int = MENTORS_PAGE_SIZE) -> Pagination:
     """One page of the offers of everyone who mentors now, by name, each with its person
     and languages loaded in a fixed number of queries."""
     query = (
@@ -57,7 +57,7 @@ def listed_offers(page: int) -> Pagination:
         .options(contains_eager(MentorOffer.person))  # languages: selectin on Person
         .order_by(Person.username_key, MentorOffer.id)
     )
-    return db.paginate(query, page=page, per_page=MENTORS_PAGE_SIZE, error_out=False)
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
 
 def offer_of_person_id(person_id: int) -> MentorOffer | None:
