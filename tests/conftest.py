@@ -22,7 +22,7 @@ os.environ.setdefault("RQ_KEY_PREFIX", "pathways:rq")
 from pathways import create_app
 from pathways.extensions import db
 from pathways.models import Person, RoleName
-from pathways.services import accounts, transaction
+from pathways.services import access_tokens, accounts, transaction
 from tests.helpers import (
     PASSWORD,
     REQUESTED_ENDPOINTS,
@@ -277,3 +277,15 @@ def work_off(app: Flask, job_redis) -> Callable[[], None]:
         db.session.expire_all()
 
     return work
+
+
+@pytest.fixture
+def bearer():
+    """``Authorization`` headers carrying a new token of ``person`` with ``scopes``."""
+
+    def make(person, *scopes: str, days: int = 90) -> dict[str, str]:
+        with transaction():
+            _, secret = access_tokens.create_token(person, "test", list(scopes or ["read"]), days)
+        return {"Authorization": f"Bearer {secret}"}
+
+    return make
