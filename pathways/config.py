@@ -65,6 +65,11 @@ class Config:
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     MAX_CONSECUTIVE_TERMS = int(os.environ.get("MAX_CONSECUTIVE_TERMS", "2"))
     BURNOUT_DAYS_AT_CAPACITY = int(os.environ.get("BURNOUT_DAYS_AT_CAPACITY", "90"))
+    # The lifecycle sweep: a mentor with no sign-in and no check-in for this many days is
+    # set away; a mentorship with no check-in for this many days, or for twice its agreed
+    # interval if that is longer, is flagged on the coordinators' queue.
+    MENTOR_INACTIVE_DAYS = int(os.environ.get("MENTOR_INACTIVE_DAYS", "10"))
+    CHECKIN_OVERDUE_DAYS = int(os.environ.get("CHECKIN_OVERDUE_DAYS", "30"))
     DASHBOARD_CACHE_SECONDS = int(os.environ.get("DASHBOARD_CACHE_SECONDS", "60"))
     MATCH_MIN_SCORE = float(os.environ.get("MATCH_MIN_SCORE", "0.05"))
     REDIS_URL = os.environ.get("REDIS_URL")

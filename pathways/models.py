@@ -250,6 +250,9 @@ class MentorOffer(db.Model):
     away_reason: Mapped[str | None] = mapped_column(String(255))
     full_since: Mapped[datetime | None] = mapped_column(DateTime)
     retired_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # The day the mentor last came back from a break: inactivity counts from then, not
+    # from their last sign-in before the break.
+    back_on: Mapped[date | None] = mapped_column(Date)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
     person: Mapped[Person] = relationship()
@@ -320,6 +323,10 @@ class MatchProposal(db.Model):
 
 
 class Mentorship(db.Model):
+    """A pair at work. The lifecycle sweep sets ``checkin_overdue_on`` (the coordinators'
+    queue lists it; a check-in clears it) and ``graduation_offered_on`` (once, when every
+    skill of the request is done on the mentee's ladder)."""
+
     id: Mapped[int] = mapped_column(primary_key=True)
     mentor_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
     mentee_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
@@ -338,6 +345,8 @@ class Mentorship(db.Model):
     ended_at: Mapped[datetime | None] = mapped_column(DateTime)
     ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     end_reason: Mapped[str | None] = mapped_column(Text)
+    checkin_overdue_on: Mapped[date | None] = mapped_column(Date)
+    graduation_offered_on: Mapped[date | None] = mapped_column(Date)
 
     mentor: Mapped[Person] = relationship(foreign_keys=[mentor_id])
     mentee: Mapped[Person] = relationship(foreign_keys=[mentee_id])

@@ -3,6 +3,7 @@
 import json
 import shutil
 import socket
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -184,6 +185,18 @@ def empty_all_tables() -> None:
         for table in tables:
             db.session.execute(table.delete())
     db.session.commit()
+
+
+def slow_down_approvals(monkeypatch, seconds: float = 0.4) -> None:
+    """An approval holds its mentor's lock ``seconds`` longer, after counting: whatever
+    runs beside it must wait for the lock, or would act on what it read before."""
+    check = mentor_requests._check_can_take_one_more
+
+    def slow_check(offer, today):
+        time.sleep(seconds)
+        return check(offer, today)
+
+    monkeypatch.setattr(mentor_requests, "_check_can_take_one_more", slow_check)
 
 
 def count(model, *where) -> int:

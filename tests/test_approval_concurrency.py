@@ -6,7 +6,6 @@ would write a mentorship. Runs on SQLite and, in CI, on PostgreSQL.
 """
 
 import threading
-import time
 from datetime import date
 
 from sqlalchemy import func, select
@@ -14,6 +13,7 @@ from sqlalchemy import func, select
 from pathways.extensions import db
 from pathways.models import MatchProposal, Mentorship, Person, ProposalState, RoleName
 from pathways.services import DomainError, mentor_requests, transaction
+from tests.helpers import slow_down_approvals
 
 
 def test_two_simultaneous_approvals_never_exceed_capacity(
@@ -29,13 +29,7 @@ def test_two_simultaneous_approvals_never_exceed_capacity(
     proposal_ids = [r.proposals[0].id for r in requests]
     assert all(r.proposals[0].mentor_id == mentor.id for r in requests)
 
-    check = mentor_requests._check_can_take_one_more
-
-    def slow_check(offer, today):
-        time.sleep(0.4)
-        return check(offer, today)
-
-    monkeypatch.setattr(mentor_requests, "_check_can_take_one_more", slow_check)
+    slow_down_approvals(monkeypatch)
     start = threading.Barrier(2)
     outcomes: list[str] = []
 

@@ -196,7 +196,7 @@ def test_approval_rechecks_away_and_term(make_mentor, make_person, coordinator):
     with pytest.raises(DomainError, match="wiki-break"):
         approve(coordinator, pending(request))
     with transaction():
-        offers.come_back(mentor)
+        offers.come_back(mentor, TODAY)
         offers.offer_of(mentor).terms[0].ends_on = TODAY - timedelta(days=1)
     with pytest.raises(DomainError, match="no current term"):
         approve(coordinator, pending(request))
@@ -276,7 +276,7 @@ def test_wiki_break_pauses_mentorships_and_flags_long_absence(
     assert {"mentor_away", "mentor_long_away"} <= kinds
     assert [o.person_id for o in offers.mentors_needing_successors(TODAY)] == [mentor.id]
     with transaction():
-        offers.come_back(mentor)
+        offers.come_back(mentor, TODAY)
     assert mentorship.state == MentorshipState.ACTIVE
     assert offers.mentors_needing_successors(TODAY) == []
 

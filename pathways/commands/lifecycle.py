@@ -9,12 +9,29 @@ from .jobs import run_job
 
 lifecycle = AppGroup("lifecycle", help="Apply what the calendar changes (run daily).")
 
+# What each step of the sweep did, as the job's result names it.
+STEPS = (
+    ("back", "Mentors back from a wiki-break"),
+    ("away", "Mentors set away for want of activity"),
+    ("overdue", "Mentorships flagged for want of a check-in"),
+    ("cleared", "Mentorships no longer overdue"),
+    ("graduation", "Mentees offered graduation"),
+)
+
+
+def _named(item: str | list[str]) -> str:
+    """A mentor's name, or a mentorship as "mentee with mentor"."""
+    return item if isinstance(item, str) else " with ".join(item)
+
 
 @lifecycle.command("sweep")
 def sweep() -> None:
-    """Bring mentors back whose wiki-break has ended, resuming their mentorships. Runs as a
-    job (on a worker when REDIS_URL is set); running it twice changes nothing more."""
+    """Bring mentors back whose wiki-break has ended, set idle mentors away
+    (MENTOR_INACTIVE_DAYS), flag mentorships overdue for a check-in (CHECKIN_OVERDUE_DAYS)
+    and offer graduation to mentees done with what they asked. Runs as a job (on a worker
+    when REDIS_URL is set); running it twice changes nothing more."""
     job = run_job("lifecycle_sweep", {"today": date.today().isoformat()}, "Sweeping")
-    back = job.result["back"]
-    names = f": {', '.join(back)}" if back else ""
-    click.echo(f"Mentors back from a wiki-break: {len(back)}{names}.")
+    for key, label in STEPS:
+        done = job.result[key]
+        names = f": {', '.join(_named(item) for item in done)}" if done else ""
+        click.echo(f"{label}: {len(done)}{names}.")

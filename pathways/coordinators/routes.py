@@ -79,6 +79,7 @@ def queue():
         loads=offers.loads(p.mentor_id for r in shown for p in r.proposals),
         reject_form=RejectForm(),
         successions=offers.mentors_needing_successors(date.today()),
+        overdue=mentorships.overdue_mentorships(),
         pairing_job=pairing_job,
         pairing_job_kind=pairing_job and KINDS[pairing_job.kind],
         now=utcnow(),

@@ -3,7 +3,7 @@ holding the same work never run at once), and its result as plain data for the s
 page (``batch_id`` links to the batch's review)."""
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
@@ -55,8 +55,7 @@ def _profiles_import(params: dict, actor: Person | None, progress: Progress) -> 
 
 
 def _lifecycle_sweep(params: dict, actor: Person | None, progress: Progress) -> dict:
-    summary = lifecycle.sweep(date.fromisoformat(params["today"]), progress)
-    return {"back": summary.back}
+    return asdict(lifecycle.sweep(date.fromisoformat(params["today"]), progress))
 
 
 KINDS = {

@@ -1,12 +1,26 @@
+from datetime import date
+
 from flask import abort, render_template
+from flask_login import current_user
 
 from ..catalog import get_catalog
+from ..models import MentorOffer
+from ..services import offers
+from ..services.matching import is_away
 from . import bp
+
+
+def _own_break() -> MentorOffer | None:
+    """The signed-in mentor's offer while they are away: the home page offers "I am back"."""
+    if not current_user.is_authenticated:
+        return None
+    offer = offers.offer_of(current_user)
+    return offer if offer is not None and is_away(offer, date.today()) else None
 
 
 @bp.get("/")
 def index():
-    return render_template("main/index.html")
+    return render_template("main/index.html", away_offer=_own_break())
 
 
 @bp.get("/skills")

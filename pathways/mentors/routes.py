@@ -86,7 +86,7 @@ def away():
 @login_required
 def back():
     with transaction():
-        offers.come_back(current_user)
+        offers.come_back(current_user, date.today())
     flash(_("Welcome back!"), "success")
     return redirect(url_for("mentors.edit"))
 

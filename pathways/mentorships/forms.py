@@ -46,11 +46,15 @@ class ActionForm(Form):
     """A button: nothing but the CSRF token."""
 
 
-def end_form_class(questions: list[dict]) -> type[Form]:
-    """The off-boarding form for the coordinators' current template: one field per question."""
+def end_form_class(questions: list[dict], with_reason: bool = True) -> type[Form]:
+    """The off-boarding form for the coordinators' current template: one field per
+    question, after the reason for ending (a graduation needs none)."""
 
     class EndForm(Form):
-        reason = TextAreaField(
+        pass
+
+    if with_reason:
+        EndForm.reason = TextAreaField(
             _l("Why does the mentorship end?"),
             validators=[DataRequired(), Length(max=1000)],
         )

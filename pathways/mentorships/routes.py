@@ -87,6 +87,10 @@ def _render_show(mentorship: Mentorship, status: int = 200, **forms: FlaskForm):
         total_minutes=sum(c.minutes for c in mentorship.checkins),
         progress=plans.ladder_progress(mentorship.mentee_id),
         ended_by_name=ended_by.username if ended_by else "—",
+        graduated=mentorship.end_reason == mentorships.GRADUATED,
+        can_graduate=is_party
+        and mentorship.state != MentorshipState.ENDED
+        and mentorship.graduation_offered_on is not None,
     )
     return html, status
 
@@ -201,27 +205,57 @@ def end(mentorship_id: int):
     if mentorship.state == MentorshipState.ENDED:
         flash(_("This mentorship has ended."), "warning")
         return redirect(_show_url(mentorship), 303)
+    return _offboard(
+        mentorship,
+        with_reason=True,
+        finish=lambda form, answers: mentorships.end_mentorship(
+            current_user, mentorship, form.reason.data, answers
+        ),
+        done=_("The mentorship has ended. Thank you both."),
+    )
+
+
+@bp.route("/<int:mentorship_id>/graduate", methods=["GET", "POST"])
+@login_required
+def graduate(mentorship_id: int):
+    """The off-boarding form, ending the mentorship as graduated; 409 once it has ended."""
+    mentorship = _party_only(mentorship_id)
+    mentorships.check_can_graduate(current_user, mentorship)
+    return _offboard(
+        mentorship,
+        with_reason=False,
+        finish=lambda form, answers: mentorships.graduate(current_user, mentorship, answers),
+        done=_("Congratulations on graduating! The mentorship has ended."),
+    )
+
+
+def _offboard(mentorship: Mentorship, with_reason: bool, finish, done: str):
+    """Show the off-boarding form; on a valid post, ``finish`` ends the mentorship."""
     questions = mentorships.offboarding_questions()
-    form = end_form_class(questions)()
+    form = end_form_class(questions, with_reason)()
     status = 200
     if form.validate_on_submit():
         answers = {q["key"]: form[q["key"]].data for q in questions}
         try:
             with transaction():
-                mentorships.end_mentorship(current_user, mentorship, form.reason.data, answers)
+                finish(form, answers)
         except NotAllowed as error:
             return render_error(403, str(error.message))
         except DomainError as error:
             show_domain_error(form, error)
             status = _error_status(form, error)
         else:
-            flash(_("The mentorship has ended. Thank you both."), "success")
+            flash(done, "success")
             return redirect(_show_url(mentorship), 303)
     elif form.errors:
         status = 422
     question_fields = [form[q["key"]] for q in questions]
     return render_template(
-        "mentorships/end.html", mentorship=mentorship, form=form, question_fields=question_fields
+        "mentorships/end.html",
+        mentorship=mentorship,
+        form=form,
+        question_fields=question_fields,
+        graduating=not with_reason,
     ), status
 
 

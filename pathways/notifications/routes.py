@@ -2,7 +2,7 @@ from collections.abc import Callable
 from datetime import date
 
 from flask import has_request_context, redirect, render_template, url_for
-from flask_babel import format_date
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -43,6 +43,20 @@ SENTENCES: dict[str, Callable[[dict], str]] = {
     "mentor_away": _mentor_away,
     "mentor_back": lambda p: with_isolated(
         _("%(mentor)s is back; your mentorship continues."), mentor=_name(p, "mentor")
+    ),
+    "mentor_set_away": lambda p: ngettext(
+        "You had no sign-in and no check-in for %(num)d day, so you are on a wiki-break now:"
+        " no new mentees, and your mentorships are paused. Press “I am back” when you return.",
+        "You had no sign-in and no check-in for %(num)d days, so you are on a wiki-break now:"
+        " no new mentees, and your mentorships are paused. Press “I am back” when you return.",
+        int(p["days"]),
+    ),
+    "graduation_offered": lambda p: with_isolated(
+        _(
+            "You have done every skill you asked %(mentor)s to help with: you can graduate"
+            " from your mentorship."
+        ),
+        mentor=_name(p, "mentor"),
     ),
     "mentor_long_away": lambda p: with_isolated(
         _("%(mentor)s is away for long and still has mentees: find them a successor."),
@@ -116,6 +130,8 @@ LINKS: dict[str, Callable[[int], str | None]] = {
     "matched": _mentorship,
     "mentor_away": _mentorship,
     "mentor_back": _mentorship,
+    "mentor_set_away": lambda _subject_id: url_for("mentors.edit"),
+    "graduation_offered": _mentorship,
     "agreement_changed": _mentorship,
     "checkin_logged": _mentorship,
     "mentorship_ended": _mentorship,

@@ -150,6 +150,7 @@ def log_checkin(
             notes=check_text(notes, "notes"),
         )
     )
+    mentorship.checkin_overdue_on = None
     notify(
         _other_party(person, mentorship),
         "checkin_logged",
@@ -209,6 +210,43 @@ def end_mentorship(person: Person, mentorship: Mentorship, reason: str, answers:
         if party.id != person.id:
             notify(party, "mentorship_ended", mentorship.id, other=person.username)
     bump_profile_version()
+
+
+GRADUATED = "graduated"
+
+
+def check_can_graduate(person: Person, mentorship: Mentorship) -> None:
+    """Graduation is the mentor's or the mentee's to take, once the sweep offered it."""
+    _require_party(person, mentorship)
+    if mentorship.state == MentorshipState.ENDED:
+        raise DomainError(
+            _l("This mentorship has already ended: there is nothing to graduate from.")
+        )
+    if mentorship.graduation_offered_on is None:
+        raise DomainError(
+            _l("Graduation is offered once every skill the mentee asked help with is done.")
+        )
+
+
+def graduate(person: Person, mentorship: Mentorship, answers: dict) -> None:
+    """The mentee learned what they asked for: the mentorship ends, as graduated."""
+    check_can_graduate(person, mentorship)
+    end_mentorship(person, mentorship, GRADUATED, answers)
+
+
+def overdue_mentorships() -> list[Mentorship]:
+    """Mentorships the sweep flagged for want of a check-in, longest flagged first."""
+    return list(
+        db.session.scalars(
+            select(Mentorship)
+            .where(
+                Mentorship.checkin_overdue_on.is_not(None),
+                Mentorship.state != MentorshipState.ENDED,
+            )
+            .options(selectinload(Mentorship.mentor), selectinload(Mentorship.mentee))
+            .order_by(Mentorship.checkin_overdue_on, Mentorship.id)
+        )
+    )
 
 
 def report_problem(person: Person, mentorship: Mentorship, text: str) -> ProblemReport:

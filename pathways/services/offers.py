@@ -202,8 +202,23 @@ def go_away(person: Person, until: date | None, reason: str, today: date) -> Non
     offer = _require_offer(person)
     if until is not None and until < today:
         raise DomainError(_l("The return date is in the past."), "away_until")
-    offer.away_from, offer.away_until = today, until
-    offer.away_reason = check_text(reason, "away_reason", 255)
+    _start_break(offer, until, check_text(reason, "away_reason", 255), today)
+    record(person, "mentor_away", person.id, offer.away_reason, until=str(until))
+    bump_profile_version()
+
+
+def set_away_for_inactivity(offer: MentorOffer, days: int, today: date) -> None:
+    """The sweep's break for a mentor idle for ``days``: open-ended, until they say they
+    are back; they are told why."""
+    _start_break(offer, None, None, today)
+    notify(offer.person, "mentor_set_away", offer.person_id, days=days)
+    record(None, "mentor_set_away", offer.person_id, inactive_days=days)
+    bump_profile_version()
+
+
+def _start_break(offer: MentorOffer, until: date | None, reason: str | None, today: date) -> None:
+    person = offer.person
+    offer.away_from, offer.away_until, offer.away_reason = today, until, reason
     for mentorship in active_mentorships(person.id):
         mentorship.state = MentorshipState.PAUSED
         notify(
@@ -215,13 +230,12 @@ def go_away(person: Person, until: date | None, reason: str, today: date) -> Non
         )
     if until is None or (until - today).days > LONG_AWAY_DAYS:
         _flag_for_succession(person, "mentor_long_away")
-    record(person, "mentor_away", person.id, offer.away_reason, until=str(until))
-    bump_profile_version()
 
 
-def come_back(person: Person) -> None:
+def come_back(person: Person, today: date) -> None:
     offer = _require_offer(person)
     offer.away_from = offer.away_until = offer.away_reason = None
+    offer.back_on = today
     for mentorship in active_mentorships(person.id):
         mentorship.state = MentorshipState.ACTIVE
         notify(mentorship.mentee, "mentor_back", mentorship.id, mentor=person.username)

@@ -108,6 +108,8 @@ def world(make_person) -> World:
         mentorship = mentor_requests.approve_proposal(coordinator, first.proposals[0], TODAY)
         mentorships.save_agreement(mentee, mentorship, f"{MARK} goals", f"{MARK} expects", 7)
         mentorships.log_checkin(mentor, mentorship, TODAY, 30, f"{MARK} notes", TODAY)
+        # as the lifecycle sweep leaves it: on the coordinators' queue, ready to graduate
+        mentorship.checkin_overdue_on = mentorship.graduation_offered_on = TODAY
         mentorships.send_thanks(mentee, mentor, f"{MARK} thanks")
         mentorships.report_problem(mentee, mentorship, f"{MARK} report")
         two = mentor_requests.request_mentor(second, ["referencing"], f"{MARK} two", mentor.id)
@@ -143,6 +145,7 @@ def world(make_person) -> World:
         (mentor, "/notifications/"),
         (mentee, "/mentorships/"),
         (mentee, f"/mentorships/{m}/end"),
+        (mentee, f"/mentorships/{m}/graduate"),
         (mentee, f"/mentorships/{m}/report"),
         (mentee, "/requests/"),
         (mentee, "/ladder/"),

@@ -85,6 +85,10 @@ def routes(w: World) -> dict[str, list[dict]]:
             route("GET", f"/mentorships/{m}/end", parties | coordinators),
             route("POST", f"/mentorships/{m}/end", parties | coordinators),
         ],
+        "mentorships.graduate": [
+            route("GET", f"/mentorships/{m}/graduate", parties),
+            route("POST", f"/mentorships/{m}/graduate", parties),
+        ],
         "mentorships.agreement": [route("POST", f"/mentorships/{m}/agreement", parties)],
         "mentorships.confirm": [route("POST", f"/mentorships/{m}/confirm", parties)],
         "mentorships.checkin": [route("POST", f"/mentorships/{m}/checkins", parties)],

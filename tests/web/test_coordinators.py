@@ -15,7 +15,8 @@ from pathways.models import (
     RequestState,
     RoleName,
 )
-from pathways.services import mentor_requests, mentorships, offers, transaction
+from pathways.services import lifecycle, mentor_requests, mentorships, offers, transaction
+from tests.helpers import build_pair
 
 
 def ask(person, skills=("referencing",)):
@@ -227,3 +228,17 @@ def test_coordinator_makes_a_one_time_link_for_an_imported_person(client, coordi
     assert response.status_code == 409
     assert "has a password" in response.get_data(as_text=True)
     assert client.post("/coordinators/people/999999/link").status_code == 404
+
+
+def test_queue_lists_the_mentorships_flagged_for_want_of_a_check_in(
+    client, coordinator, make_person
+):
+    pair = build_pair(make_person, started_days_ago=45)
+    page = client.get("/coordinators/").get_data(as_text=True)
+    assert "Mentorships without a check-in for long" not in page
+    with transaction():
+        assert lifecycle.sweep(date.today()).overdue == [("Mentee", "Mentor")]
+    page = client.get("/coordinators/").get_data(as_text=True)
+    assert "Mentorships without a check-in for long" in page
+    assert f'href="/mentorships/{pair.id}"' in page
+    assert "<bdi>Mentee</bdi> with <bdi>Mentor</bdi>" in page

@@ -102,7 +102,10 @@ def test_succession_for_many_mentees_is_a_job_too(app, client, coordinator, job_
 
 def test_only_the_starter_and_coordinators_see_a_job(client, coordinator, login_as):
     job = jobs.start("lifecycle_sweep", {"today": "2026-01-01"}, coordinator)
-    assert client.get(f"/jobs/{job.id}").status_code == 200
+    page = client.get(f"/jobs/{job.id}")
+    assert page.status_code == 200
+    assert "0 mentors were set away for want of activity." in page.get_data(as_text=True)
+    assert "0 mentees were offered graduation." in page.get_data(as_text=True)
     login_as(RoleName.MENTOR)
     assert client.get(f"/jobs/{job.id}").status_code == 403
     assert client.get("/jobs/999").status_code == 404

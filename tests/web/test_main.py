@@ -1,6 +1,12 @@
+from datetime import date
+
 from markupsafe import escape
 
 from pathways.catalog import get_catalog
+from pathways.extensions import db
+from pathways.models import MentorshipState
+from pathways.services import lifecycle, offers, transaction
+from tests.helpers import build_pair, sign_in
 
 
 def test_start_page_invites_sign_up(client):
@@ -61,3 +67,20 @@ def test_stylesheet_is_served_locally(client):
         assert "margin-inline" in response.get_data(as_text=True)
     page = client.get("/").get_data(as_text=True)
     assert "http://" not in page.replace("http://localhost", "") and "https://" not in page
+
+
+def test_an_away_mentor_comes_back_from_the_start_page_in_one_click(client, make_person):
+    pair = build_pair(make_person)
+    sign_in(client, pair.mentor)
+    assert "I am back" not in client.get("/").get_data(as_text=True)
+    with transaction():
+        pair.mentor.created_at = pair.mentor.last_login_at = pair.started_at
+        assert lifecycle.sweep(date.today()).away == ["Mentor"]
+    body = client.get("/").get_data(as_text=True)
+    assert "You are away." in body
+    assert 'action="/mentors/me/back"' in body and "I am back" in body
+    assert client.post("/mentors/me/back").status_code == 302
+    db.session.expire_all()
+    assert offers.offer_of(pair.mentor).away_from is None
+    assert pair.state == MentorshipState.ACTIVE
+    assert "I am back" not in client.get("/").get_data(as_text=True)

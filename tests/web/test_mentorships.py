@@ -435,3 +435,78 @@ def test_approved_match_links_both_sides_to_the_mentorship(client, make_mentor, 
     assert "Mentorship of Vol with Ment" in body
     sign_in(client, mentor)
     assert client.post(url(mentorship, "checkins"), data=checkin_data()).status_code == 303
+
+
+# Graduation ------------------------------------------------------------------------------
+
+
+def offer_graduation(pair: Mentorship) -> None:
+    with transaction():
+        pair.graduation_offered_on = TODAY
+
+
+def test_graduation_offered_shows_a_graduate_button_to_both_sides(client, make_person, pair):
+    for person in (pair.mentor, pair.mentee):
+        sign_in(client, person)
+        assert "Ready to graduate" not in client.get(url(pair)).get_data(as_text=True)
+    offer_graduation(pair)
+    for person in (pair.mentor, pair.mentee):
+        sign_in(client, person)
+        body = client.get(url(pair)).get_data(as_text=True)
+        assert "Ready to graduate" in body and f'href="{url(pair, "graduate")}"' in body
+    sign_in(client, make_person(RoleName.COORDINATOR))
+    assert "Ready to graduate" not in client.get(url(pair)).get_data(as_text=True)
+
+
+def test_graduate_leads_to_the_offboarding_form_and_ends_as_graduated(client, pair):
+    offer_graduation(pair)
+    sign_in(client, pair.mentee)
+    form = client.get(url(pair, "graduate"))
+    body = form.get_data(as_text=True)
+    assert form.status_code == 200
+    assert "What was learned?" in body and 'name="reason"' not in body
+    done = client.post(url(pair, "graduate"), data={"learned": "Citing sources"})
+    assert done.status_code == 303
+    db.session.expire_all()
+    assert (pair.state, pair.end_reason) == (MentorshipState.ENDED, "graduated")
+    assert pair.offboarding.answers["What was learned?"] == "Citing sources"
+    assert [n.kind for n in notifications_of(pair.mentor)] == ["mentorship_ended"]
+    assert "<bdi>Mentee</bdi> graduated." in client.get(url(pair)).get_data(as_text=True)
+
+
+def test_graduating_an_ended_mentorship_is_a_409_that_says_so(client, pair):
+    offer_graduation(pair)
+    sign_in(client, pair.mentee)
+    client.post(url(pair, "graduate"), data={})
+    for method in ("get", "post"):
+        response = getattr(client, method)(url(pair, "graduate"))
+        assert response.status_code == 409
+        assert "already ended" in response.get_data(as_text=True)
+    assert count(Mentorship, Mentorship.state == MentorshipState.ENDED) == 1
+
+
+def test_graduation_not_offered_is_a_409_and_ends_nothing(client, pair):
+    sign_in(client, pair.mentee)
+    response = client.post(url(pair, "graduate"), data={})
+    assert response.status_code == 409
+    assert "every skill the mentee asked help with" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert pair.state == MentorshipState.ACTIVE
+
+
+def test_an_invalid_offboarding_answer_refuses_graduation(client, pair):
+    offer_graduation(pair)
+    sign_in(client, pair.mentee)
+    response = client.post(url(pair, "graduate"), data={"learned": "x" * 4001})
+    assert response.status_code == 422
+    db.session.expire_all()
+    assert pair.state == MentorshipState.ACTIVE
+
+
+def test_a_check_in_clears_the_overdue_flag(client, pair):
+    with transaction():
+        pair.checkin_overdue_on = TODAY
+    sign_in(client, pair.mentor)
+    assert client.post(url(pair, "checkins"), data=checkin_data()).status_code == 303
+    db.session.expire_all()
+    assert pair.checkin_overdue_on is None

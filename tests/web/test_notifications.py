@@ -25,6 +25,13 @@ SENTENCES = [
     ("mentor_away", {"mentor": "Ada", "until": None}, "<bdi>Ada</bdi> is on a wiki-break; your"),
     ("mentor_back", {"mentor": "Ada"}, "<bdi>Ada</bdi> is back; your mentorship continues."),
     ("mentor_long_away", {"mentor": "Ada"}, "<bdi>Ada</bdi> is away for long"),
+    ("mentor_set_away", {"days": 1}, "You had no sign-in and no check-in for 1 day, so you"),
+    ("mentor_set_away", {"days": 10}, "no check-in for 10 days, so you are on a wiki-break"),
+    (
+        "graduation_offered",
+        {"mentor": "Ada"},
+        "You have done every skill you asked <bdi>Ada</bdi> to help with",
+    ),
     ("mentor_retired", {"mentor": "Ada"}, "<bdi>Ada</bdi> has left mentoring"),
     ("agreement_changed", {"other": "Ada"}, "<bdi>Ada</bdi> changed your mentoring agreement."),
     ("checkin_logged", {"other": "Ada"}, "<bdi>Ada</bdi> logged a check-in."),
