@@ -101,6 +101,7 @@ def test_export_holds_my_data_and_nothing_secret_or_of_others(pair):
         "Cite well",
     )
     assert [c["notes"] for c in mentorship["my_checkins"]] == ["mentee's notes"]
+    assert (mentorship["checkin_overdue_on"], mentorship["graduation_offered_on"]) == (None, None)
     assert data["thanks_sent"] == [
         {
             "to": "Mentor",
@@ -120,6 +121,7 @@ def test_export_of_the_mentor_holds_thanks_received_and_offer(pair):
     data = privacy.export_data(pair.mentor)
     assert {t["from"] for t in data["thanks_received"]} == {"Mentee", "Coord"}
     assert data["mentor_offer"]["capacity"] == 2
+    assert data["mentor_offer"]["back_on"] is None
     assert data["mentorships"][0]["other"] == "Mentee"
     assert "mentee@example.org" not in json.dumps(data)
     assert "Slow answers" not in json.dumps(data)

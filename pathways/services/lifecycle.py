@@ -178,7 +178,7 @@ def _quiet_since(mentorships: list[Mentorship]) -> dict[int, date]:
     }
 
 
-def is_overdue(mentorship: Mentorship, quiet_since: date, today: date, days: int) -> bool:
+def _is_overdue(mentorship: Mentorship, quiet_since: date, today: date, days: int) -> bool:
     """Active, with no news for ``days`` days or twice the agreed interval if longer."""
     allowed = max(days, 2 * mentorship.checkin_every_days)
     return mentorship.state == MentorshipState.ACTIVE and (today - quiet_since).days > allowed
@@ -191,7 +191,7 @@ def _flag_overdue(today: date, days: int) -> tuple[list[Pair], list[Pair]]:
     quiet = _quiet_since(mentorships)
     flagged, cleared = [], []
     for mentorship in mentorships:
-        overdue = is_overdue(mentorship, quiet[mentorship.id], today, days)
+        overdue = _is_overdue(mentorship, quiet[mentorship.id], today, days)
         if overdue and mentorship.checkin_overdue_on is None:
             mentorship.checkin_overdue_on = today
             flagged.append(_pair(mentorship))

@@ -204,6 +204,7 @@ def _export_offer(person: Person) -> dict | None:
         "away_until": _iso(offer.away_until),
         "away_reason": offer.away_reason,
         "retired_at": _iso(offer.retired_at),
+        "back_on": _iso(offer.back_on),
         "terms": [
             {"starts_on": _iso(t.starts_on), "ends_on": _iso(t.ends_on)} for t in offer.terms
         ],
@@ -259,6 +260,8 @@ def _export_mentorships(person: Person) -> list[dict]:
                 "started_at": _iso(m.started_at),
                 "ended_at": _iso(m.ended_at),
                 "end_reason": m.end_reason,
+                "checkin_overdue_on": _iso(m.checkin_overdue_on),
+                "graduation_offered_on": _iso(m.graduation_offered_on),
                 "my_checkins": [
                     {
                         "happened_on": _iso(c.happened_on),
