@@ -229,7 +229,12 @@ def graduate(mentorship_id: int):
     )
 
 
-def _offboard(mentorship: Mentorship, with_reason: bool, finish, done: str):
+def _offboard(
+    mentorship: Mentorship,
+    with_reason: bool,
+    finish: Callable[[FlaskForm, dict], None],
+    done: str,
+):
     """Show the off-boarding form; on a valid post, ``finish`` ends the mentorship."""
     questions = mentorships.offboarding_questions()
     form = end_form_class(questions, with_reason)()
