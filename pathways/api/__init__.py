@@ -17,7 +17,7 @@ Errors have one shape, ``{"error": {"code", "message", "fields"}}`` (``pathways.
 from flask import Blueprint, Flask, render_template
 from flask_smorest import Api
 
-from ..extensions import csrf, limiter
+from ..extensions import csrf
 from ..input_rules import INTEGER_MAX
 from ..web import IdConverter
 from .schemas import ErrorBodySchema
@@ -56,7 +56,6 @@ def _id_parameter(converter: IdConverter) -> dict:
 
 
 def init_app(app: Flask) -> None:
-    from . import auth
     from .routes import blp
 
     app.config.update(
@@ -70,6 +69,5 @@ def init_app(app: Flask) -> None:
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     api.register_converter(IdConverter, _id_parameter)
     csrf.exempt(blp)
-    limiter.limit(lambda: app.config["API_RATE_LIMIT"], key_func=auth.rate_limit_key)(blp)
     api.register_blueprint(blp, url_prefix=PREFIX)
     app.register_blueprint(pages)

@@ -4,22 +4,25 @@ web page calls, inside one transaction, and answers with a schema."""
 from dataclasses import asdict
 from datetime import date
 
-from flask import abort
+from flask import abort, current_app
 from flask_login import current_user
 from flask_smorest import Blueprint
 
 from ..catalog import get_catalog
 from ..catalog_messages import translated
-from ..extensions import db
+from ..extensions import db, limiter
 from ..models import MatchProposal, MentorRequest, Mentorship, Person, PlanStep, RoleName
 from ..services import dashboard, mentor_requests, mentorships, offers, plans, transaction
 from ..services.access_tokens import COORDINATE, READ, WRITE
 from ..services.matching import active_mentee_counts, is_away, teachable_skills
 from . import schemas as s
-from .auth import FORBIDDEN, UNAUTHORIZED, authenticate, requires
+from .auth import FORBIDDEN, UNAUTHORIZED, authenticate, rate_limit_key, requires
 
 blp = Blueprint("api_v1", __name__, description="Pathways JSON API, version 1")
 blp.before_request(authenticate)
+# Once, with the blueprint: the limiter keeps a blueprint's limits for the process, so a
+# limit added by each app made (tests make many) would count every request once per app.
+limiter.limit(lambda: current_app.config["API_RATE_LIMIT"], key_func=rate_limit_key)(blp)
 
 ERRORS = {
     400: {"description": "Malformed request (e.g. JSON that does not parse)."},

@@ -226,6 +226,17 @@ def test_the_api_is_rate_limited(other_app, make_person, bearer):
     assert error_of(answers[-1])["code"] == "too_many_requests"
 
 
+def test_each_request_counts_once_however_many_apps_the_process_made(
+    other_app, make_person, bearer
+):
+    apps = [other_app(RATELIMIT_ENABLED=True, API_RATE_LIMIT="3 per minute") for _ in range(3)]
+    client = apps[-1].test_client()
+    with apps[-1].app_context():
+        headers = bearer(make_person())
+        answers = [client.get("/api/v1/me/requests", headers=headers) for _ in range(4)]
+    assert [a.status_code for a in answers] == [200, 200, 200, 429]
+
+
 # Bad input ------------------------------------------------------------------------------
 
 
