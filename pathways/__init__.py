@@ -51,9 +51,10 @@ def _init_extensions(app: Flask) -> None:
     security.init_app(app)
     wikimedia.init_app(app)
 
-    from .auth import load_person
+    from .auth import load_person, note_the_day_seen
 
     login_manager.user_loader(load_person)
+    app.before_request(note_the_day_seen)
 
 
 def _find_languages(app: Flask) -> None:

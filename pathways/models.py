@@ -109,6 +109,7 @@ class Person(UserMixin, db.Model):
     interests: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime)
+    last_seen_on: Mapped[date | None] = mapped_column(Date)
     deleted_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     roles: Mapped[list[PersonRole]] = relationship(

@@ -187,11 +187,13 @@ def world(make_person, make_mentor):
 
 @pytest.fixture
 def count_queries(app):
-    """Count the SQL statements run inside a ``with count_queries() as counted:`` block."""
+    """Count (and keep) the SQL statements run inside a ``with count_queries() as counted:``
+    block."""
 
     class Counter:
         def __init__(self):
             self.n = 0
+            self.statements: list[str] = []
 
         def __enter__(self):
             event.listen(db.engine, "before_cursor_execute", self._count)
@@ -200,8 +202,9 @@ def count_queries(app):
         def __exit__(self, *exc):
             event.remove(db.engine, "before_cursor_execute", self._count)
 
-        def _count(self, *args):
+        def _count(self, connection, cursor, statement, *args):
             self.n += 1
+            self.statements.append(statement)
 
     return Counter
 

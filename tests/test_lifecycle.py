@@ -32,7 +32,7 @@ from pathways.services import (
     transaction,
 )
 from pathways.services.lifecycle import SweepSummary
-from tests.helpers import count, slow_down_approvals
+from tests.helpers import count, sign_in, slow_down_approvals
 
 TODAY = date.today()
 NOTHING = SweepSummary(back=[], away=[], overdue=[], cleared=[], graduation=[])
@@ -124,6 +124,29 @@ def test_a_sign_in_a_check_in_or_a_new_account_keeps_a_mentor_present(app, pair,
     with transaction():
         mentorships.log_checkin(pair.mentee, pair, TODAY, 30, "", TODAY)
     assert sweep().away == [], "a check-in in the mentor's mentorships counts"
+
+
+def test_a_mentor_who_stays_signed_in_and_opens_pages_is_present(app, pair, client):
+    idle(pair.mentor)
+    sign_in(client, pair.mentor)  # an old session cookie: no new sign-in
+    assert client.get("/").status_code == 200
+    db.session.expire_all()
+    assert db.session.get(Person, pair.mentor_id).last_seen_on == TODAY
+    assert sweep().away == []
+    assert sweep(TODAY + timedelta(days=11)).away == ["Teacher"]
+
+
+def test_the_day_seen_is_written_once_a_day(app, pair, client, count_queries):
+    def person_updates(counted) -> list[str]:
+        return [s for s in counted.statements if s.lstrip().upper().startswith("UPDATE PERSON")]
+
+    sign_in(client, pair.mentee)
+    with count_queries() as first:
+        client.get("/")
+    with count_queries() as second:
+        client.get("/")
+    assert len(person_updates(first)) == 1
+    assert person_updates(second) == []
 
 
 def test_coming_back_restarts_the_count(app, pair):

@@ -134,12 +134,15 @@ def delete(person):
 
 def test_delete_anonymises_and_removes_personal_rows(pair):
     mentee = pair.mentee
+    with transaction():
+        mentee.last_login_at, mentee.last_seen_on = utcnow(), date.today()
     events_before = count(ProgramEvent, ProgramEvent.actor_id == mentee.id)
     delete(mentee)
     db.session.expire_all()
     stand_in = privacy.stand_in_name(mentee.id)
     assert (mentee.username, mentee.username_key) == (stand_in, usernames.key(stand_in))
     assert mentee.email is None and mentee.password_hash is None and mentee.interests == ""
+    assert mentee.last_login_at is None and mentee.last_seen_on is None
     assert mentee.deleted_at is not None and not mentee.is_active
     assert count(PersonLanguage, PersonLanguage.person_id == mentee.id) == 0
     assert count(SkillStance, SkillStance.person_id == mentee.id) == 0

@@ -1,9 +1,10 @@
 """Sign-up, sign-in, sign-out, settings, and the role checks every area uses."""
 
 from collections.abc import Callable
+from datetime import date
 from functools import wraps
 
-from flask import Blueprint, abort
+from flask import Blueprint, abort, request
 from flask_login import current_user, login_required
 
 from ..extensions import db
@@ -26,6 +27,21 @@ def load_person(session_id: str) -> Person | None:
     if person is None or not person.is_active or person.get_id() != session_id:
         return None
     return person
+
+
+def note_the_day_seen() -> None:
+    """Remember, once a day, that a signed-in person used the site.
+
+    A session cookie outlives many days without a new sign-in, and the lifecycle sweep sets
+    mentors away after days without activity: without this, a mentor who stays signed in
+    would be set away while using the site. Runs before the view, so it commits alone.
+    """
+    if request.endpoint == "static" or not current_user.is_authenticated:
+        return
+    today = date.today()
+    if current_user.last_seen_on != today:
+        current_user.last_seen_on = today
+        db.session.commit()
 
 
 def role_required(*roles: RoleName) -> Callable:

@@ -5,7 +5,8 @@ Its steps, in this order:
 
 1. **back**: mentors whose wiki-break has ended come back, as if they had pressed
    "I'm back": their offer is open again and their paused mentorships resume;
-2. **away**: mentors with no sign-in and no check-in for ``MENTOR_INACTIVE_DAYS`` (since
+2. **away**: mentors not seen (no sign-in, no page opened while signed in) and with no
+   check-in for ``MENTOR_INACTIVE_DAYS`` (since
    they last came back, if later) are set away with no return date; they are told, with
    a one-click "I'm back", and their mentees are told as for any wiki-break;
 3. **overdue**: active mentorships with no check-in for ``CHECKIN_OVERDUE_DAYS``, or for
@@ -109,8 +110,8 @@ def _bring_back(offer: MentorOffer, today: date) -> str:
 
 
 def _inactive_offers(today: date, days: int, among: set[int] | None = None) -> list[MentorOffer]:
-    """Offers of mentors present (not away, not retired) with no sign-in, no check-in in
-    their mentorships and no return from a break in the last ``days`` days."""
+    """Offers of mentors present (not away, not retired) not seen on the site, with no
+    check-in in their mentorships and no return from a break in the last ``days`` days."""
     since = today - timedelta(days=days)
     since_midnight = datetime.combine(since, time())
     recent_checkin = exists().where(
@@ -118,12 +119,16 @@ def _inactive_offers(today: date, days: int, among: set[int] | None = None) -> l
         Mentorship.mentor_id == MentorOffer.person_id,
         or_(CheckIn.happened_on >= since, CheckIn.created_at >= since_midnight),
     )
-    last_seen = func.coalesce(Person.last_login_at, Person.created_at)
+    signed_in = func.coalesce(Person.last_login_at, Person.created_at)
+    quiet = and_(
+        signed_in < since_midnight,
+        or_(Person.last_seen_on.is_(None), Person.last_seen_on < since),
+    )
     return _offers(
         MentorOffer.away_from.is_(None),
         MentorOffer.retired_at.is_(None),
         or_(MentorOffer.back_on.is_(None), MentorOffer.back_on < since),
-        MentorOffer.person.has(and_(Person.deleted_at.is_(None), last_seen < since_midnight)),
+        MentorOffer.person.has(and_(Person.deleted_at.is_(None), quiet)),
         ~recent_checkin,
         among=among,
     )

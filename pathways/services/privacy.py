@@ -79,6 +79,7 @@ def export_data(person: Person) -> dict:
             "interests": person.interests,
             "created_at": _iso(person.created_at),
             "last_login_at": _iso(person.last_login_at),
+            "last_seen_on": _iso(person.last_seen_on),
         },
         "roles": sorted(r.role.value for r in person.roles),
         "languages": person.language_codes,
@@ -299,6 +300,7 @@ def delete_account(person: Person) -> None:
     end_sessions(person)
     revoke_badges_of_deleted(person)
     person.email = person.password_hash = person.locale = person.last_login_at = None
+    person.last_seen_on = None
     person.interests = ""
     person.timezone = "UTC"
     person.deleted_at = utcnow()

@@ -75,6 +75,7 @@ def test_an_away_mentor_comes_back_from_the_start_page_in_one_click(client, make
     assert "I am back" not in client.get("/").get_data(as_text=True)
     with transaction():
         pair.mentor.created_at = pair.mentor.last_login_at = pair.started_at
+        pair.mentor.last_seen_on = pair.started_at.date()  # as if the page above was long ago
         assert lifecycle.sweep(date.today()).away == ["Mentor"]
     body = client.get("/").get_data(as_text=True)
     assert "You are away." in body
