@@ -1,12 +1,18 @@
+from datetime import date
+
 from flask import abort, render_template
+from flask_login import current_user
 
 from ..catalog import get_catalog
+from ..services.next_steps import next_steps
 from . import bp
 
 
 @bp.get("/")
 def index():
-    return render_template("main/index.html")
+    """The start page; a signed-in person sees what each of their roles can do next."""
+    steps = next_steps(current_user, date.today()) if current_user.is_authenticated else None
+    return render_template("main/index.html", next_steps=steps)
 
 
 @bp.get("/skills")
