@@ -8,12 +8,13 @@ a sentence that cannot be told from odd data falls back to the readable form.
 from collections.abc import Callable
 
 from flask import url_for
+from flask_babel import format_number, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from markupsafe import Markup
 
 from ..catalog import get_catalog
 from ..catalog_messages import translated
+from ..jobs.kinds import KINDS
 from ..models import Person, ProgramEvent
 from ..services.events import AuditPage
 from ..web import isolate, with_isolated
@@ -113,6 +114,27 @@ SENTENCES: dict[str, Sentence] = {
     ),
     "signin_link_created": lambda e, d, n: with_isolated(
         _("A one-time sign-in link was made for %(name)s."), name=n.person(e.subject_id)
+    ),
+    "signin_link_used": lambda e, d, n: with_isolated(
+        _("%(name)s signed in with a one-time link."), name=n.person(e.subject_id)
+    ),
+    "password_set": lambda e, d, n: with_isolated(
+        _("%(name)s set a password."), name=n.person(e.subject_id)
+    ),
+    "account_deleted": lambda e, d, n: _("An account was deleted."),
+    "token_created": lambda e, d, n: _("An API token was created."),
+    "token_revoked": lambda e, d, n: _("An API token was revoked."),
+    "problem_reported": lambda e, d, n: _("A problem was reported on a mentorship."),
+    "offboarding_template_changed": lambda e, d, n: _("The off-boarding questions were changed."),
+    "profiles_imported": lambda e, d, n: ngettext(
+        "%(num)d profile was imported.",
+        "%(num)d profiles were imported.",
+        int(d["mentors"]) + int(d["mentees"]),
+    ),
+    "job_retried": lambda e, d, n: _(
+        "%(job)s was tried again (attempt %(attempt)s).",
+        job=KINDS[d["job_kind"]].label,
+        attempt=format_number(int(d["attempt"])),
     ),
     "badge_issued": lambda e, d, n: _("A %(level)s certificate was issued.", level=_level(d)),
     "badge_revoked": lambda e, d, n: _("A %(level)s certificate was revoked.", level=_level(d)),

@@ -89,6 +89,8 @@ SUBJECTS = {
     "mentor_retired": "person",
     "succession_proposed": "person",
     "signin_link_created": "person",
+    "signin_link_used": "person",
+    "password_set": "person",
 }
 # The fields of an event's data that hold a person's id.
 PERSON_FIELDS = ("mentor", "mentee")

@@ -265,12 +265,14 @@ def test_audit_reads_as_sentences_with_linked_names_never_raw_data(
     with transaction():
         record(coordinator, "job_retried", 7, job_kind="batch_pairing", attempt=2)
         record(coordinator, "proposal_approved", 999_999, mentor=second.id)
+        record(coordinator, "mentor_went", None, mood="happy", days=3)
     page = client.get("/coordinators/audit").get_data(as_text=True)
     asker = f'<bdi><a href="/coordinators/requests/{request.id}">Asker</a></bdi>'
     assert f"{asker} asked for a mentor." in page
     assert f'<bdi><a href="/people/Second">Second</a></bdi> was proposed to {asker}.' in page
     assert f'{asker} and <bdi><a href="/people/Second">Second</a></bdi> are paired.' in page
-    assert "Job retried (job kind: <bdi>batch_pairing</bdi>, attempt: <bdi>2</bdi>)" in page
+    assert "Batch pairing was tried again (attempt 2)." in page
+    assert "Mentor went (mood: <bdi>happy</bdi>, days: <bdi>3</bdi>)" in page
     assert f"Proposal approved (mentor: <bdi>{second.id}</bdi>)" in page  # its proposal is gone
     assert "{&#34;" not in page and '{"' not in page and "request_made" not in page
 
