@@ -16,10 +16,13 @@ Whole numbers
     What a database ``INTEGER`` holds: −2**31 to 2**31 − 1; an id from 0.
 Dates
     From 2001-01-15, the day Wikipedia started, to :data:`YEARS_AHEAD` years after today.
+Where to go next
+    A path of this site only (:func:`same_site_path`), never another site's address.
 """
 
 import re
 from datetime import date
+from urllib.parse import urlsplit
 
 from flask_babel import format_date, format_decimal
 from flask_babel import lazy_gettext as _l
@@ -111,3 +114,18 @@ def date_error(name: str, day: date, today: date):
         first=format_date(FIRST_DAY),
         last=format_date(last_day(today)),
     )
+
+
+SITE_PATH = re.compile(r"/(?![/\\])[^\\\x00-\x20\x7f]*")
+
+
+def same_site_path(target: str | None, fallback: str) -> str:
+    """``target`` if it is a path on this site, else ``fallback``.
+
+    Browsers read ``//host`` and ``/\\host`` as another site, and drop tabs and
+    newlines before reading, so only a single leading slash followed by no
+    backslash, space or control character passes.
+    """
+    if target and SITE_PATH.fullmatch(target) and not urlsplit(target).netloc:
+        return target
+    return fallback

@@ -1,9 +1,7 @@
 """Small helpers shared by the blueprints' views, and the input rules at the URL."""
 
-import re
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import Flask, abort, flash, request
 from flask_sqlalchemy.pagination import Pagination
@@ -14,20 +12,6 @@ from werkzeug.routing import IntegerConverter, PathConverter, UnicodeConverter, 
 from .errors import render_error
 from .input_rules import INTEGER_MAX, control_character, control_character_error, parse_whole_number
 from .services import DomainError, transaction
-
-SITE_PATH = re.compile(r"/(?![/\\])[^\\\x00-\x20\x7f]*")
-
-
-def same_site_path(target: str | None, fallback: str) -> str:
-    """``target`` if it is a path on this site, else ``fallback``.
-
-    Browsers read ``//host`` and ``/\\host`` as another site, and drop tabs and
-    newlines before reading, so only a single leading slash followed by no
-    backslash, space or control character passes.
-    """
-    if target and SITE_PATH.fullmatch(target) and not urlsplit(target).netloc:
-        return target
-    return fallback
 
 
 def show_domain_error(form: FlaskForm, error: DomainError) -> None:

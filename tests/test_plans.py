@@ -119,6 +119,25 @@ def test_build_plan_saves_interests_and_languages(make_person):
     assert plans.plan_of(person).hours_per_week == 2
 
 
+def test_a_skill_marked_learning_starts_as_started_and_keeps_later_progress(
+    make_person, request_context
+):
+    person = make_person()
+    plan = onboard(person, {"wiki-basics": "learning", "referencing": "not_yet"})
+    rows = {row.skill_id: row for row in plan.steps}
+    assert plans.current_ladder(person).steps[0].in_progress
+    assert (rows["wiki-basics"].status, rows["referencing"].status) == (
+        StepStatus.STARTED,
+        StepStatus.NOT_STARTED,
+    )
+    assert rows["wiki-basics"].started_at is not None
+    with transaction():
+        plans.mark_step(person, rows["wiki-basics"].id, "done")
+        plan = plans.build_plan(person, ["event-organizer"], "", ["en"], 3)
+    kept = next(row for row in plan.steps if row.skill_id == "wiki-basics")
+    assert kept.status == StepStatus.DONE
+
+
 def test_replan_keeps_progress_of_surviving_steps_and_drops_the_others(
     make_person, request_context
 ):

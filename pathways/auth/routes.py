@@ -6,8 +6,9 @@ from flask_login import current_user, login_required, login_user, logout_user
 from .. import rate_limits
 from ..errors import render_error
 from ..i18n import locale_choices
+from ..input_rules import same_site_path
 from ..services import accounts, transaction, wikimedia_accounts
-from ..web import form_status, same_site_path, submit, with_isolated
+from ..web import form_status, submit, with_isolated
 from . import bp
 from .forms import LanguageForm, LoginForm, SettingsForm, SignUpForm, split_codes
 

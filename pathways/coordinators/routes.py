@@ -17,6 +17,7 @@ from ..auth import role_required
 from ..catalog import get_catalog
 from ..catalog_messages import translated
 from ..extensions import db
+from ..input_rules import same_site_path
 from ..jobs import runner
 from ..jobs.kinds import KINDS
 from ..labels import question_label
@@ -38,9 +39,9 @@ from ..services import (
     signin_links,
     transaction,
 )
-from ..services.matching import suggest_mentors
-from ..web import same_site_path, whole_number_arg, with_isolated
+from ..web import whole_number_arg, with_isolated
 from . import bp
+from .audit_trail import Names, describe
 from .forms import PickForm, QueueFilterForm, RejectForm, TemplateForm
 
 AUDIT_PAGE_SIZE = 50
@@ -117,12 +118,12 @@ def reject(proposal_id: int):
 @bp.get("/requests/<int:request_id>")
 def request_detail(request_id: int):
     mentor_request = db.get_or_404(MentorRequest, request_id)
-    suggestions = suggest_mentors(mentor_request, top=10)
+    review = mentor_requests.review_request(mentor_request)
     return render_template(
         "coordinators/request.html",
         mentor_request=mentor_request,
-        suggestions=suggestions,
-        loads=offers.loads(s.mentor.id for s in suggestions),
+        suggestions=review.suggestions,
+        loads=review.loads,
         pick_form=PickForm(),
         reject_form=RejectForm(),
     )
@@ -211,8 +212,12 @@ def resolve_report(report_id: int):
 @bp.get("/audit")
 def audit():
     page = whole_number_arg("page", 1, minimum=1)
+    found = events.audit_page(page, AUDIT_PAGE_SIZE)
+    names = Names(found)
     return render_template(
-        "coordinators/audit.html", events=events.audit_page(page, AUDIT_PAGE_SIZE)
+        "coordinators/audit.html",
+        events=found.events,
+        lines=[(event, describe(event, names)) for event in found.events.items],
     )
 
 

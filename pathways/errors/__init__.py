@@ -3,6 +3,7 @@
 import math
 from contextlib import suppress
 from datetime import timedelta
+from urllib.parse import urlsplit, urlunsplit
 
 from flask import Blueprint, g, jsonify, render_template, request
 from flask_babel import format_timedelta
@@ -13,6 +14,7 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 from ..extensions import db, login_manager
+from ..input_rules import same_site_path
 from ..jobs.queue import QueueUnavailable
 from ..rate_limits import seconds_until_retry
 from ..services import DomainError, NotAllowed
@@ -85,7 +87,24 @@ def render_error(
     if _wants_json():
         error = {"status": status, "title": title, "message": message, **json_fields}
         return jsonify(error=error), status
-    return render_template("errors/error.html", status=status, title=title, message=message), status
+    back = _way_back() if status == 409 else None
+    page = render_template(
+        "errors/error.html", status=status, title=title, message=message, back=back
+    )
+    return page, status
+
+
+def _way_back() -> str | None:
+    """The page a refused action came from: the form's ``next``, else the Referer when it
+    is a page of this site (never another site's address), else None."""
+    referer = urlsplit(request.referrer or "")
+    own = referer.scheme == request.scheme and referer.netloc == request.host
+    came_from = urlunsplit(("", "", referer.path, referer.query, "")) if own else None
+    for target in (request.form.get("next"), came_from):
+        path = same_site_path(target, "")
+        if path and path != request.full_path.rstrip("?"):
+            return path
+    return None
 
 
 @bp.app_errorhandler(CSRFError)

@@ -7,6 +7,7 @@ from ..catalog import get_catalog
 from ..models import MentorOffer
 from ..services import offers
 from ..services.matching import is_away
+from ..services.next_steps import next_steps
 from . import bp
 
 
@@ -20,7 +21,10 @@ def _own_break() -> MentorOffer | None:
 
 @bp.get("/")
 def index():
-    return render_template("main/index.html", away_offer=_own_break())
+    """The start page; a signed-in person sees what each of their roles can do next, and
+    an away mentor the way back."""
+    steps = next_steps(current_user, date.today()) if current_user.is_authenticated else None
+    return render_template("main/index.html", next_steps=steps, away_offer=_own_break())
 
 
 @bp.get("/skills")

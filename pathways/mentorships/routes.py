@@ -1,5 +1,5 @@
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import abort, flash, redirect, render_template, url_for
@@ -59,7 +59,7 @@ def _next_checkin(mentorship: Mentorship) -> date | None:
     if mentorship.state == MentorshipState.ENDED:
         return None
     last = max((c.happened_on for c in mentorship.checkins), default=None)
-    return (last or mentorship.started_at.date()) + timedelta(days=mentorship.checkin_every_days)
+    return mentorships.checkin_due(mentorship.started_at, mentorship.checkin_every_days, last)
 
 
 def _render_show(mentorship: Mentorship, status: int = 200, **forms: FlaskForm):

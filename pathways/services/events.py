@@ -5,6 +5,8 @@ their own language. People who gave an e-mail address also get a message — in
 development it is written to the log instead of being sent.
 """
 
+from dataclasses import dataclass
+
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_sqlalchemy.pagination import Pagination
@@ -12,7 +14,15 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
-from ..models import Notification, Person, ProgramEvent, utcnow
+from ..models import (
+    MatchProposal,
+    MentorRequest,
+    Mentorship,
+    Notification,
+    Person,
+    ProgramEvent,
+    utcnow,
+)
 from . import NotAllowed
 
 
@@ -66,15 +76,82 @@ def recent_notifications(person: Person, limit: int) -> list[Notification]:
     )
 
 
-def audit_page(page: int, per_page: int) -> Pagination:
-    """One page of the audit trail, newest first, with each actor."""
-    return db.paginate(
+# What an event's subject id is, by kind; the other kinds' subjects are shown by no name.
+SUBJECTS = {
+    "request_made": "request",
+    "request_withdrawn": "request",
+    "proposal_made": "request",
+    "proposal_approved": "proposal",
+    "proposal_rejected": "proposal",
+    "mentorship_ended": "mentorship",
+    "mentor_away": "person",
+    "mentor_back": "person",
+    "mentor_retired": "person",
+    "succession_proposed": "person",
+    "signin_link_created": "person",
+    "signin_link_used": "person",
+    "password_set": "person",
+}
+# The fields of an event's data that hold a person's id.
+PERSON_FIELDS = ("mentor", "mentee")
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    """One page of the audit trail and the records its events name, by id."""
+
+    events: Pagination
+    people: dict[int, Person]
+    requests: dict[int, MentorRequest]
+    proposals: dict[int, MatchProposal]
+    mentorships: dict[int, Mentorship]
+
+
+def audit_page(page: int, per_page: int) -> AuditPage:
+    """One page of the audit trail, newest first, with each actor and what each event
+    names, in a fixed number of queries."""
+    events = db.paginate(
         select(ProgramEvent)
         .options(selectinload(ProgramEvent.actor))
         .order_by(ProgramEvent.created_at.desc(), ProgramEvent.id.desc()),
         page=page,
         per_page=per_page,
     )
+    ids = _named_ids(events.items)
+    return AuditPage(
+        events,
+        _by_id(Person, ids["person"]),
+        _by_id(MentorRequest, ids["request"], selectinload(MentorRequest.mentee)),
+        _by_id(
+            MatchProposal,
+            ids["proposal"],
+            selectinload(MatchProposal.mentor),
+            selectinload(MatchProposal.request).selectinload(MentorRequest.mentee),
+        ),
+        _by_id(
+            Mentorship,
+            ids["mentorship"],
+            selectinload(Mentorship.mentor),
+            selectinload(Mentorship.mentee),
+        ),
+    )
+
+
+def _named_ids(events: list[ProgramEvent]) -> dict[str, set[int]]:
+    ids: dict[str, set[int]] = {kind: set() for kind in ("person", *SUBJECTS.values())}
+    for event in events:
+        data = event.data if isinstance(event.data, dict) else {}
+        ids["person"].update(v for f in PERSON_FIELDS if isinstance(v := data.get(f), int))
+        if event.kind in SUBJECTS and event.subject_id is not None:
+            ids[SUBJECTS[event.kind]].add(event.subject_id)
+    return ids
+
+
+def _by_id(model, ids: set[int], *options) -> dict:
+    return {
+        row.id: row
+        for row in db.session.scalars(select(model).where(model.id.in_(ids)).options(*options))
+    }
 
 
 def unread_count(person_id: int) -> int:

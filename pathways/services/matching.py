@@ -243,14 +243,16 @@ def _wants(skills: list[str], next_rungs: list[str]) -> dict[str, float]:
     return wants
 
 
-def mentee_profile(request: MentorRequest) -> MenteeProfile:
+def mentee_profile(request: MentorRequest, excluding: Iterable[int] = ()) -> MenteeProfile:
+    """The request's mentee as the matcher sees them; ``excluding`` names mentors to leave
+    out beside the ones always excluded (:func:`excluded_mentors`)."""
     mentee = request.mentee
     return _mentee(
         mentee.id,
         mentee.language_codes,
         _wants(request.skills, next_rung_skills(request.mentee_id)),
         " ".join((mentee.interests, request.note)),
-        excluded_mentors(request.mentee_id, request.id),
+        excluded_mentors(request.mentee_id, request.id) | set(excluding),
         mentee.username,
     )
 
@@ -284,10 +286,13 @@ def _with_people(suggestions: list[Suggestion]) -> list[MentorSuggestion]:
     return [MentorSuggestion(people[s.mentor_id], s.score, s.reasons) for s in suggestions]
 
 
-def suggest_mentors(request: MentorRequest, top: int = 5) -> list[MentorSuggestion]:
-    """The best mentors for one request, best first, each with its reasons."""
+def suggest_mentors(
+    request: MentorRequest, top: int = 5, excluding: Iterable[int] = ()
+) -> list[MentorSuggestion]:
+    """The best mentors for one request, best first, each with its reasons; never the
+    mentors in ``excluding``."""
     try:
-        profile = mentee_profile(request)
+        profile = mentee_profile(request, excluding)
         suggestions = mentor_index().suggest(profile, top=top)
     except ProfileError:
         return []

@@ -35,6 +35,7 @@ from .accounts import lock_person, usernames_of
 from .events import notify, record
 from .matching import (
     WAITING,
+    MentorSuggestion,
     WaitingBatch,
     bump_profile_version,
     is_away,
@@ -43,7 +44,7 @@ from .matching import (
     reasons_to_dict,
     suggest_mentors,
 )
-from .offers import lock_offer, mentee_count, offer_of
+from .offers import loads, lock_offer, mentee_count, offer_of
 from .rules import check_skill_count, check_skill_ids, check_text
 
 ALREADY_DECIDED = {
@@ -153,10 +154,34 @@ def _pending(proposal: MatchProposal) -> None:
         raise DomainError(ALREADY_DECIDED[proposal.state], "proposal")
 
 
+def _proposed_mentors(request: MentorRequest) -> set[int]:
+    """The mentors of the request's proposals still waiting for a decision."""
+    return {p.mentor_id for p in request.proposals if p.state == ProposalState.PENDING}
+
+
+@dataclass(frozen=True)
+class RequestReview:
+    """The other mentors a coordinator may pick for a request, best first (never one
+    already proposed or rejected for it), and the load of every mentor on its page."""
+
+    suggestions: list[MentorSuggestion]
+    loads: dict[int, tuple[int, int]]
+
+
+def review_request(request: MentorRequest, top: int = 10) -> RequestReview:
+    suggestions = suggest_mentors(request, top=top, excluding=_proposed_mentors(request))
+    shown = {p.mentor_id for p in request.proposals} | {s.mentor.id for s in suggestions}
+    return RequestReview(suggestions, loads(shown))
+
+
 def propose_mentor(coordinator: Person, request: MentorRequest, mentor: Person) -> MatchProposal:
     """A coordinator picks another mentor; hard rules still apply."""
     if request.state not in WAITING:
         raise DomainError(_l("This request is no longer waiting."), "request")
+    if mentor.id in _proposed_mentors(request):
+        raise DomainError(
+            _l("%(name)s is already proposed for this request.", name=mentor.username), "mentor"
+        )
     match = next(
         (s for s in suggest_mentors(request, top=10_000) if s.mentor.id == mentor.id), None
     )

@@ -5,7 +5,7 @@ reports and thanks. One function per action; the caller wraps it in
     Mentorship: active ⇄ paused (mentor away) → ended (with off-boarding)
 """
 
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
@@ -42,6 +42,11 @@ def mentorships_of(person: Person) -> list[Mentorship]:
             .order_by(Mentorship.started_at.desc(), Mentorship.id.desc())
         )
     )
+
+
+def checkin_due(started_at: datetime, every_days: int, last_checkin: date | None) -> date:
+    """When the next check-in is due: the agreed days after the last one, or after the start."""
+    return (last_checkin or started_at.date()) + timedelta(days=every_days)
 
 
 def problem_reports() -> list[ProblemReport]:

@@ -199,11 +199,21 @@ def build_plan(
     for step in ladder.steps:
         row = previous.get(step.skill_id) or PlanStep(skill_id=step.skill_id)
         row.position = step.order
+        if step.in_progress:
+            _mark_under_way(row)
         rows.append(row)
     plan.steps = rows
     bump_profile_version()
     db.session.flush()
     return plan
+
+
+def _mark_under_way(row: PlanStep) -> None:
+    """A step the person marked "learning" is started, so its status agrees with what the
+    ladder says of it; a step already started or done keeps its progress."""
+    if row.status in (None, StepStatus.NOT_STARTED):
+        row.status = StepStatus.STARTED
+        row.started_at = row.started_at or utcnow()
 
 
 def onboard(

@@ -1,9 +1,11 @@
 import re
 from datetime import date
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
+import pathways
 from pathways.extensions import db
 from pathways.models import (
     MatchProposal,
@@ -16,7 +18,7 @@ from pathways.models import (
     RoleName,
 )
 from pathways.services import lifecycle, mentor_requests, mentorships, offers, transaction
-from tests.helpers import build_pair
+from tests.helpers import build_pair, count
 
 
 def ask(person, skills=("referencing",)):
@@ -66,6 +68,27 @@ def test_approve_and_approve_again(client, coordinator, make_mentor, make_person
     assert db.session.scalar(select(func.count()).select_from(Mentorship)) == 1
 
 
+def test_a_refusal_links_back_to_where_the_person_was_on_this_site_only(
+    client, coordinator, make_mentor, make_person
+):
+    make_mentor()
+    request = ask(make_person())
+    approve = f"/coordinators/proposals/{request.proposals[0].id}/approve"
+    client.post(approve)
+    here = f"/coordinators/requests/{request.id}?from=queue"
+
+    def back_link(headers=None, data=None) -> str:
+        response = client.post(approve, headers=headers or {}, data=data or {})
+        assert response.status_code == 409
+        before, link, _ = response.get_data(as_text=True).partition("Back to where you were")
+        return before.rpartition('href="')[2] if link else ""
+
+    assert back_link({"Referer": f"http://localhost{here}"}).startswith("/coordinators/requests/")
+    assert back_link(data={"next": "/coordinators/batch/1"}).startswith("/coordinators/batch/1")
+    for elsewhere in ("https://evil.example/coordinators/", "http://localhost.evil.example/"):
+        assert back_link({"Referer": elsewhere}, {"next": "//evil.example/"}) == ""
+
+
 def test_reject_requires_reason(client, coordinator, make_mentor, make_person):
     make_mentor()
     proposal = ask(make_person()).proposals[0]
@@ -81,7 +104,7 @@ def test_reject_requires_reason(client, coordinator, make_mentor, make_person):
     db.session.refresh(proposal)
     assert (proposal.state, proposal.decision_reason) == (ProposalState.REJECTED, "time zones")
     audit = client.get("/coordinators/audit").get_data(as_text=True)
-    assert "proposal_rejected" in audit and "time zones" in audit and "Coordinator" in audit
+    assert "was rejected." in audit and "time zones" in audit and "Coordinator" in audit
 
 
 def test_request_detail_and_pick_another_mentor(client, coordinator, make_mentor, make_person):
@@ -106,6 +129,36 @@ def test_request_detail_and_pick_another_mentor(client, coordinator, make_mentor
     assert "cannot take this mentee" in response.get_data(as_text=True)
     assert client.post(f"/coordinators/requests/{request.id}/pick", data={}).status_code == 400
     assert client.get("/coordinators/requests/999999").status_code == 404
+
+
+def pick_list(page: str) -> str:
+    return page.partition("Pick another mentor")[2]
+
+
+def test_pick_another_never_offers_the_proposed_or_rejected_mentor(
+    client, coordinator, make_mentor, make_person
+):
+    for name in ("Ada", "Bea", "Cai"):
+        make_mentor(username=name, capacity=3)
+    request = ask(make_person(username="Asker"))
+    proposed = request.proposals[0].mentor
+    page = client.get(f"/coordinators/requests/{request.id}").get_data(as_text=True)
+    assert f"Propose <bdi>{proposed.username}</bdi>" not in page
+    assert page.count("load 0 of 3") == 3  # the proposal's mentor too, never "0 of 0"
+    response = client.post(
+        f"/coordinators/requests/{request.id}/pick", data={"mentor_id": str(proposed.id)}
+    )
+    assert response.status_code == 409
+    assert f"{proposed.username} is already proposed" in response.get_data(as_text=True)
+    assert count(MatchProposal) == 1
+    client.post(
+        f"/coordinators/proposals/{request.proposals[0].id}/reject", data={"reason": "busy"}
+    )
+    db.session.refresh(request)
+    next_one = next(p.mentor for p in request.proposals if p.state == ProposalState.PENDING)
+    page = pick_list(client.get(f"/coordinators/requests/{request.id}").get_data(as_text=True))
+    assert proposed.username not in page and next_one.username not in page
+    assert page.count("Propose ") == 1
 
 
 def test_batch_run_then_review(client, coordinator, make_mentor, make_person):
@@ -194,10 +247,52 @@ def test_audit_is_paged_newest_first(client, coordinator):
         for number in range(51):
             record(coordinator, f"event_{number:02d}")
     first = client.get("/coordinators/audit").get_data(as_text=True)
-    assert "event_50" in first and "event_00" not in first
+    assert "Event 50" in first and "Event 00" not in first
     second = client.get("/coordinators/audit?page=2").get_data(as_text=True)
-    assert "event_00" in second and "event_50" not in second
+    assert "Event 00" in second and "Event 50" not in second
     assert client.get("/coordinators/audit?page=3").status_code == 404
+
+
+def test_audit_reads_as_sentences_with_linked_names_never_raw_data(
+    client, coordinator, make_mentor, make_person
+):
+    from pathways.services.events import record
+
+    make_mentor(username="First")
+    second = make_mentor(username="Second")
+    request = ask(make_person(username="Asker"))
+    client.post(f"/coordinators/requests/{request.id}/pick", data={"mentor_id": str(second.id)})
+    pending = next(p for p in request.proposals if p.state == ProposalState.PENDING)
+    client.post(f"/coordinators/proposals/{pending.id}/approve")
+    with transaction():
+        record(coordinator, "job_retried", 7, job_kind="batch_pairing", attempt=2)
+        record(coordinator, "proposal_approved", 999_999, mentor=second.id)
+        record(coordinator, "mentor_went", None, mood="happy", days=3)
+        record(None, "mentor_set_away", second.id, inactive_days=10)
+    page = client.get("/coordinators/audit").get_data(as_text=True)
+    asker = f'<bdi><a href="/coordinators/requests/{request.id}">Asker</a></bdi>'
+    assert f"{asker} asked for a mentor." in page
+    assert f'<bdi><a href="/people/Second">Second</a></bdi> was proposed to {asker}.' in page
+    assert f'{asker} and <bdi><a href="/people/Second">Second</a></bdi> are paired.' in page
+    assert "Batch pairing was tried again (attempt 2)." in page
+    second_link = '<bdi><a href="/people/Second">Second</a></bdi>'
+    assert f"{second_link} was set away after <bdi>10 days</bdi> without activity." in page
+    assert "Mentor went (mood: <bdi>happy</bdi>, days: <bdi>3</bdi>)" in page
+    assert f"Proposal approved (mentor: <bdi>{second.id}</bdi>)" in page  # its proposal is gone
+    assert "{&#34;" not in page and '{"' not in page and "request_made" not in page
+
+
+def test_every_kind_of_event_the_code_records_has_a_sentence():
+    from pathways.coordinators.audit_trail import SENTENCES
+
+    call = re.compile(r"\brecord\(\s*[\w.]+,\s*\"(\w+)\"")
+    recorded = {
+        kind
+        for source in Path(pathways.__file__).parent.rglob("*.py")
+        for kind in call.findall(source.read_text(encoding="utf-8"))
+    }
+    assert "proposal_approved" in recorded and "profiles_imported" in recorded
+    assert recorded - set(SENTENCES) == set()
 
 
 @pytest.mark.parametrize("roles", [(RoleName.VOLUNTEER,), (RoleName.VOLUNTEER, RoleName.MENTOR)])

@@ -85,3 +85,66 @@ def test_an_away_mentor_comes_back_from_the_start_page_in_one_click(client, make
     assert offers.offer_of(pair.mentor).away_from is None
     assert pair.state == MentorshipState.ACTIVE
     assert "I am back" not in client.get("/").get_data(as_text=True)
+
+
+def start_page(client) -> str:
+    return client.get("/").get_data(as_text=True)
+
+
+def test_start_page_shows_a_volunteer_their_next_steps(client, login_as, make_mentor):
+    from pathways.models import RoleName
+    from pathways.services import mentor_requests, plans, transaction
+
+    make_mentor()
+    volunteer = login_as(RoleName.VOLUNTEER)
+    page = start_page(client)
+    assert "Build my ladder" in page and "Ask for a mentor" in page
+    with transaction():
+        plan = plans.onboard(volunteer, {"wiki-basics": "not_yet"}, ["editor"], "", ["en"], 3)
+        mentor_requests.request_mentor(volunteer, ["referencing"], "", None)
+    page = start_page(client)
+    assert f"{len(plan.steps)} steps left on your ladder." in page
+    assert "See my request" in page and "Ask for a mentor" not in page
+
+
+def test_start_page_shows_a_mentor_agreements_and_overdue_checkins(client, make_person):
+    from datetime import date
+
+    from pathways.extensions import db
+    from pathways.models import CheckIn, RoleName, utcnow
+    from tests.helpers import build_pair, sign_in
+
+    sign_in(client, make_person(RoleName.VOLUNTEER, RoleName.MENTOR))
+    assert "Offer to mentor" in start_page(client)
+    mentorship = build_pair(make_person, started_days_ago=30)
+    sign_in(client, mentorship.mentor)
+    page = start_page(client)
+    assert "1 agreement to confirm." in page and "1 check-in overdue." in page
+    assert "Edit my offer" in page and "Offer to mentor" not in page
+    mentorship.agreed_by_mentor_at = utcnow()
+    db.session.add(CheckIn(mentorship_id=mentorship.id, happened_on=date.today()))
+    db.session.commit()
+    page = start_page(client)
+    assert "0 agreements to confirm." in page and "0 check-ins overdue." in page
+
+
+def test_start_page_shows_a_coordinator_the_work_waiting_in_few_queries(
+    client, login_as, make_mentor, make_person, count_queries
+):
+    from pathways.models import RoleName
+    from pathways.services import mentor_requests, transaction
+
+    login_as(RoleName.COORDINATOR)
+    queries = []
+    for number in (1, 3):
+        make_mentor(capacity=5)
+        for _ in range(number):
+            with transaction():
+                mentor_requests.request_mentor(make_person(), ["referencing"], "", None)
+        start_page(client)
+        with count_queries() as counted:
+            page = start_page(client)
+        queries.append(counted.n)
+    assert "4 requests waiting." in page and "4 proposals to review." in page
+    assert "0 open reports" in page
+    assert queries[0] == queries[1]

@@ -49,7 +49,9 @@ def test_unticking_every_skill_is_an_error_even_with_a_ladder(client, login_as):
     assert "checked" in client.get("/requests/new").get_data(as_text=True)
     response = client.post("/requests/new", data={"skills": [], "note": "hi"})
     assert response.status_code == 422
-    assert "Choose at least one skill." in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert '<p class="error" id="skills-error">Choose at least one skill.</p>' in page
+    assert "checked" not in page  # the ladder's skills are not ticked again behind the error
     assert request_count() == 0
 
 

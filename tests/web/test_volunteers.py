@@ -88,6 +88,16 @@ def test_confident_in_referencing_and_sandbox_no_longer_sees_them(client, login_
     assert "running-events" in names
 
 
+def test_a_skill_being_learned_shows_as_started_on_the_ladder(client, login_as):
+    login_as(RoleName.VOLUNTEER)
+    stances = {"wiki-basics": "learning", "referencing": "not_yet"}
+    assert client.post("/ladder/start", data=onboarding_data(stances)).status_code == 302
+    body = ladder_page(client)
+    learning = body.partition('href="/skills/wiki-basics"')[2].partition("</h3>")[0]
+    assert '<span class="tag status">Started</span>' in learning
+    assert 'class="step step-started"' in body and "already under way" not in body
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [
