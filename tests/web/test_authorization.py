@@ -57,6 +57,7 @@ def routes(w: World) -> dict[str, list[dict]]:
         "account.delete": [route("GET", "/account/delete", SIGNED_IN)],
         "account.tokens": [route("GET", "/account/tokens", SIGNED_IN)],
         "account.revoke_token": [route("POST", "/account/tokens/1/revoke", SIGNED_IN)],
+        "account.capx_import": [route("GET", "/account/capx", SIGNED_IN)],
         "people.profile": [route("GET", "/people/Mentee", EVERYONE)],
         "badges.issuer": [route("GET", "/badges/issuer.json", EVERYONE)],
         "badges.badge_class": [route("GET", "/badges/levels/fundamental.json", EVERYONE)],
@@ -149,10 +150,13 @@ def api_routes(w: World) -> dict[str, list[dict]]:
         "api_v1.mark_step": [
             route("POST", f"{v1}/me/ladder/steps/{w.step_id}", {MENTEE}, {"status": "started"})
         ],
+        "api_v1.capx_profile": [route("GET", f"{v1}/me/profile/capx", SIGNED_IN)],
+        "api_v1.import_capx_profile": [route("POST", f"{v1}/me/profile/capx", SIGNED_IN, {})],
         "api_v1.mentors": [route("GET", f"{v1}/mentors", SIGNED_IN)],
         "api_v1.mentor": [route("GET", f"{v1}/mentors/{w.people[MENTOR]}", SIGNED_IN)],
         "api_v1.my_requests": [route("GET", f"{v1}/me/requests", SIGNED_IN)],
         "api_v1.request_mentor": [route("POST", f"{v1}/me/requests", SIGNED_IN)],
+        "api_v1.my_request": [route("GET", f"{v1}/me/requests/{r}", {MENTEE})],
         "api_v1.withdraw": [route("POST", f"{v1}/me/requests/{r}/withdraw", {MENTEE})],
         "api_v1.queue": [route("GET", f"{v1}/coordinator/queue", coordinators)],
         "api_v1.approve": [route("POST", f"{v1}/coordinator/proposals/{p}/approve", coordinators)],
