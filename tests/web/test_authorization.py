@@ -228,3 +228,39 @@ def test_allowed_people_can_open_every_page(app, client, world, tokens):
                 response.close()
                 assert not is_refusal(actor, response), (endpoint, actor)
                 assert response.status_code < 500, (endpoint, actor)
+
+
+def needed_scope(entry: dict) -> str:
+    if entry["url"].startswith("/api/v1/coordinator/"):
+        return "coordinate"
+    return "read" if entry["method"] == "GET" else "write"
+
+
+def narrow_token(world: World, actor: str, entry: dict) -> dict[str, str]:
+    """A token of ``actor`` with every scope they may hold but the one ``entry`` needs."""
+    person = db.session.get(Person, world.people[actor])
+    held = {"read", "write"} | ({"coordinate"} if actor == COORDINATOR else set())
+    with transaction():
+        _, secret = access_tokens.create_token(
+            person, "narrow", sorted(held - {needed_scope(entry)})
+        )
+    return {"Authorization": f"Bearer {secret}"}
+
+
+def test_every_api_route_refuses_a_token_without_its_scope(app, client, world):
+    """The people allowed, with a token lacking the operation's scope: a 403, no change."""
+    calls = [
+        (endpoint, entry, narrow_token(world, min(entry["allowed"]), entry))
+        for endpoint, entries in api_routes(world).items()
+        for entry in entries
+        if entry["allowed"] != EVERYONE
+    ]
+    assert len(calls) >= 18  # every operation that needs a token
+    before = snapshot()
+    for endpoint, entry, headers in calls:
+        response = client.open(
+            entry["url"], method=entry["method"], json=entry["json"], headers=headers
+        )
+        assert response.status_code == 403, endpoint
+    db.session.expire_all()
+    assert snapshot() == before
