@@ -7,7 +7,7 @@ import json
 import pytest
 
 from pathways.catalog import get_catalog
-from pathways.ladder import Stance
+from pathways.ladder import MAX_INTERESTS_LENGTH, Stance
 from pathways.services import DomainError, capx, plans, transaction
 
 # CapX ids: 48 storytelling, 69 mentorship, 59 conflict management, 21 grant proposal,
@@ -49,6 +49,17 @@ def test_the_preview_maps_each_list_onto_a_stance_and_names_what_it_cannot_carry
     assert plan.unmapped_skills == ["budgeting", "unknown CapX skill #999999"]
     assert plan.languages == ["fr", "hi"]  # en is there already; ja is "no proficiency"
     assert plan.unknown_languages == ["#4242"]
+    assert plan.interests == "Conflict management; Grant proposals"
+
+
+def test_wanted_skills_join_the_interests_once_and_within_their_limit():
+    profile = capx.parse_profile({"skills_wanted": [59, 21]})
+    assert capx.plan_import(profile, {}, [], "sources").interests == (
+        "sources; Conflict management; Grant proposals"
+    )
+    assert capx.plan_import(profile, {}, [], "conflict management, grant proposals").interests == ""
+    full = "x" * (MAX_INTERESTS_LENGTH - len("; Grant proposals"))
+    assert capx.plan_import(profile, {}, [], full).interests == full + "; Grant proposals"
 
 
 def test_an_import_only_raises_stances():
@@ -102,6 +113,7 @@ def test_the_import_writes_stances_and_languages_and_the_export_gives_them_back(
         "grant-proposals": Stance.LEARNING,
     }
     assert person.language_codes == ["en", "fr", "hi"]
+    assert person.interests == "Conflict management; Grant proposals"
     exported = capx.export_profile(person)
     assert exported == {
         "user": {"username": person.username},

@@ -205,6 +205,7 @@ def import_capx_profile(body, args):
         "applied": not args["preview"],
         "stances": {skill_id: str(stance) for skill_id, stance in plan.stances.items()},
         "languages": plan.languages,
+        "interests": plan.interests,
         "unmapped_skills": plan.unmapped_skills,
         "unknown_languages": plan.unknown_languages,
     }

@@ -312,6 +312,10 @@ class CapxImportSchema(Schema):
         metadata={"description": "The new self-assessment of each skill that changes."},
     )
     languages = fields.List(fields.String(), required=True, metadata={"description": "Added."})
+    interests = fields.String(
+        required=True,
+        metadata={"description": "The interests with the wanted skills' names; empty if kept."},
+    )
     unmapped_skills = fields.List(
         fields.String(), required=True, metadata={"description": "CapX skills left out, by name."}
     )

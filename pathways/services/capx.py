@@ -8,7 +8,8 @@ onto this catalog. Reading is pure (:func:`read_profile`, :func:`parse_profile`,
 caller's one transaction, through the services the settings and assessment forms use.
 
 What a CapX list becomes here: ``skills_known`` "confident", ``skills_available`` "can
-teach others" (what a mentor's offer lists), ``skills_wanted`` "learning". An import
+teach others" (what a mentor's offer lists), ``skills_wanted`` "learning", and their
+names join the person's interests, which the ladder and the matcher read. An import
 only raises a stance, never lowers one. Languages join the person's languages; CapX's
 proficiency ``0`` (none) is left out, and no level is stored, since Pathways keeps none.
 """
@@ -22,12 +23,12 @@ import yaml
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext as _ln
 
-from ..catalog import SAFE_LOADER, get_catalog
-from ..ladder import Stance
+from ..catalog import SAFE_LOADER, get_catalog, normalize
+from ..ladder import MAX_INTERESTS_LENGTH, Stance
 from ..models import Person
 from . import DomainError
 from .accounts import LANGUAGE_PATTERN, set_languages
-from .plans import save_assessment, stances_of
+from .plans import save_assessment, save_interests, stances_of
 
 MAPPING_PATH = Path(__file__).resolve().parents[2] / "data" / "capx_skills.yaml"
 MAX_PROFILE_BYTES = (
@@ -94,12 +95,13 @@ class ImportPlan:
 
     stances: dict[str, Stance] = field(default_factory=dict)
     languages: list[str] = field(default_factory=list)
+    interests: str = ""
     unmapped_skills: list[str] = field(default_factory=list)
     unknown_languages: list[str] = field(default_factory=list)
 
     @property
     def changes_anything(self) -> bool:
-        return bool(self.stances or self.languages)
+        return bool(self.stances or self.languages or self.interests)
 
 
 def read_profile(text: str | bytes) -> CapxProfile:
@@ -182,9 +184,10 @@ def _higher(current: Stance | None, imported: Stance) -> bool:
 
 
 def plan_import(
-    profile: CapxProfile, stances: dict[str, Stance], languages: list[str]
+    profile: CapxProfile, stances: dict[str, Stance], languages: list[str], interests: str = ""
 ) -> ImportPlan:
-    """What importing ``profile`` would change for someone with these stances and languages."""
+    """What importing ``profile`` would change for someone with these stances, languages
+    and interests; ``interests`` of the plan is the text they would have afterwards."""
     mapping = get_mapping()
     plan = ImportPlan()
     for list_name, stance in SKILL_LISTS.items():
@@ -198,6 +201,7 @@ def plan_import(
                 current = plan.stances.get(catalog_id, stances.get(catalog_id))
                 if _higher(current, stance):
                     plan.stances[catalog_id] = stance
+    plan.interests = _with_wanted_names(interests, profile.skills["skills_wanted"], mapping)
     for key, proficiency in profile.languages:
         code = mapping.language_codes.get(key) if _integer(key) else key
         if code is None:
@@ -207,8 +211,23 @@ def plan_import(
     return plan
 
 
+def _with_wanted_names(interests: str, wanted: tuple[int, ...], mapping: Mapping) -> str:
+    """The interests with the names of wanted catalog skills not in them yet, as many as
+    fit; empty when nothing is added."""
+    catalog = get_catalog()
+    text = interests.strip()
+    added = False
+    for capx_id in wanted:
+        for catalog_id in mapping.skills[capx_id].catalog_ids if capx_id in mapping.skills else ():
+            name = catalog.skills[catalog_id].name
+            longer = f"{text}; {name}" if text else name
+            if normalize(name) not in normalize(text) and len(longer) <= MAX_INTERESTS_LENGTH:
+                text, added = longer, True
+    return text if added else ""
+
+
 def preview(person: Person, profile: CapxProfile) -> ImportPlan:
-    return plan_import(profile, stances_of(person), person.language_codes)
+    return plan_import(profile, stances_of(person), person.language_codes, person.interests)
 
 
 def apply_import(person: Person, profile: CapxProfile) -> ImportPlan:
@@ -220,6 +239,8 @@ def apply_import(person: Person, profile: CapxProfile) -> ImportPlan:
         save_assessment(person, merged)
     if plan.languages:
         set_languages(person, person.language_codes + plan.languages)
+    if plan.interests:
+        save_interests(person, plan.interests)
     return plan
 
 

@@ -20,6 +20,7 @@ def test_a_preview_writes_nothing_and_an_import_writes(client, make_person, bear
     assert body["stances"]["mentoring"] == "can_teach"
     assert body["unmapped_skills"] == ["budgeting", "unknown CapX skill #999999"]
     assert body["languages"] == ["fr", "hi"] and body["unknown_languages"] == ["#4242"]
+    assert body["interests"] == "Conflict management; Grant proposals"
     assert plans.stances_of(person) == {}
     imported = client.post(URL, json=PROFILE, headers=headers)
     assert imported.get_json()["applied"] is True
