@@ -31,7 +31,8 @@ def input_problem(field: Field):
     """Why the field's input breaks an input rule, or None."""
     name = field.label.text
     multiline = isinstance(field, TextAreaField)
-    for text in getattr(field, "raw_data", None) or ():
+    texts = (t for t in getattr(field, "raw_data", None) or () if isinstance(t, str))
+    for text in texts:  # an uploaded file's content is its reader's to check
         character = control_character(text, multiline)
         if character is not None:
             return control_character_error(name, character)

@@ -1,10 +1,12 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import IntegerField, StringField
+from flask_wtf.file import FileField
+from wtforms import IntegerField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from ..forms import Form
 from ..services.access_tokens import DEFAULT_DAYS, MAX_DAYS, MAX_NAME_LENGTH
+from ..services.capx import MAX_PROFILE_BYTES
 from ..volunteers.forms import CheckboxList
 
 
@@ -41,3 +43,15 @@ class TokenForm(Form):
 COORDINATE_CHOICE = SelectChoice(
     "coordinate", _l("coordinate: the queue, approvals and the dashboard")
 )
+
+
+class CapxImportForm(Form):
+    """A CapX profile, pasted or as a file; the preview puts the text back for the confirm."""
+
+    upload = FileField(_l("CapX profile file (JSON)"))
+    profile = TextAreaField(
+        _l("Or paste the profile"),
+        validators=[Length(max=MAX_PROFILE_BYTES)],
+        description=_l("The JSON of your Capacity Exchange profile."),
+        render_kw={"rows": 8, "spellcheck": "false", "dir": "ltr"},
+    )

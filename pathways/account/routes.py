@@ -1,25 +1,33 @@
 import json
 
-from flask import Response, flash, redirect, render_template, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
 from ..extensions import db
 from ..models import AccessToken, RoleName, utcnow
-from ..services import DomainError, access_tokens, privacy, transaction
+from ..services import DomainError, access_tokens, capx, privacy, transaction
 from ..services.accounts import username_key
 from ..web import show_domain_error
 from . import bp
-from .forms import COORDINATE_CHOICE, DeleteAccountForm, TokenForm
+from .forms import COORDINATE_CHOICE, CapxImportForm, DeleteAccountForm, TokenForm
+
+EXPORTS = {
+    "pathways": (privacy.export_data, "pathways-my-data.json"),
+    "capx": (capx.export_profile, "capx-profile.json"),
+}
 
 
 @bp.get("/export")
 @login_required
 def export():
-    data = privacy.export_data(current_user)
-    body = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True)
+    """All my data; ``?format=capx``: my skills and languages as a CapX profile."""
+    if request.args.get("format", "pathways") not in EXPORTS:
+        abort(404)
+    exporter, filename = EXPORTS[request.args.get("format", "pathways")]
+    body = json.dumps(exporter(current_user), ensure_ascii=False, indent=2, sort_keys=True)
     response = Response(body, mimetype="application/json")
-    response.headers["Content-Disposition"] = 'attachment; filename="pathways-my-data.json"'
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -91,3 +99,33 @@ def revoke_token(token_id: int):
         access_tokens.revoke_token(current_user, token)
     flash(_("The token is revoked."), "success")
     return redirect(url_for("account.tokens"), 303)
+
+
+def _submitted_profile(form: CapxImportForm) -> str:
+    """The uploaded file's text, else the pasted text; the form shows it for the confirm."""
+    if form.upload.data:
+        raw = form.upload.data.read(capx.MAX_PROFILE_BYTES + 1)
+        form.profile.data = raw.decode("utf-8", errors="replace")
+    return form.profile.data or ""
+
+
+@bp.route("/capx", methods=["GET", "POST"])
+@login_required
+def capx_import():
+    """Import a Capacity Exchange profile: a preview first, then the confirmed write."""
+    form = CapxImportForm()
+    plan = None
+    if form.validate_on_submit():
+        try:
+            profile = capx.read_profile(_submitted_profile(form))
+            if "confirm" in request.form:
+                with transaction():
+                    capx.apply_import(current_user, profile)
+                flash(_("Your CapX profile is imported."), "success")
+                return redirect(url_for("account.capx_import"), 303)
+            plan = capx.preview(current_user, profile)
+        except DomainError as error:
+            where = f"{error.field}: " if error.field != "profile" else ""
+            form.profile.errors = [*form.profile.errors, where + str(error.message)]
+    status = 422 if form.errors else 200
+    return render_template("account/capx.html", form=form, plan=plan), status

@@ -12,9 +12,18 @@ from ..catalog import get_catalog
 from ..catalog_messages import translated
 from ..extensions import db, limiter
 from ..models import MatchProposal, MentorRequest, Mentorship, Person, PlanStep, RoleName
-from ..services import dashboard, mentor_requests, mentorships, offers, plans, transaction
+from ..services import (
+    capx,
+    dashboard,
+    mentor_requests,
+    mentorships,
+    offers,
+    plans,
+    transaction,
+)
 from ..services.access_tokens import COORDINATE, READ, WRITE
 from ..services.matching import active_mentee_counts, is_away, teachable_skills
+from . import PREFIX
 from . import schemas as s
 from .auth import FORBIDDEN, UNAUTHORIZED, authenticate, rate_limit_key, requires
 
@@ -166,6 +175,45 @@ def mark_step(update, step_id):
     return {"step": _step(row), "badge_level": badge.level_id if badge else None}
 
 
+# My Capacity Exchange profile -------------------------------------------------------------------
+
+
+@blp.get("/me/profile/capx")
+@requires(READ)
+@blp.response(200, s.CapxExportSchema)
+@_documented()
+def capx_profile():
+    """My skills and languages as a Capacity Exchange profile (the catalog mapped onto CapX)."""
+    return capx.export_profile(current_user)
+
+
+@blp.post("/me/profile/capx")
+@requires(WRITE)
+@blp.arguments(s.CapxProfileSchema)
+@blp.arguments(s.CapxImportArgsSchema, location="query")
+@blp.response(200, s.CapxImportSchema)
+@_documented()
+def import_capx_profile(body, args):
+    """Import a CapX profile: stances only rise, languages are added; ``preview`` writes nothing.
+
+    Skills CapX has and this catalog lacks come back by name in ``unmapped_skills``.
+    """
+    profile = capx.parse_profile(body)
+    if args["preview"]:
+        plan = capx.preview(current_user, profile)
+    else:
+        with transaction():
+            plan = capx.apply_import(current_user, profile)
+    return {
+        "applied": not args["preview"],
+        "stances": {skill_id: str(stance) for skill_id, stance in plan.stances.items()},
+        "languages": plan.languages,
+        "interests": plan.interests,
+        "unmapped_skills": plan.unmapped_skills,
+        "unknown_languages": plan.unknown_languages,
+    }
+
+
 # Mentors ------------------------------------------------------------------------------------
 
 
@@ -243,10 +291,28 @@ def my_requests(args):
     return _page([_request(r) for r in mentor_requests.requests_of(current_user)], args)
 
 
+def _request_link(operation: str, path: str) -> dict:
+    """An OpenAPI link from a created request to an operation on it (for clients and fuzzers)."""
+    return {
+        "operationRef": f"#/paths/{(PREFIX + path).replace('/', '~1')}/{operation}",
+        "parameters": {"request_id": "$response.body#/id"},
+    }
+
+
 @blp.post("/me/requests")
 @requires(WRITE)
 @blp.arguments(s.RequestCreateSchema)
 @blp.response(201, s.RequestSchema)
+@blp.doc(
+    responses={
+        201: {
+            "links": {
+                "ReadRequest": _request_link("get", "/me/requests/{request_id}"),
+                "WithdrawRequest": _request_link("post", "/me/requests/{request_id}/withdraw"),
+            }
+        }
+    }
+)
 @_documented()
 def request_mentor(body):
     """Ask for a mentor; the best match is proposed to the coordinators (409 if one waits)."""
@@ -255,6 +321,22 @@ def request_mentor(body):
             current_user, body["skills"], body["note"], body["preferred_mentor_id"]
         )
     return _request(created)
+
+
+def _my_request(request_id: int) -> MentorRequest:
+    request = _found(MentorRequest, request_id)
+    if request.mentee_id != current_user.id:
+        abort(403)
+    return request
+
+
+@blp.get("/me/requests/<int:request_id>")
+@requires(READ)
+@blp.response(200, s.RequestSchema)
+@_documented()
+def my_request(request_id):
+    """One of my requests, with its proposals (403 for someone else's)."""
+    return _request(_my_request(request_id))
 
 
 @blp.post("/me/requests/<int:request_id>/withdraw")

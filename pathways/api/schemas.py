@@ -2,13 +2,27 @@
 shape output and make the OpenAPI document. Unknown fields are refused (marshmallow's
 default), so a misspelt field is a 422 naming it rather than silently ignored."""
 
-from marshmallow import Schema, fields, validate
+from datetime import UTC
+
+from marshmallow import EXCLUDE, Schema, fields, validate
 
 from ..input_rules import INTEGER_MAX
 from ..models import StepStatus
+from ..services.capx import MAX_LIST_ITEMS as MAX_CAPX_ITEMS
 from ..services.rules import MAX_TEXT
 
 Id = validate.Range(min=1, max=INTEGER_MAX)
+
+
+class UtcDateTime(fields.DateTime):
+    """A moment the database keeps in naive UTC, written with its offset (RFC 3339)."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return super()._serialize(value, attr, obj, **kwargs)
+
+
 MAX_PER_PAGE = 100
 
 
@@ -154,7 +168,7 @@ class RequestSchema(Schema):
     state = fields.String(required=True)
     skills = fields.List(fields.String(), required=True)
     note = fields.String(required=True)
-    created_at = fields.DateTime(required=True)
+    created_at = UtcDateTime(required=True)
     proposals = fields.List(fields.Nested(ProposalSchema), required=True)
 
 
@@ -195,7 +209,7 @@ class MentorshipSchema(Schema):
     mentor = fields.Nested(PersonRefSchema, required=True)
     mentee = fields.Nested(PersonRefSchema, required=True)
     state = fields.String(required=True)
-    started_at = fields.DateTime(required=True)
+    started_at = UtcDateTime(required=True)
     checkin_every_days = fields.Integer(required=True)
 
 
@@ -242,3 +256,79 @@ class DashboardSchema(Schema):
     matches_per_month = fields.List(fields.Nested(MonthCountSchema), required=True)
     mentor_load = fields.List(fields.Nested(MentorLoadSchema), required=True)
     skills_demand = fields.List(fields.Nested(SkillDemandSchema), required=True)
+
+
+# Capacity Exchange profiles -------------------------------------------------------------------
+
+
+class CapxLanguageSchema(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    id = fields.Integer(strict=True, metadata={"description": "CapX's language id."})
+    code = fields.String(metadata={"description": "A language code, instead of an id."})
+    proficiency = fields.String(
+        load_default="", metadata={"description": "0 to 5, or n (native); blank if not told."}
+    )
+
+
+def _capx_ids(description: str) -> fields.List:
+    return fields.List(
+        fields.Integer(strict=True),
+        load_default=list,
+        validate=validate.Length(max=MAX_CAPX_ITEMS),
+        metadata={"description": description},
+    )
+
+
+class CapxProfileSchema(Schema):
+    """A CapX profile as its API gives it; the fields Pathways does not read are ignored."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    skills_known = _capx_ids("CapX skill ids the person knows: “confident” here.")
+    skills_available = _capx_ids("CapX skill ids the person can teach: “can teach” here.")
+    skills_wanted = _capx_ids("CapX skill ids the person wants to learn: “learning” here.")
+    language = fields.List(
+        fields.Nested(CapxLanguageSchema),
+        load_default=list,
+        validate=validate.Length(max=MAX_CAPX_ITEMS),
+    )
+
+
+class CapxImportArgsSchema(Schema):
+    preview = fields.Boolean(
+        load_default=False, metadata={"description": "Only say what would change."}
+    )
+
+
+class CapxImportSchema(Schema):
+    applied = fields.Boolean(required=True)
+    stances = fields.Dict(
+        keys=fields.String(),
+        values=fields.String(),
+        required=True,
+        metadata={"description": "The new self-assessment of each skill that changes."},
+    )
+    languages = fields.List(fields.String(), required=True, metadata={"description": "Added."})
+    interests = fields.String(
+        required=True,
+        metadata={"description": "The interests with the wanted skills' names; empty if kept."},
+    )
+    unmapped_skills = fields.List(
+        fields.String(), required=True, metadata={"description": "CapX skills left out, by name."}
+    )
+    unknown_languages = fields.List(fields.String(), required=True)
+
+
+class CapxUserSchema(Schema):
+    username = fields.String(required=True)
+
+
+class CapxExportSchema(Schema):
+    user = fields.Nested(CapxUserSchema, required=True)
+    skills_known = fields.List(fields.Integer(), required=True)
+    skills_available = fields.List(fields.Integer(), required=True)
+    skills_wanted = fields.List(fields.Integer(), required=True)
+    language = fields.List(fields.Nested(CapxLanguageSchema), required=True)

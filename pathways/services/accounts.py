@@ -278,6 +278,11 @@ def update_settings(
     person.public_profile = public_profile
     person.email = (email or "").strip() or None
     person.timezone = check_timezone(timezone)
+    set_languages(person, languages)
+
+
+def set_languages(person: Person, languages: list[str]) -> None:
+    """The languages the person can work in (codes), at least one."""
     codes = check_languages(languages)
     if not codes:
         raise DomainError(_l("Name at least one language you can work in."), "languages")

@@ -138,6 +138,12 @@ def _check_interests(interests: str) -> str:
     return interests
 
 
+def save_interests(person: Person, interests: str) -> None:
+    """The person's interests (free text the ladder and the matcher read)."""
+    person.interests = _check_interests(interests)
+    bump_profile_version()
+
+
 def _check_plan_languages(languages: list[str]) -> list[str]:
     codes = check_languages(languages)
     if not codes:
@@ -184,7 +190,7 @@ def build_plan(
     hours = _check_hours(hours_per_week)
     ladder = _run_engine(stances_of(person), goal_roles, interests, codes, hours)
 
-    person.interests = interests
+    save_interests(person, interests)
     kept_languages = {lang.code: lang for lang in person.languages}
     person.languages = [kept_languages.get(c) or PersonLanguage(code=c) for c in codes]
     plan = plan_of(person)

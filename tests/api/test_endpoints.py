@@ -101,6 +101,12 @@ def test_request_withdraw_and_a_second_request(client, make_mentor, make_person,
     assert again.status_code == 409 and error_of(again)["code"] == "conflict"
     mine = client.get("/api/v1/me/requests", headers=headers).get_json()
     assert [r["id"] for r in mine["items"]] == [request["id"]]
+    one = client.get(f"/api/v1/me/requests/{request['id']}", headers=headers)
+    assert one.get_json() == request
+    others = client.get(f"/api/v1/me/requests/{request['id']}", headers=bearer(mentor))
+    assert others.status_code == 403
+    out_of_range = client.get("/api/v1/me/requests/2147483648", headers=headers)
+    assert out_of_range.status_code == 404
     withdrawn = client.post(f"/api/v1/me/requests/{request['id']}/withdraw", headers=headers)
     assert withdrawn.get_json()["state"] == "withdrawn"
     twice = client.post(f"/api/v1/me/requests/{request['id']}/withdraw", headers=headers)

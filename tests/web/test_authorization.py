@@ -57,6 +57,7 @@ def routes(w: World) -> dict[str, list[dict]]:
         "account.delete": [route("GET", "/account/delete", SIGNED_IN)],
         "account.tokens": [route("GET", "/account/tokens", SIGNED_IN)],
         "account.revoke_token": [route("POST", "/account/tokens/1/revoke", SIGNED_IN)],
+        "account.capx_import": [route("GET", "/account/capx", SIGNED_IN)],
         "people.profile": [route("GET", "/people/Mentee", EVERYONE)],
         "badges.issuer": [route("GET", "/badges/issuer.json", EVERYONE)],
         "badges.badge_class": [route("GET", "/badges/levels/fundamental.json", EVERYONE)],
@@ -153,10 +154,13 @@ def api_routes(w: World) -> dict[str, list[dict]]:
         "api_v1.mark_step": [
             route("POST", f"{v1}/me/ladder/steps/{w.step_id}", {MENTEE}, {"status": "started"})
         ],
+        "api_v1.capx_profile": [route("GET", f"{v1}/me/profile/capx", SIGNED_IN)],
+        "api_v1.import_capx_profile": [route("POST", f"{v1}/me/profile/capx", SIGNED_IN, {})],
         "api_v1.mentors": [route("GET", f"{v1}/mentors", SIGNED_IN)],
         "api_v1.mentor": [route("GET", f"{v1}/mentors/{w.people[MENTOR]}", SIGNED_IN)],
         "api_v1.my_requests": [route("GET", f"{v1}/me/requests", SIGNED_IN)],
         "api_v1.request_mentor": [route("POST", f"{v1}/me/requests", SIGNED_IN)],
+        "api_v1.my_request": [route("GET", f"{v1}/me/requests/{r}", {MENTEE})],
         "api_v1.withdraw": [route("POST", f"{v1}/me/requests/{r}/withdraw", {MENTEE})],
         "api_v1.queue": [route("GET", f"{v1}/coordinator/queue", coordinators)],
         "api_v1.approve": [route("POST", f"{v1}/coordinator/proposals/{p}/approve", coordinators)],
@@ -228,3 +232,39 @@ def test_allowed_people_can_open_every_page(app, client, world, tokens):
                 response.close()
                 assert not is_refusal(actor, response), (endpoint, actor)
                 assert response.status_code < 500, (endpoint, actor)
+
+
+def needed_scope(entry: dict) -> str:
+    if entry["url"].startswith("/api/v1/coordinator/"):
+        return "coordinate"
+    return "read" if entry["method"] == "GET" else "write"
+
+
+def narrow_token(world: World, actor: str, entry: dict) -> dict[str, str]:
+    """A token of ``actor`` with every scope they may hold but the one ``entry`` needs."""
+    person = db.session.get(Person, world.people[actor])
+    held = {"read", "write"} | ({"coordinate"} if actor == COORDINATOR else set())
+    with transaction():
+        _, secret = access_tokens.create_token(
+            person, "narrow", sorted(held - {needed_scope(entry)})
+        )
+    return {"Authorization": f"Bearer {secret}"}
+
+
+def test_every_api_route_refuses_a_token_without_its_scope(app, client, world):
+    """The people allowed, with a token lacking the operation's scope: a 403, no change."""
+    calls = [
+        (endpoint, entry, narrow_token(world, min(entry["allowed"]), entry))
+        for endpoint, entries in api_routes(world).items()
+        for entry in entries
+        if entry["allowed"] != EVERYONE
+    ]
+    assert len(calls) >= 18  # every operation that needs a token
+    before = snapshot()
+    for endpoint, entry, headers in calls:
+        response = client.open(
+            entry["url"], method=entry["method"], json=entry["json"], headers=headers
+        )
+        assert response.status_code == 403, endpoint
+    db.session.expire_all()
+    assert snapshot() == before
