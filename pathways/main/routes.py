@@ -1,6 +1,8 @@
 from flask import abort, render_template
 
 from ..catalog import get_catalog
+from ..i18n import reader_languages
+from ..services import resources
 from . import bp
 
 
@@ -23,7 +25,12 @@ def skill(skill_id: str):
     needed_by = [role for role in catalog.roles.values() if skill_id in role.skills]
     leads_to = [s for s in catalog.skills.values() if skill_id in s.prerequisites]
     return render_template(
-        "main/skill.html", skill=found, needed_by=needed_by, leads_to=leads_to, catalog=catalog
+        "main/skill.html",
+        skill=found,
+        needed_by=needed_by,
+        leads_to=leads_to,
+        resources=resources.for_skills([skill_id], reader_languages()).get(skill_id, []),
+        catalog=catalog,
     )
 
 
