@@ -45,7 +45,7 @@ class ResourceForm(Form):
     )
     format = SelectField(_l("Format"))
     level = SelectField(_l("Level"))
-    translation_of = HiddenField()
+    translation_of = HiddenField(validators=[Length(max=12)])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
