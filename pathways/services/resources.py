@@ -9,6 +9,7 @@ from urllib.parse import quote, unquote, urlsplit, urlunsplit
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
 from ..catalog import get_catalog
@@ -80,6 +81,13 @@ def _check_original(original_id: int | None, language: str) -> Resource | None:
     return original
 
 
+def _merged(link: str) -> Resource:
+    existing = find_by_link(link)
+    if existing is None:
+        raise DomainError(_l("This resource is already on the list."), "link")
+    return existing
+
+
 def can_add_directly(person: Person) -> bool:
     """Mentors and coordinators add resources; everyone else suggests them."""
     return person.has_role(RoleName.MENTOR) or person.has_role(RoleName.COORDINATOR)
@@ -129,8 +137,12 @@ def add_resource(
         reviewed_by_id=person.id if direct else None,
         approved_at=now if direct else None,
     )
-    db.session.add(resource)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(resource)
+    except IntegrityError:
+        # Someone listed the same page since the look-up above: merge into theirs.
+        return _merged(link), False
     record(person, "resource_added" if direct else "resource_suggested", resource.id)
     return resource, True
 

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from pathways.demo import add_resources
 from pathways.extensions import db
 from pathways.models import Person, Resource, RoleName
-from pathways.services import DomainError, privacy, transaction
+from pathways.services import DomainError, privacy, resources, transaction
 from pathways.services.resources import add_resource, approve_resource, normalise_link
 from tests.helpers import PASSWORD, count
 from tests.web.test_volunteers import onboarding_data
@@ -122,6 +122,16 @@ def test_the_same_link_spelt_differently_is_merged_not_repeated(client, login_as
     again = resource_data(link="http://ES.wikipedia.org/wiki/Ayuda:Introducci%C3%B3n#top")
     response = client.post("/resources/new", data=again, follow_redirects=True)
     assert "already on the list" in response.get_data(as_text=True)
+    assert count(Resource) == 1
+
+
+def test_a_link_listed_meanwhile_is_merged_not_a_500(make_person, monkeypatch):
+    """Two people add one page at once: the later insert hits the unique key and merges."""
+    first = add(make_person(RoleName.MENTOR))
+    real = resources.find_by_link
+    calls = iter([None])
+    monkeypatch.setattr(resources, "find_by_link", lambda link: next(calls, real(link)))
+    assert add(make_person(RoleName.MENTOR), link=EN_INTRO + "#again").id == first.id
     assert count(Resource) == 1
 
 
