@@ -10,7 +10,7 @@ from urllib.parse import quote, unquote, urlsplit, urlunsplit
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, selectinload
 
 from ..catalog import get_catalog
 from ..extensions import db
@@ -181,11 +181,13 @@ def find_resource(resource_id: int) -> Resource | None:
 
 def suggestions() -> list[Resource]:
     """The suggestions waiting for a coordinator, oldest first."""
-    return list(
-        db.session.scalars(
-            select(Resource).where(Resource.approved_at.is_(None)).order_by(Resource.id)
-        )
+    query = (
+        select(Resource)
+        .where(Resource.approved_at.is_(None))
+        .options(selectinload(Resource.added_by), selectinload(Resource.translation_of))
+        .order_by(Resource.id)
     )
+    return list(db.session.scalars(query))
 
 
 def _primary(code: str) -> str:

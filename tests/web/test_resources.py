@@ -279,3 +279,27 @@ def test_the_framework_page_links_each_covered_item_to_its_page(client):
     body = client.get("/framework").get_data(as_text=True)
     assert 'href="/resources/missing"' in body
     assert 'href="/resources/"' in body
+
+
+@pytest.mark.parametrize("url", ["/resources/review", "/resources/", "/resources/missing?lang=es"])
+def test_list_pages_ask_the_same_queries_for_few_and_many(
+    client, login_as, make_person, count_queries, url
+):
+    login_as(RoleName.COORDINATOR)
+    mentor, volunteer = make_person(RoleName.MENTOR), make_person(RoleName.VOLUNTEER)
+    counts = []
+    for size in (2, 6):
+        while count(Resource) < 2 * size:
+            n = count(Resource)
+            original = add(mentor, link=f"https://example.org/{n}")
+            add(
+                volunteer,
+                link=f"https://example.org/{n}/es",
+                language="es",
+                translation_of=original.id,
+            )
+        client.get(url)
+        with count_queries() as counted:
+            assert client.get(url).status_code == 200
+        counts.append(counted.n)
+    assert counts[0] == counts[1]
