@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, SelectField, StringField, URLField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, ValidationError
 
 from ..catalog import get_catalog
 from ..catalog_messages import translated
@@ -52,6 +52,10 @@ class ResourceForm(Form):
         self.skill.choices = skill_choices()
         self.format.choices = format_choices()
         self.level.choices = level_choices()
+
+    def validate_translation_of(self, field: HiddenField) -> None:
+        if field.data and parse_whole_number(field.data) is None:
+            raise ValidationError(_l("The resource to translate is not on the list."))
 
     def original_id(self) -> int | None:
         return parse_whole_number(self.translation_of.data or "")

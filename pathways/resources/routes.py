@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from ..auth import role_required
 from ..catalog import get_catalog
 from ..i18n import reader_languages
+from ..input_rules import parse_whole_number
 from ..models import Resource, ResourceFormat, RoleName
 from ..services import DomainError, resources, transaction
 from ..web import form_status, submit
@@ -46,7 +47,8 @@ def _prefilled() -> dict:
     skill = get_catalog().skills.get(request.args.get("skill", ""))
     if skill is not None:
         data |= {"skill": skill.id, "level": skill.level}
-    original = resources.find_resource(request.args.get("translation_of", type=int) or 0)
+    original_id = parse_whole_number(request.args.get("translation_of", ""))
+    original = resources.find_resource(original_id) if original_id else None
     if original is not None and original.approved_at is not None:
         data |= {
             "skill": original.skill_id,

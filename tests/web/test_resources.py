@@ -233,6 +233,16 @@ def test_missing_in_my_language_invites_a_translation_that_counts(client, login_
     assert suggestion.translation_of_id == original.id and suggestion.added_by_id == translator.id
 
 
+@pytest.mark.parametrize("original", ["99999999999999999999", "abc", "424242"])
+def test_an_unknown_original_is_refused_not_a_500(client, login_as, original):
+    login_as(RoleName.MENTOR)
+    assert client.get(f"/resources/new?translation_of={original}").status_code == 200
+    data = resource_data(language="es", translation_of=original)
+    response = client.post("/resources/new", data=data)
+    assert response.status_code == 422
+    assert "The resource to translate is not on the list." in response.get_data(as_text=True)
+
+
 def test_a_translation_in_the_originals_language_is_refused(client, login_as, make_person):
     original = add(make_person(RoleName.MENTOR))
     login_as(RoleName.MENTOR)
