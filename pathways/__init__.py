@@ -13,6 +13,7 @@ from .i18n import (
     format_month,
     format_time_ago,
     format_unit,
+    language_name,
     locale_context,
     select_locale,
     select_timezone,
@@ -95,12 +96,14 @@ def _register_blueprints(app: Flask) -> None:
     from .jobs import bp as jobs_bp
     from .people import bp as people_bp
     from .recognition import bp as badges_bp
+    from .resources import bp as resources_bp
     from .volunteers import bp as volunteers_bp
 
     app.register_blueprint(volunteers_bp, url_prefix="/ladder")
     app.register_blueprint(badges_bp, url_prefix="/badges")
     app.register_blueprint(people_bp, url_prefix="/people")
     app.register_blueprint(jobs_bp, url_prefix="/jobs")
+    app.register_blueprint(resources_bp, url_prefix="/resources")
     from . import api
 
     api.init_app(app)
@@ -126,5 +129,6 @@ def _register_template_helpers(app: Flask) -> None:
         unitformat=format_unit,
         monthformat=format_month,
         time_ago=format_time_ago,
+        language_name=language_name,
     )
     app.context_processor(locale_context)

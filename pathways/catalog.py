@@ -109,6 +109,7 @@ class Recommendation:
     feature: str | None = None
     how: str | None = None
     out_of_scope: str | None = None
+    page: str | None = None  # the endpoint of the page where the feature is found
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -360,6 +361,7 @@ def _recommendation(entry: _Entry) -> Recommendation:
         feature=entry.optional_text("feature"),
         how=entry.optional_text("how"),
         out_of_scope=entry.optional_text("out_of_scope"),
+        page=entry.optional_text("page"),
     )
 
 
@@ -377,7 +379,7 @@ _FIELDS: dict[str, tuple[Callable[[_Entry], Any], tuple[str, ...], tuple[str, ..
     "recommendations": (
         _recommendation,
         ("id", "pillar", "level", "text", "variants"),
-        ("feature", "how", "out_of_scope"),
+        ("feature", "how", "out_of_scope", "page"),
     ),
 }
 _SECTIONS = tuple(_FIELDS)
@@ -513,9 +515,12 @@ def _validate_recommendation(catalog: Catalog, recommendation: Recommendation) -
     if (recommendation.feature is None) == (recommendation.out_of_scope is None):
         raise CatalogError(f"{where}: field 'feature': give exactly one of feature or out_of_scope")
     if recommendation.feature is None:
-        if recommendation.how is not None:
-            raise CatalogError(f"{where}: field 'how': only allowed with a feature")
+        for key in ("how", "page"):
+            if getattr(recommendation, key) is not None:
+                raise CatalogError(f"{where}: field '{key}': only allowed with a feature")
         return
+    if recommendation.page is None:
+        raise CatalogError(f"{where}: field 'page': a covered item names the page that covers it")
     _check_references(where, "feature", (recommendation.feature,), catalog.features)
 
 

@@ -5,17 +5,20 @@ Deterministic for a seed, so a screenshot or a bug report can be reproduced.
 
 import random
 from datetime import date, timedelta
+from pathlib import Path
 
+import yaml
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from .catalog import get_catalog
 from .extensions import db
 from .models import MentorOffer, Person, RoleName, SkillStance, Stance, Term
-from .services import DomainError, mentor_requests, mentorships, plans
+from .services import DomainError, mentor_requests, mentorships, plans, resources
 from .services.accounts import create_person, hash_password
 
 DEMO_PASSWORD = "pathways-demo"
+RESOURCES_PATH = Path(__file__).resolve().parent.parent / "data" / "resources.yaml"
 VOLUNTEERS = 36
 MENTORS = 14
 REQUESTS = 14
@@ -227,6 +230,25 @@ def _add_mentoring_activity(
     )
 
 
+def add_resources(coordinator: Person, path: Path = RESOURCES_PATH) -> int:
+    """List the seed file's learning resources, added by ``coordinator``; how many."""
+    entries = yaml.safe_load(path.read_text(encoding="utf-8"))
+    catalog = get_catalog()
+    for entry in entries:
+        original = entry.get("translation_of")
+        resources.add_resource(
+            coordinator,
+            skill_id=entry["skill"],
+            title=entry["title"],
+            language=entry["language"],
+            format=entry["format"],
+            level_id=entry.get("level", catalog.skills[entry["skill"]].level),
+            link=entry["link"],
+            translation_of_id=resources.find_by_link(original).id if original else None,
+        )
+    return len(entries)
+
+
 def database_is_empty() -> bool:
     return db.session.scalar(select(func.count()).select_from(Person)) == 0
 
@@ -265,7 +287,9 @@ def load_demo(seed: int = 2026) -> str:
     db.session.flush()
     _add_plans(rng, volunteers)
     _add_mentoring_activity(rng, coordinator, volunteers, today)
+    listed = add_resources(coordinator)
     return (
-        f"Demo program: {len(volunteers)} volunteers, {len(mentors)} mentors, 1 coordinator. "
+        f"Demo program: {len(volunteers)} volunteers, {len(mentors)} mentors, 1 coordinator, "
+        f"{listed} learning resources. "
         f"Sign in as demo-volunteer, demo-mentor or demo-coordinator with password {DEMO_PASSWORD}."
     )

@@ -108,6 +108,21 @@ def locale_display_name(locale_code: str) -> str:
     return Locale.parse(locale_code).get_display_name(locale_code).capitalize()
 
 
+def reader_languages() -> list[str]:
+    """The page's language first, then the languages the reader named in their profile."""
+    own = current_user.language_codes if current_user.is_authenticated else []
+    return [str(get_locale()), *own]
+
+
+def language_name(code: str) -> str:
+    """A resource's language named in the page's language; the code when CLDR has no name."""
+    try:
+        name = Locale.parse(code, sep="-").get_display_name(get_locale())
+    except (ValueError, UnknownLocaleError):
+        name = None
+    return name or code
+
+
 def locale_choices() -> list[tuple[str, str]]:
     """Every available language as (code, name in itself)."""
     return [(code, locale_display_name(code)) for code in supported_locales()]

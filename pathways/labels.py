@@ -8,7 +8,15 @@ from matcher import UnmatchedReason, fit_label
 from .catalog import get_catalog
 from .catalog_messages import skill_name, translated
 from .ladder import Reason, ReasonKind
-from .models import MentorshipState, ProposalState, RequestState, RoleName, Stance, StepStatus
+from .models import (
+    MentorshipState,
+    ProposalState,
+    RequestState,
+    ResourceFormat,
+    RoleName,
+    Stance,
+    StepStatus,
+)
 
 LABELS = {
     RoleName.VOLUNTEER: _l("Volunteer"),
@@ -32,6 +40,10 @@ LABELS = {
     MentorshipState.ACTIVE: _l("Active"),
     MentorshipState.PAUSED: _l("Paused"),
     MentorshipState.ENDED: _l("Ended"),
+    ResourceFormat.GUIDE: _l("Guide"),
+    ResourceFormat.VIDEO: _l("Video"),
+    ResourceFormat.COURSE: _l("Course"),
+    ResourceFormat.WIKI_PAGE: _l("Wiki page"),
     UnmatchedReason.NO_MENTORS: _l("no mentors at all"),
     UnmatchedReason.NO_SHARED_LANGUAGE: _l("no mentor shares a language"),
     UnmatchedReason.ALL_EXCLUDED: _l(

@@ -81,6 +81,13 @@ class JobState(enum.StrEnum):
     FAILED = "failed"
 
 
+class ResourceFormat(enum.StrEnum):
+    GUIDE = "guide"
+    VIDEO = "video"
+    COURSE = "course"
+    WIKI_PAGE = "wiki_page"
+
+
 class MentorshipState(enum.StrEnum):
     ACTIVE = "active"
     PAUSED = "paused"
@@ -543,3 +550,36 @@ class Job(db.Model):
     @property
     def ended(self) -> bool:
         return self.state in (JobState.FINISHED, JobState.FAILED)
+
+
+class Resource(db.Model):
+    """A learning resource for one catalog skill: a link, its language, format and level.
+
+    ``link_key`` is the SHA-256 of the normalised link: the unique index lives on it, as
+    MariaDB cannot index a long link, and two spellings of one page collide there.
+    ``approved_at`` is NULL while a volunteer's suggestion waits for a coordinator.
+    ``translation_of`` links a translation to the resource it translates.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    skill_id: Mapped[str] = mapped_column(String(80), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    language: Mapped[str] = mapped_column(String(12))
+    format: Mapped[ResourceFormat] = mapped_column(_enum(ResourceFormat))
+    level_id: Mapped[str] = mapped_column(String(20))
+    link: Mapped[str] = mapped_column(Text)
+    link_key: Mapped[str] = mapped_column(String(64), unique=True)
+    translation_of_id: Mapped[int | None] = mapped_column(
+        ForeignKey("resource.id", ondelete="SET NULL"), index=True
+    )
+    added_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL"), index=True
+    )
+    reviewed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    approved_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    added_by: Mapped[Person | None] = relationship(foreign_keys=[added_by_id])
+    translation_of: Mapped[Resource | None] = relationship(remote_side=[id])

@@ -202,6 +202,27 @@ def test_every_recommendation_has_a_feature_or_a_reason(catalog):
             assert recommendation.how is None
 
 
+def test_every_covered_recommendation_names_an_existing_page(app, catalog):
+    """The coverage map is honest: each covered item links to a real page of the app,
+    one that needs no argument so /framework can link to it."""
+    routes = {rule.endpoint: rule for rule in app.url_map.iter_rules()}
+    covered = [r for r in catalog.recommendations.values() if r.feature is not None]
+    for recommendation in covered:
+        rule = routes.get(recommendation.page)
+        assert rule is not None, recommendation.id
+        assert "GET" in rule.methods and not rule.arguments, recommendation.id
+
+
+def test_the_coverage_map_covers_more_than_before_resources(catalog):
+    covered = [r for r in catalog.recommendations.values() if r.page is not None]
+    assert len(covered) >= 43
+    assert {r.id for r in covered if r.feature == "resources"} >= {
+        "guidance-and-tutorials",
+        "translate-resources",
+        "record-trainings",
+    }
+
+
 # --- the loader's helpers ----------------------------------------------------------------
 
 
@@ -316,6 +337,7 @@ def minimal() -> dict:
                 "text": "Do this.",
                 "variants": ["Do this"],
                 "feature": "plans",
+                "page": "volunteers.ladder",
             },
             {
                 "id": "rec-two",
@@ -460,6 +482,16 @@ BAD_CATALOGS = {
         breaks(lambda d: d["recommendations"][0].update(out_of_scope="Also no.")),
         "exactly one",
         "rec-one",
+    ),
+    "covered-without-page": (
+        breaks(lambda d: d["recommendations"][0].pop("page")),
+        "names the page",
+        "rec-one",
+    ),
+    "page-without-feature": (
+        breaks(lambda d: d["recommendations"][1].update(page="main.index")),
+        "only allowed with a feature",
+        "rec-two",
     ),
     "neither-feature-nor-out-of-scope": (
         breaks(lambda d: d["recommendations"][1].pop("out_of_scope")),

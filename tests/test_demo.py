@@ -1,8 +1,9 @@
 """The demo program: a believable, living program in an empty database, and only there."""
 
+import yaml
 from sqlalchemy import func, select
 
-from pathways.demo import DEMO_PASSWORD
+from pathways.demo import DEMO_PASSWORD, RESOURCES_PATH
 from pathways.extensions import db
 from pathways.models import (
     MatchProposal,
@@ -11,6 +12,7 @@ from pathways.models import (
     Person,
     PersonRole,
     Plan,
+    Resource,
     RoleName,
 )
 from pathways.services import accounts
@@ -37,6 +39,20 @@ def test_demo_load_fills_an_empty_database_with_a_living_program(runner):
     assert count(MatchProposal) > 0 and count(Mentorship) > 0 and count(Plan) > 0
     for username in ("demo-volunteer", "demo-mentor", "demo-coordinator"):
         assert accounts.authenticate(username, DEMO_PASSWORD) is not None
+
+
+def test_demo_lists_every_seed_resource_once_with_its_translations(runner):
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    seeds = yaml.safe_load(RESOURCES_PATH.read_text(encoding="utf-8"))
+    assert count(Resource) == len(seeds)
+    assert count(Resource, Resource.approved_at.is_(None)) == 0
+    assert all(seed["link"].startswith("https://") for seed in seeds)
+    translated = sum(1 for seed in seeds if "translation_of" in seed)
+    assert count(Resource, Resource.translation_of_id.is_not(None)) == translated
+    fundamentals_in_spanish = {
+        r.skill_id for r in db.session.scalars(select(Resource).where(Resource.language == "es"))
+    }
+    assert {"wiki-basics", "referencing", "using-sandbox"} <= fundamentals_in_spanish
 
 
 def test_demo_load_refuses_a_database_with_people(runner, make_person):

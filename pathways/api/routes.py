@@ -11,6 +11,7 @@ from flask_smorest import Blueprint
 from ..catalog import get_catalog
 from ..catalog_messages import translated
 from ..extensions import db, limiter
+from ..i18n import reader_languages
 from ..models import MatchProposal, MentorRequest, Mentorship, Person, PlanStep, RoleName
 from ..services import (
     capx,
@@ -19,6 +20,7 @@ from ..services import (
     mentorships,
     offers,
     plans,
+    resources,
     transaction,
 )
 from ..services.access_tokens import COORDINATE, READ, WRITE
@@ -127,6 +129,45 @@ def roles(args):
     """The roles of the ladder of engagement, by rank."""
     items = sorted(get_catalog().roles.values(), key=lambda role: role.rank)
     return _page(_translated_items(items, "name", "description"), args)
+
+
+# Learning resources: public, as the list page is -------------------------------------------
+
+
+def _resource(resource) -> dict:
+    return {
+        "id": resource.id,
+        "skill_id": resource.skill_id,
+        "title": resource.title,
+        "link": resource.link,
+        "language": resource.language,
+        "format": resource.format.value,
+        "level": resource.level_id,
+        "translation_of": resource.translation_of_id,
+    }
+
+
+@blp.get("/resources")
+@blp.response(200, s.page_of(s.ResourceSchema))
+@blp.arguments(s.ResourceArgsSchema, location="query")
+@_documented(secured=False)
+def resources_list(args):
+    """The approved learning resources, filtered by skill, language and format; the
+    Accept-Language's language first."""
+    found = resources.approved(args.get("skill"), args.get("language"), args.get("format"))
+    ordered = resources.reader_first(found, reader_languages())
+    return _page([_resource(r) for r in ordered], args)
+
+
+@blp.get("/resources/<int:resource_id>")
+@blp.response(200, s.ResourceSchema)
+@_documented(secured=False)
+def resource(resource_id: int):
+    """One approved learning resource."""
+    found = resources.find_resource(resource_id)
+    if found is None or found.approved_at is None:
+        abort(404)
+    return _resource(found)
 
 
 # My ladder --------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from datetime import UTC
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from ..input_rules import INTEGER_MAX
-from ..models import StepStatus
+from ..models import ResourceFormat, StepStatus
 from ..services.capx import MAX_LIST_ITEMS as MAX_CAPX_ITEMS
 from ..services.rules import MAX_TEXT
 
@@ -82,6 +82,25 @@ class SkillSchema(Schema):
     description = fields.String(required=True)
     prerequisites = fields.List(fields.String(), required=True)
     effort_hours = fields.Float(required=True)
+
+
+class ResourceArgsSchema(PageArgsSchema):
+    skill = fields.String(metadata={"description": "A skill id: only its resources."})
+    language = fields.String(
+        validate=validate.Length(max=12), metadata={"description": "A language code, e.g. es."}
+    )
+    format = fields.String(validate=validate.OneOf([f.value for f in ResourceFormat]))
+
+
+class ResourceSchema(Schema):
+    id = fields.Integer(required=True)
+    skill_id = fields.String(required=True)
+    title = fields.String(required=True)
+    link = fields.String(required=True)
+    language = fields.String(required=True)
+    format = fields.String(required=True)
+    level = fields.String(required=True)
+    translation_of = fields.Integer(allow_none=True, required=True)
 
 
 class RoleSchema(Schema):

@@ -142,6 +142,10 @@ SENTENCES: dict[str, Sentence] = {
         job=KINDS[d["job_kind"]].label,
         attempt=format_number(int(d["attempt"])),
     ),
+    "resource_added": lambda e, d, n: _("A learning resource was added."),
+    "resource_suggested": lambda e, d, n: _("A learning resource was suggested."),
+    "resource_approved": lambda e, d, n: _("A suggested learning resource was approved."),
+    "resource_rejected": lambda e, d, n: _("A suggested learning resource was rejected."),
     "badge_issued": lambda e, d, n: _("A %(level)s certificate was issued.", level=_level(d)),
     "badge_revoked": lambda e, d, n: _("A %(level)s certificate was revoked.", level=_level(d)),
 }

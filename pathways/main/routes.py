@@ -4,8 +4,9 @@ from flask import abort, render_template
 from flask_login import current_user
 
 from ..catalog import get_catalog
+from ..i18n import reader_languages
 from ..models import MentorOffer
-from ..services import offers
+from ..services import offers, resources
 from ..services.matching import is_away
 from ..services.next_steps import next_steps
 from . import bp
@@ -41,7 +42,12 @@ def skill(skill_id: str):
     needed_by = [role for role in catalog.roles.values() if skill_id in role.skills]
     leads_to = [s for s in catalog.skills.values() if skill_id in s.prerequisites]
     return render_template(
-        "main/skill.html", skill=found, needed_by=needed_by, leads_to=leads_to, catalog=catalog
+        "main/skill.html",
+        skill=found,
+        needed_by=needed_by,
+        leads_to=leads_to,
+        resources=resources.for_skills([skill_id], reader_languages()).get(skill_id, []),
+        catalog=catalog,
     )
 
 

@@ -26,6 +26,7 @@ from ..models import (
     ProgramEvent,
     ProposalState,
     RequestState,
+    Resource,
     SignInLink,
     ThankYou,
     WikimediaAccount,
@@ -39,6 +40,7 @@ from .mentor_requests import open_request_of, propose_best, withdraw_request
 from .mentorships import end_mentorship
 from .offers import offer_of, retire
 from .recognition import revoke_badges_of_deleted
+from .resources import added_by
 
 ACCOUNT_DELETED = "account deleted"
 EXPORT_FORMAT = "pathways-export/1"
@@ -146,6 +148,20 @@ def export_data(person: Person) -> dict:
             for r in db.session.scalars(
                 select(ProblemReport).where(ProblemReport.reporter_id == person.id)
             )
+        ],
+        "resources": [
+            {
+                "skill": r.skill_id,
+                "title": r.title,
+                "link": r.link,
+                "language": r.language,
+                "format": r.format.value,
+                "level": r.level_id,
+                "translation_of": r.translation_of_id,
+                "created_at": _iso(r.created_at),
+                "approved_at": _iso(r.approved_at),
+            }
+            for r in added_by(person)
         ],
         "activity": [
             {
@@ -324,6 +340,7 @@ def delete_account(person: Person) -> None:
         update(MentorRequest).where(MentorRequest.mentee_id == person.id).values(note="")
     )
     _leave_mentoring(person)
+    _withdraw_suggestions(person)
 
     _replace_name_in_notifications(old_name, stand_in)
     for model, column in (
@@ -336,6 +353,14 @@ def delete_account(person: Person) -> None:
         db.session.execute(delete(model).where(column == person.id))
     record(person, "account_deleted", person.id)
     bump_profile_version()
+
+
+def _withdraw_suggestions(person: Person) -> None:
+    """Suggestions nobody approved go with the account; approved resources are shared
+    content and stay listed, credited to the stand-in name."""
+    db.session.execute(
+        delete(Resource).where(Resource.added_by_id == person.id, Resource.approved_at.is_(None))
+    )
 
 
 def _leave_mentoring(person: Person) -> None:

@@ -7,9 +7,10 @@ from ..auth.forms import split_codes
 from ..catalog import get_catalog
 from ..catalog_messages import translated
 from ..extensions import db
+from ..i18n import reader_languages
 from ..ladder import Stance
 from ..models import Plan, PlanStep
-from ..services import DomainError, NotAllowed, plans, recognition, transaction
+from ..services import DomainError, NotAllowed, plans, recognition, resources, transaction
 from ..web import show_domain_error
 from . import bp
 from .forms import GoalsForm, OnboardingForm, StepForm
@@ -94,6 +95,7 @@ def _render_ladder(plan: Plan, failed: StepForm | None = None, failed_id: int | 
         rungs=plans.progress_by_rung(plan),
         step_forms=forms,
         badges={badge.level_id: badge for badge in recognition.badges_of(current_user)},
+        resources=resources.for_skills((row.skill_id for row in plan.steps), reader_languages()),
         catalog=get_catalog(),
     )
 

@@ -26,6 +26,7 @@ from pathways.services import (
     offers,
     plans,
     recognition,
+    resources,
     transaction,
 )
 from tests.helpers import PASSWORD, person, sign_in, write_csv
@@ -39,7 +40,6 @@ NO_USER_TEXT = {
     "static",
     "main.index",
     "main.catalog",
-    "main.skill",
     "health.liveness",
     "health.readiness",
     "main.roles",
@@ -72,11 +72,16 @@ NO_USER_TEXT = {
     "api_v1.mentors",
     "api_v1.mentor",
     "api_v1.my_requests",
+    "api_v1.my_request",
+    "api_v1.capx_profile",
     "api_v1.queue",
     "api_v1.dashboard_figures",
     "api_v1.my_mentorships",
     "api_v1.mentorship",
     "api_v1.checkins",
+    "api_v1.resources_list",
+    "api_v1.resource",
+    "resources.new",
 }
 
 
@@ -123,6 +128,16 @@ def world(make_person) -> World:
         recognition.revoke_badge(coordinator, badge, f"{MARK} revoked")
         offers.go_away(mentor, None, f"{MARK} away", TODAY)
         access_tokens.create_token(mentee, f"{MARK} token", ["read"])
+        for author, language in ((mentor, "en"), (newcomer, "es")):
+            resources.add_resource(
+                author,
+                skill_id="wiki-basics",
+                title=f"{MARK} {language} guide",
+                language=language,
+                format="guide",
+                level_id="fundamental",
+                link=f"https://example.org/{MARK}/{language}",
+            )
     job = runner.start("batch_pairing", {}, coordinator)
     m, c = mentorship.id, coordinator
     pages = [
@@ -154,8 +169,13 @@ def world(make_person) -> World:
         (mentee, "/auth/password"),
         (mentee, "/account/delete"),
         (mentee, "/account/tokens"),
+        (mentee, "/account/capx"),
         (newcomer, "/requests/new?skills=referencing"),
         (newcomer, f"/people/{MARK}Mentee"),
+        (newcomer, "/skills/wiki-basics"),
+        (newcomer, "/resources/"),
+        (newcomer, "/resources/missing?lang=es"),
+        (c, "/resources/review"),
     ]
     return World(coordinator, mentor, mentee, m, pages)
 

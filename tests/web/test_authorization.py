@@ -40,6 +40,12 @@ def routes(w: World) -> dict[str, list[dict]]:
         "main.skill": [route("GET", "/skills/referencing", EVERYONE)],
         "main.roles": [route("GET", "/roles", EVERYONE)],
         "main.coverage": [route("GET", "/framework", EVERYONE)],
+        "resources.index": [route("GET", "/resources/", EVERYONE)],
+        "resources.missing": [route("GET", "/resources/missing", EVERYONE)],
+        "resources.new": [route("GET", "/resources/new", SIGNED_IN)],
+        "resources.review": [route("GET", "/resources/review", coordinators)],
+        "resources.approve": [route("POST", "/resources/1/approve", coordinators)],
+        "resources.reject": [route("POST", "/resources/1/reject", coordinators)],
         "static": [route("GET", "/static/css/app.css", EVERYONE)],
         "health.liveness": [route("GET", "/healthz", EVERYONE)],
         "health.readiness": [route("GET", "/readyz", EVERYONE)],
@@ -150,6 +156,8 @@ def api_routes(w: World) -> dict[str, list[dict]]:
         "api_v1.pillars": [route("GET", f"{v1}/catalog/pillars", EVERYONE)],
         "api_v1.skills": [route("GET", f"{v1}/catalog/skills", EVERYONE)],
         "api_v1.roles": [route("GET", f"{v1}/catalog/roles", EVERYONE)],
+        "api_v1.resources_list": [route("GET", f"{v1}/resources", EVERYONE)],
+        "api_v1.resource": [route("GET", f"{v1}/resources/1", EVERYONE)],
         "api_v1.ladder": [route("GET", f"{v1}/me/ladder", SIGNED_IN)],
         "api_v1.mark_step": [
             route("POST", f"{v1}/me/ladder/steps/{w.step_id}", {MENTEE}, {"status": "started"})

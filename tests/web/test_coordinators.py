@@ -285,13 +285,15 @@ def test_audit_reads_as_sentences_with_linked_names_never_raw_data(
 def test_every_kind_of_event_the_code_records_has_a_sentence():
     from pathways.coordinators.audit_trail import SENTENCES
 
-    call = re.compile(r"\brecord\(\s*[\w.]+,\s*\"(\w+)\"")
+    call = re.compile(r"\brecord\(\s*[\w.]+,\s*\"(\w+)\"(?:\s+if\s+\w+\s+else\s+\"(\w+)\")?")
     recorded = {
         kind
         for source in Path(pathways.__file__).parent.rglob("*.py")
-        for kind in call.findall(source.read_text(encoding="utf-8"))
+        for kinds in call.findall(source.read_text(encoding="utf-8"))
+        for kind in kinds
+        if kind
     }
-    assert "proposal_approved" in recorded and "profiles_imported" in recorded
+    assert {"proposal_approved", "profiles_imported", "resource_suggested"} <= recorded
     assert recorded - set(SENTENCES) == set()
 
 
