@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from ...extensions import db
@@ -135,9 +136,12 @@ def _copy(connection, table, rows: list[dict]) -> None:
     converters = [(column.name, _converted(column, dialect)) for column in given]
     names = ", ".join(quote.quote(column.name) for column in (*given, *defaulted))
     sql = f"COPY {quote.format_table(table)} ({names}) FROM STDIN"
-    with connection.connection.driver_connection.cursor() as cursor, cursor.copy(sql) as copy:
-        for row in rows:
-            copy.write_row((*(convert(row[name]) for name, convert in converters), *fixed))
+    try:
+        with connection.connection.driver_connection.cursor() as cursor, cursor.copy(sql) as copy:
+            for row in rows:
+                copy.write_row((*(convert(row[name]) for name, convert in converters), *fixed))
+    except dialect.loaded_dbapi.IntegrityError as error:
+        raise IntegrityError(sql, None, error) from error  # as SQLAlchemy would raise it
 
 
 def _converted(column, dialect) -> Callable:
@@ -150,18 +154,20 @@ def _default_of(column):
 
 
 def _inserted_ids(model, rows: list[dict], key: str) -> list[int]:
-    """The ids of the new rows, in the order given, matched by their unique ``key``.
+    """Insert the rows; their new ids, in the order given, matched by their unique ``key``.
 
-    One bulk statement: asking the database to keep the rows' order would make SQLite
-    insert them one by one. Both this and :func:`_insert_all` insert into the table,
-    not the ORM class: the rows are plain values, and the ORM's bulk path spent more
-    time sorting them into statements than the database spent writing them.
+    Three statements whatever the number of rows: the largest id before, the insert, and
+    the ids above it (ids only grow). ``INSERT … RETURNING`` would be sent in batches of
+    a thousand rows, or of as many as SQLite's parameter limit allows, so the count of
+    statements would grow with the file.
     """
     if not rows:
         return []
     table = model.__table__
-    statement = table.insert().returning(table.c.id, table.c[key])
-    ids = {value: row_id for row_id, value in db.session.execute(statement, rows)}
+    before = db.session.scalar(select(func.coalesce(func.max(table.c.id), 0)))
+    _insert_all(model, rows)
+    new = select(table.c[key], table.c.id).where(table.c.id > before)
+    ids = dict(db.session.execute(new).all())
     return [ids[row[key]] for row in rows]
 
 
