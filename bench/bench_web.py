@@ -38,6 +38,8 @@ from bench.programs import generate, write_import_files
 SIZE = (10_000, 2_000)
 HOST = "127.0.0.1"
 BARE = "bare route (/healthz)"
+# Production refuses a shared Redis without a secret key prefix; this one is the bench's own.
+BENCH_REDIS_KEY_PREFIX = "pathways-bench-only-prefix"
 # page -> (path, who asks for it)
 PAGES = {
     BARE: ("/healthz", None),
@@ -165,6 +167,7 @@ def start_gunicorn(
         database_url,
         PATHWAYS_ENV="production",
         RATELIMIT_STORAGE_URI=redis_url if workers > 1 else "memory://",
+        REDIS_KEY_PREFIX=BENCH_REDIS_KEY_PREFIX,
         SESSION_COOKIE_SECURE="0",
         HSTS_MAX_AGE="0",
     )

@@ -121,6 +121,18 @@ def test_mentee_with_interests_only_gets_a_request_without_skills(app, tmp_path)
     assert person("Cleo").timezone == "UTC"
 
 
+def test_a_name_taken_between_the_check_and_the_write_refuses_the_whole_file(app, tmp_path):
+    path = write_csv(tmp_path, GOOD_MENTOR, "Cleo,mentee,fr,,photographie de Lyon,,,,")
+    checked = imports.load(path)
+    with transaction():
+        accounts.create_person("cleo", None, {RoleName.VOLUNTEER}, languages=["fr"])
+    before = counts()
+    with pytest.raises(imports.ImportRejected) as info, transaction():
+        imports.write(checked)
+    assert where(info.value.errors) == [(None, "username")]
+    assert counts() == before
+
+
 def test_mentor_capacity_defaults_to_two_and_skill_names_are_resolved(app, tmp_path):
     path = write_csv(tmp_path, "Dan,mentor,en,,,Being a mentor;Using the sandbox,,,")
     with transaction():

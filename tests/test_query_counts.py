@@ -181,3 +181,31 @@ def test_the_import_runs_the_same_queries_whatever_the_rows(app, tmp_path, count
         path.write_text(header + "".join(rows), encoding="utf-8")
         counts.append(run_counted(count_queries, lambda p=path: imports.import_file(p)))
     assert counts[0] == counts[1]
+
+
+def test_a_batch_listing_runs_the_same_queries_and_says_what_the_review_says(
+    app, count_queries, make_person, make_mentor
+):
+    coordinator = make_person(RoleName.COORDINATOR)
+    counts = []
+    for size in (SMALL, LARGE):
+        for _ in range(size):
+            make_mentor(capacity=1)
+        waiting_requests(make_person, size * 2)
+        with transaction():
+            batch = mentor_requests.run_batch_pairing(coordinator)
+        counts.append(
+            run_counted(count_queries, lambda b=batch.id: mentor_requests.batch_listing(b))
+        )
+        listing = mentor_requests.batch_listing(batch.id)
+        review = mentor_requests.batch_review(batch.id)
+        assert [
+            (p.request_id, p.mentee, p.mentor, p.score, p.reasons) for p in listing.proposals
+        ] == [
+            (p.request_id, p.request.mentee.username, p.mentor.username, p.score, p.reasons)
+            for p in review.proposals
+        ]
+        assert listing.unmatched == [(r.id, r.mentee.username, why) for r, why in review.unmatched]
+        # proposed requests lie between the unmatched ones: the id range is filtered
+        assert listing.proposals and listing.unmatched
+    assert counts[0] == counts[1]

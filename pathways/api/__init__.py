@@ -14,6 +14,8 @@ allowed for the same people; a token's scopes can only narrow that (``auth.py``)
 Errors have one shape, ``{"error": {"code", "message", "fields"}}`` (``pathways.errors``).
 """
 
+from collections.abc import Callable
+
 from flask import Blueprint, Flask, render_template
 from flask_smorest import Api
 
@@ -26,9 +28,40 @@ PREFIX = "/api/v1"
 
 
 class PathwaysApi(Api):
-    """flask-smorest, with the app's own error handlers and error schema."""
+    """flask-smorest, with the app's own error handlers and error schema, and the
+    OpenAPI document of its views written when the document is first read (the docs
+    page, ``openapi.json``), not when the app starts: it is a tenth of a second of deep
+    copies that every command and web worker paid, most of them never to read it."""
 
     ERROR_SCHEMA = ErrorBodySchema
+
+    def __init__(self, *args, **kwargs) -> None:
+        self._undocumented: list[Callable[[], None]] = []
+        super().__init__(*args, **kwargs)
+
+    @property
+    def spec(self):
+        while self._undocumented:
+            self._undocumented.pop(0)()
+        return self._spec
+
+    @spec.setter
+    def spec(self, spec) -> None:
+        self._spec = spec
+        self._undocumented = []
+
+    def register_blueprint(self, blp, *, parameters=None, **options) -> None:
+        """flask-smorest's own, with the views' documentation postponed."""
+        name = options.get("name", blp.name)
+        self._app.extensions["flask-smorest"]["blp_name_to_api"][name] = self
+        self._app.register_blueprint(blp, **options)
+        app, spec = self._app, self._spec
+
+        def document() -> None:
+            blp.register_views_in_doc(self, app, spec, name=name, parameters=parameters)
+            spec.tag({"name": name, "description": blp.description})
+
+        self._undocumented.append(document)
 
     def _register_error_handlers(self):
         """``pathways.errors`` answers every error, HTML pages' and the API's alike."""

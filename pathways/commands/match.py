@@ -77,27 +77,27 @@ def suggest(username: str, top: int, as_json: bool) -> None:
 
 def batch_as_dict(batch_id: str) -> dict:
     """A stored batch as plain data: its proposals and the requests it left unmatched."""
-    review = mentor_requests.batch_review(batch_id)
+    listing = mentor_requests.batch_listing(batch_id)
     return {
         "batch_id": batch_id,
         "proposals": [
             {
                 "request": p.request_id,
-                "mentee": p.request.mentee.username,
-                "mentor": p.mentor.username,
+                "mentee": p.mentee,
+                "mentor": p.mentor,
                 "score": round(p.score, 4),
                 "reasons": reason_phrases(p.reasons),
             }
-            for p in review.proposals
+            for p in listing.proposals
         ],
         "unmatched": [
             {
-                "request": r.id,
-                "mentee": r.mentee.username,
+                "request": request_id,
+                "mentee": mentee,
                 "reason": reason,
                 "explanation": UNMATCHED_EXPLAINED.get(reason, reason),
             }
-            for r, reason in review.unmatched
+            for request_id, mentee, reason in listing.unmatched
         ],
     }
 

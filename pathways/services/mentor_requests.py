@@ -14,7 +14,8 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext as _ln
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import String, cast, insert, select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy.engine import Row
+from sqlalchemy.orm import aliased, selectinload
 
 from ..extensions import db
 from ..models import (
@@ -378,12 +379,16 @@ class BatchReview:
     unmatched: list[tuple[MentorRequest, str]]
 
 
-def batch_review(batch_id: str) -> BatchReview | None:
-    event = db.session.scalar(
+def _batch_event(batch_id: str) -> ProgramEvent | None:
+    return db.session.scalar(
         select(ProgramEvent).where(
             ProgramEvent.kind == "batch_pairing", ProgramEvent.data["batch"].as_string() == batch_id
         )
     )
+
+
+def batch_review(batch_id: str) -> BatchReview | None:
+    event = _batch_event(batch_id)
     if event is None:
         return None
     proposals = db.session.scalars(
@@ -403,6 +408,55 @@ def batch_review(batch_id: str) -> BatchReview | None:
         .order_by(MentorRequest.id)
     ).all()
     return BatchReview(event, list(proposals), [(r, reasons[str(r.id)]) for r in unmatched])
+
+
+@dataclass(frozen=True)
+class BatchListing:
+    """A batch as plain rows: each proposal's ``request_id, mentee, mentor, score,
+    reasons`` and each unmatched request's ``request_id, mentee, reason``."""
+
+    proposals: list[Row]
+    unmatched: list[tuple[int, str, str]]
+
+
+def batch_listing(batch_id: str) -> BatchListing | None:
+    """What :func:`batch_review` holds, as columns rather than ORM objects: three queries
+    and no object per row, for the command line's listing of a batch of any size."""
+    event = _batch_event(batch_id)
+    if event is None:
+        return None
+    mentee, mentor = aliased(Person), aliased(Person)
+    proposals = db.session.execute(
+        select(
+            MatchProposal.request_id,
+            mentee.username.label("mentee"),
+            mentor.username.label("mentor"),
+            MatchProposal.score,
+            MatchProposal.reasons,
+        )
+        .join(MentorRequest, MentorRequest.id == MatchProposal.request_id)
+        .join(mentee, mentee.id == MentorRequest.mentee_id)
+        .join(mentor, mentor.id == MatchProposal.mentor_id)
+        .where(MatchProposal.batch_id == batch_id)
+        .order_by(MatchProposal.score.desc(), MatchProposal.id)
+    ).all()
+    return BatchListing(proposals, _unmatched_rows(event.data.get("unmatched", {})))
+
+
+def _unmatched_rows(reasons: dict[str, str]) -> list[tuple[int, str, str]]:
+    """The requests of ``reasons`` (id → why) with their mentees' names, by id. They are
+    asked by their range of ids, not an ``IN`` list, which a large batch would take past
+    PostgreSQL's limit on a statement's parameters."""
+    if not reasons:
+        return []
+    ids = [int(request_id) for request_id in reasons]
+    rows = db.session.execute(
+        select(MentorRequest.id, Person.username)
+        .join(Person, Person.id == MentorRequest.mentee_id)
+        .where(MentorRequest.id.between(min(ids), max(ids)))
+        .order_by(MentorRequest.id)
+    )
+    return [(row_id, name, reasons[str(row_id)]) for row_id, name in rows if str(row_id) in reasons]
 
 
 def requests_of(person: Person) -> list[MentorRequest]:

@@ -308,7 +308,11 @@ def test_unknown_api_paths_and_methods_answer_in_the_error_shape(client):
 
 
 def test_the_openapi_document_and_the_docs_page(client):
+    from pathways.api import api
+
+    assert api._undocumented, "the app's start documents no view: the first read does"
     spec = client.get("/api/v1/openapi.json").get_json()
+    assert not api._undocumented
     assert spec["openapi"].startswith("3.")
     assert "/api/v1/me/requests" in spec["paths"]
     page = client.get("/api/v1/docs").get_data(as_text=True)

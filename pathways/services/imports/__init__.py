@@ -38,6 +38,7 @@ are removed from ``interests`` and ``goals``.
 """
 
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 from ...models import Person
@@ -52,7 +53,7 @@ from .formats import (
     jsonl_rows,
     read_text,
 )
-from .rows import ProfileRow, check_rows
+from .rows import ProfileRow, check_accounts, check_each, check_rows
 from .writer import ImportSummary, write
 
 
@@ -64,8 +65,17 @@ def load(path: Path, fmt: str | None = None) -> list[ProfileRow]:
 
 def parse(text: str, fmt: str) -> list[ProfileRow]:
     """Read and check a whole file's text in ``fmt`` (``csv`` or ``jsonl``)."""
+    return check_accounts(*_checked_each(text, fmt))
+
+
+@lru_cache(maxsize=1)
+def _checked_each(text: str, fmt: str) -> tuple[tuple[ProfileRow, ...], tuple[RowError, ...]]:
+    """The rows checked on their own and against each other: the part of a check that
+    depends on the text alone. The command line checks a file to report every problem,
+    then the job it starts checks it again; in one process the second time is this
+    cache (the accounts are still looked up again, in the job's transaction)."""
     rows = csv_rows(text) if fmt == "csv" else jsonl_rows(text)
-    return check_rows(rows, fmt)
+    return check_each(rows, fmt)
 
 
 def import_file(

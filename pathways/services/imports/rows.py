@@ -4,6 +4,7 @@ are the ones the web forms' services apply (:mod:`pathways.services.rules`,
 :mod:`pathways.services.accounts`), called here row by row."""
 
 import re
+import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,7 +25,7 @@ from ...models import Person, RoleName, Stance
 from .. import DomainError, too_long
 from ..accounts import check_languages, check_timezone, check_username
 from ..rules import MAX_TEXT, check_capacity, check_skill_count
-from .formats import FIELDS, ImportRejected, RowError
+from .formats import FIELDS, MAX_ROWS, ImportRejected, RowError
 
 DEFAULT_CAPACITY = 2
 FREE_TEXT = ("interests", "goals")
@@ -33,7 +34,7 @@ LEVEL_NAMES = " | ".join(stance.value for stance in Stance)
 _LEVEL_SUFFIX = re.compile(r"^(?P<skill>.+?)\s*(?::\s*(?P<a>[^:]+)|\((?P<b>[^()]+)\))\s*$")
 _WHOLE_NUMBER = re.compile(r"^[+-]?\d{1,18}$")
 SKILL_KEYS = frozenset({"skill", "level"})
-_LOOKUP_CHUNK = 500
+POSTGRESQL_PARAMETERS = 65_535  # its protocol counts them in 16 bits
 
 
 @dataclass
@@ -50,6 +51,12 @@ class ProfileRow:
     skills: dict[str, Stance] = field(default_factory=dict)
     wants: list[str] = field(default_factory=list)
     capacity: int | None = None
+    names: tuple[str, str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        # What the name must not share with another (computed once: TR39 skeletons are
+        # the dearest part of a row's check): its key and its skeleton.
+        self.names = (usernames.key(self.username), usernames.skeleton(self.username))
 
     @property
     def is_mentor(self) -> bool:
@@ -316,17 +323,14 @@ def check_row(line: int, raw: dict[str, Any], fmt: str) -> tuple[ProfileRow | No
     return profile, []
 
 
-def _names(profile: ProfileRow) -> tuple[str, str]:
-    """What a name must not share with another: its key and its skeleton."""
-    return usernames.key(profile.username), usernames.skeleton(profile.username)
-
-
 def _taken(profiles: list[ProfileRow]) -> set[str]:
-    """The keys and skeletons of these names that existing accounts already hold."""
-    names = [name for profile in profiles for name in _names(profile)]
+    """The keys and skeletons of these names that existing accounts already hold: one
+    query, in chunks only where the driver limits a statement's parameters."""
+    names = list({name for profile in profiles for name in profile.names})
     taken: set[str] = set()
-    for start in range(0, len(names), _LOOKUP_CHUNK):
-        chunk = names[start : start + _LOOKUP_CHUNK]
+    chunk_size = _parameter_limit() // 2  # the names are compared with both columns
+    for start in range(0, len(names), chunk_size):
+        chunk = names[start : start + chunk_size]
         rows = db.session.execute(
             select(Person.username_key, Person.username_skeleton).where(
                 or_(Person.username_key.in_(chunk), Person.username_skeleton.in_(chunk))
@@ -334,6 +338,17 @@ def _taken(profiles: list[ProfileRow]) -> set[str]:
         )
         taken.update(name for row in rows for name in row)
     return taken
+
+
+def _parameter_limit() -> int:
+    """How many bound parameters one statement may have on this database."""
+    connection = db.session.connection()
+    if connection.dialect.name == "sqlite":
+        dbapi = connection.connection.driver_connection
+        return dbapi.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    if connection.dialect.name == "postgresql":
+        return POSTGRESQL_PARAMETERS
+    return MAX_ROWS * 4  # MariaDB's driver sends the values in the statement's text
 
 
 def _also_on(line: int, profile: ProfileRow, other: int) -> RowError:
@@ -344,9 +359,11 @@ def _also_on(line: int, profile: ProfileRow, other: int) -> RowError:
     )
 
 
-def check_rows(rows: Iterable[tuple[int, dict[str, Any]]], fmt: str) -> list[ProfileRow]:
-    """Every row checked, and usernames against each other and the database: two names
-    that read alike count as the same (:mod:`pathways.usernames`)."""
+def check_each(
+    rows: Iterable[tuple[int, dict[str, Any]]], fmt: str
+) -> tuple[tuple[ProfileRow, ...], tuple[RowError, ...]]:
+    """Every row checked, and usernames against each other: two names that read alike
+    count as the same (:mod:`pathways.usernames`). Needs no database."""
     checked: list[ProfileRow] = []
     errors: list[RowError] = []
     seen: dict[str, int] = {}
@@ -355,23 +372,35 @@ def check_rows(rows: Iterable[tuple[int, dict[str, Any]]], fmt: str) -> list[Pro
         errors.extend(row_errors)
         if profile is None:
             continue
-        earlier = next((seen[name] for name in _names(profile) if name in seen), None)
+        earlier = next((seen[name] for name in profile.names if name in seen), None)
         if earlier is not None:
             errors.append(_also_on(line, profile, earlier))
             continue
-        seen.update(dict.fromkeys(_names(profile), line))
+        seen.update(dict.fromkeys(profile.names, line))
         checked.append(profile)
+    return tuple(checked), tuple(errors)
+
+
+def check_accounts(checked: Iterable[ProfileRow], errors: Iterable[RowError]) -> list[ProfileRow]:
+    """The rows of :func:`check_each` against the accounts that exist; raises
+    :class:`ImportRejected` with every problem found by both."""
+    checked, errors = list(checked), list(errors)
     taken = _taken(checked)
     errors.extend(
         RowError(p.line, "username", _l("“%(name)s” already has an account.", name=p.username))
         for p in checked
-        if taken & set(_names(p))
+        if not taken.isdisjoint(p.names)
     )
     if not checked and not errors:
         errors.append(RowError(None, None, _l("The file has no rows.")))
     if errors:
         raise ImportRejected(sorted(errors, key=lambda e: (e.line or 0, e.field or "")))
     return checked
+
+
+def check_rows(rows: Iterable[tuple[int, dict[str, Any]]], fmt: str) -> list[ProfileRow]:
+    """Every row checked, on its own, against the others and against the database."""
+    return check_accounts(*check_each(rows, fmt))
 
 
 def _has_words(text: str) -> bool:
