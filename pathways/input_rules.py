@@ -20,6 +20,7 @@ Dates
 
 import re
 from datetime import date
+from urllib.parse import urlsplit
 
 from flask_babel import format_date, format_decimal
 from flask_babel import lazy_gettext as _l
@@ -111,3 +112,17 @@ def date_error(name: str, day: date, today: date):
         first=format_date(FIRST_DAY),
         last=format_date(last_day(today)),
     )
+
+
+# Links ---------------------------------------------------------------------------------
+
+WEB_SCHEMES = ("http", "https")
+
+
+def is_web_link(text: str) -> bool:
+    """An absolute http(s) address with a host: never ``javascript:``, ``data:`` or a
+    relative path, and nothing a browser would read differently (spaces, backslashes)."""
+    if not text or any(c.isspace() or c == "\\" for c in text) or control_character(text):
+        return False
+    parts = urlsplit(text)
+    return parts.scheme.lower() in WEB_SCHEMES and bool(parts.hostname)
