@@ -2,7 +2,7 @@ from datetime import UTC
 from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
-from flask import Response, abort, flash, g, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_date, format_time, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -53,15 +53,13 @@ def language_name(code: str) -> str:
 
 
 @bp.app_template_global()
-def ladder_gatherings():
-    """The signed-in person's trainings and communities for their ladder, once a page."""
-    if "ladder_gatherings" not in g:
-        plan = plans.plan_of(current_user)
-        g.ladder_gatherings = {
-            "trainings": trainings.for_ladder(current_user, plan) if plan else None,
-            "communities": communities.in_languages(current_user.language_codes),
-        }
-    return g.ladder_gatherings
+def ladder_gatherings() -> dict:
+    """The signed-in person's trainings and communities for their ladder page."""
+    plan = plans.plan_of(current_user)
+    return {
+        "trainings": trainings.for_ladder(current_user, plan) if plan else None,
+        "communities": communities.in_languages(current_user.language_codes),
+    }
 
 
 @bp.get("/")
