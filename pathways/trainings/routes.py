@@ -25,21 +25,24 @@ def _found(training_id: int) -> Training:
     return training
 
 
+def _date_and_time(moment, date_format: str, rebase: bool) -> str:
+    return _(
+        "%(date)s, %(time)s",
+        date=format_date(moment, date_format, rebase=rebase),
+        time=format_time(moment, "short", rebase=rebase),
+    )
+
+
 @bp.app_template_global()
 def training_time(training: Training) -> dict:
-    """When a training starts: in its own zone, and in the reader's when that differs."""
+    """When a training starts: in its own zone (``there``) and in the reader's (``here``,
+    None when the reader's clock reads the same)."""
     start = training.starts_at.replace(tzinfo=UTC).astimezone(ZoneInfo(training.timezone))
-    there = _(
-        "%(date)s, %(time)s",
-        date=format_date(start, "full", rebase=False),
-        time=format_time(start, "short", rebase=False),
-    )
-    here = format_time(training.starts_at, "short")
+    here = _date_and_time(training.starts_at, "medium", rebase=True)
     return {
-        "there": there,
+        "there": _date_and_time(start, "full", rebase=False),
         "zone": training.timezone,
-        "here": here,
-        "same": here == format_time(start, "short", rebase=False),
+        "here": None if here == _date_and_time(start, "medium", rebase=False) else here,
     }
 
 
@@ -128,34 +131,43 @@ def show(training_id: int):
     )
 
 
+def _act_on(training_id: int, action, done: str):
+    """Run a button's action on the training as one transaction, then show its page."""
+    training = _found(training_id)
+    with transaction():
+        action(training)
+    flash(done, "success")
+    return redirect(url_for("trainings.show", training_id=training_id))
+
+
 @bp.post("/<int:training_id>/signup")
 @login_required
 def sign_up(training_id: int):
-    training = _found(training_id)
-    with transaction():
-        trainings.sign_up(current_user, training)
-    flash(_("You are signed up. See you there!"), "success")
-    return redirect(url_for("trainings.show", training_id=training_id))
+    return _act_on(
+        training_id,
+        lambda training: trainings.sign_up(current_user, training),
+        _("You are signed up. See you there!"),
+    )
 
 
 @bp.post("/<int:training_id>/cancel")
 @login_required
 def cancel(training_id: int):
-    training = _found(training_id)
-    with transaction():
-        trainings.cancel_signup(current_user, training)
-    flash(_("Your place is given back."), "success")
-    return redirect(url_for("trainings.show", training_id=training_id))
+    return _act_on(
+        training_id,
+        lambda training: trainings.cancel_signup(current_user, training),
+        _("Your place is given back."),
+    )
 
 
 @bp.post("/<int:training_id>/attendance/<int:signup_id>")
 @login_required
 def confirm(training_id: int, signup_id: int):
-    training = _found(training_id)
-    with transaction():
-        trainings.confirm_attendance(current_user, training, signup_id)
-    flash(_("Attendance confirmed: it counts on their ladder."), "success")
-    return redirect(url_for("trainings.show", training_id=training_id))
+    return _act_on(
+        training_id,
+        lambda training: trainings.confirm_attendance(current_user, training, signup_id),
+        _("Attendance confirmed: it counts on their ladder."),
+    )
 
 
 def _calendar(rows: list[Training], name: str) -> Response:

@@ -56,7 +56,7 @@ def test_a_mentor_posts_a_training_and_its_text_is_escaped(client, make_mentor):
         ({"places": "-3"}, "Give a whole number from 1 to 1000."),
         ({"timezone": "Nowhere/Atlantis"}, "is not a time zone"),
         ({"link": "javascript:alert(1)"}, "Give a web address starting with https://"),
-        ({"title": "x" * 201}, "Keep this under 200 characters."),
+        ({"title": "x" * 201}, "200 characters"),
     ],
 )
 def test_bad_input_is_shown_next_to_its_field(client, make_mentor, changes, message):
@@ -219,3 +219,16 @@ def test_a_coordinator_sees_no_attendee_list_of_another_hosts_training(
         trainings.sign_up(volunteer, training)
     sign_in(client, make_person(RoleName.MENTOR))
     assert volunteer.username not in client.get(f"/events/{training.id}").get_data(as_text=True)
+
+
+def test_the_time_is_shown_in_the_trainings_zone_and_the_readers(client, make_mentor):
+    training = post(make_mentor())  # 18:00 in Mexico City is 01:00 the next day in Madrid
+    reader = sign_in(client, make_mentor())
+    with transaction():
+        reader.timezone = "Europe/Madrid"
+    page = client.get(f"/events/{training.id}").get_data(as_text=True)
+    assert "6:00\u202fPM" in page and "America/Mexico_City" in page
+    assert "1:00\u202fAM your time" in page
+    with transaction():
+        reader.timezone = "America/Mexico_City"
+    assert "your time" not in client.get(f"/events/{training.id}").get_data(as_text=True)
