@@ -78,6 +78,7 @@ def index():
         language=language,
         skill=skill,
         mine=trainings.signups_of(current_user) if signed_in else [],
+        hosted=trainings.hosted_by(current_user) if signed_in else [],
         may_host=signed_in and trainings.may_host(current_user),
     )
 

@@ -115,8 +115,11 @@ def test_the_list_filters_by_language_and_skill_and_shows_my_sign_ups(client, ma
     sign_in(client, host)
     with transaction():
         trainings.sign_up(host, spanish)
+    move_to_past(french)
     page = client.get("/events/").get_data(as_text=True)
     assert "My sign-ups" in page and "Post a training" in page
+    hosted = page.split('id="hosted-heading"')[1].split("</section>")[0]
+    assert french.title in hosted and spanish.title in hosted  # past ones too
 
 
 def titles(client, url: str) -> list[str]:
