@@ -104,6 +104,11 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(people_bp, url_prefix="/people")
     app.register_blueprint(jobs_bp, url_prefix="/jobs")
     app.register_blueprint(resources_bp, url_prefix="/resources")
+    from .communities import bp as communities_bp
+    from .trainings import bp as trainings_bp
+
+    app.register_blueprint(trainings_bp, url_prefix="/events")
+    app.register_blueprint(communities_bp, url_prefix="/communities")
     from . import api
 
     api.init_app(app)

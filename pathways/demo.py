@@ -12,10 +12,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from .catalog import get_catalog
+from .demo_trainings import add_demo_trainings
 from .extensions import db
 from .models import MentorOffer, Person, RoleName, SkillStance, Stance, Term
 from .services import DomainError, mentor_requests, mentorships, plans, resources
 from .services.accounts import create_person, hash_password
+from .services.communities import load_directory
 
 DEMO_PASSWORD = "pathways-demo"
 RESOURCES_PATH = Path(__file__).resolve().parent.parent / "data" / "resources.yaml"
@@ -288,8 +290,9 @@ def load_demo(seed: int = 2026) -> str:
     _add_plans(rng, volunteers)
     _add_mentoring_activity(rng, coordinator, volunteers, today)
     listed = add_resources(coordinator)
+    gatherings = add_demo_trainings([coordinator, mentors[0]], today), load_directory()
     return (
         f"Demo program: {len(volunteers)} volunteers, {len(mentors)} mentors, 1 coordinator, "
-        f"{listed} learning resources. "
+        f"{listed} learning resources, {gatherings[0]} trainings, {gatherings[1]} communities. "
         f"Sign in as demo-volunteer, demo-mentor or demo-coordinator with password {DEMO_PASSWORD}."
     )

@@ -129,3 +129,17 @@ def same_site_path(target: str | None, fallback: str) -> str:
     if target and SITE_PATH.fullmatch(target) and not urlsplit(target).netloc:
         return target
     return fallback
+
+
+# Links ---------------------------------------------------------------------------------
+
+WEB_SCHEMES = ("http", "https")
+
+
+def is_web_link(text: str) -> bool:
+    """An absolute http(s) address with a host: never ``javascript:``, ``data:`` or a
+    relative path, and nothing a browser would read differently (spaces, backslashes)."""
+    if not text or any(c.isspace() or c == "\\" for c in text) or control_character(text):
+        return False
+    parts = urlsplit(text)
+    return parts.scheme.lower() in WEB_SCHEMES and bool(parts.hostname)

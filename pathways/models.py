@@ -583,3 +583,63 @@ class Resource(db.Model):
 
     added_by: Mapped[Person | None] = relationship(foreign_keys=[added_by_id])
     translation_of: Mapped[Resource | None] = relationship(remote_side=[id])
+
+
+class Training(db.Model):
+    """A training or event that teaches catalog skills, online or in a place.
+
+    ``starts_at`` is UTC; ``timezone`` is the zone the host wrote the time in, so the
+    event can be shown in its own zone as well as the reader's. ``places`` is the most
+    sign-ups it takes.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    host_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    online: Mapped[bool] = mapped_column(Boolean, default=True)
+    venue: Mapped[str] = mapped_column(String(255), default="")
+    link: Mapped[str | None] = mapped_column(String(500))
+    language: Mapped[str] = mapped_column(String(12))
+    skills: Mapped[list[str]] = mapped_column(JSON, default=list)
+    starts_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    minutes: Mapped[int] = mapped_column(Integer)
+    timezone: Mapped[str] = mapped_column(String(64))
+    places: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    cancelled_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    host: Mapped[Person] = relationship()
+    signups: Mapped[list[TrainingSignup]] = relationship(
+        back_populates="training", cascade="all, delete-orphan", order_by="TrainingSignup.id"
+    )
+
+
+class TrainingSignup(db.Model):
+    """A person's place at a training; ``attended_at`` is set when the host confirms."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    training_id: Mapped[int] = mapped_column(ForeignKey("training.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    signed_up_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    attended_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    training: Mapped[Training] = relationship(back_populates="signups")
+    person: Mapped[Person] = relationship()
+
+    __table_args__ = (UniqueConstraint("training_id", "person_id"),)
+
+
+class Community(db.Model):
+    """A community, affiliate or question channel a volunteer can join; public content."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    region: Mapped[str] = mapped_column(String(120), default="")
+    topics: Mapped[str] = mapped_column(String(255), default="")
+    link: Mapped[str] = mapped_column(String(500))
+    how_to_join: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -35,6 +35,8 @@ from pathways.models import (
     SignInLink,
     SkillStance,
     Term,
+    Training,
+    TrainingSignup,
     utcnow,
 )
 from pathways.services import accounts, imports, mentor_requests, plans, recognition, transaction
@@ -61,6 +63,8 @@ class World:
     badge_id: str
     notification_id: int
     job_id: int
+    training_id: int
+    signup_id: int
 
 
 def build_world(make_person, make_mentor) -> World:
@@ -78,6 +82,7 @@ def build_world(make_person, make_mentor) -> World:
         plan = plans.build_plan(mentee, ["newcomer"], "", ["en"], 3)
         badge = recognition.issue_level_badge(mentee, "fundamental")
     job = runner.start("lifecycle_sweep", {"today": date.today().isoformat()}, coordinator)
+    training, signup = hosted_training(mentor, mentee)
     return World(
         people={
             OUTSIDER: outsider.id,
@@ -95,7 +100,29 @@ def build_world(make_person, make_mentor) -> World:
             sa.select(Notification.id).where(Notification.person_id == mentee.id).limit(1)
         ),
         job_id=job.id,
+        training_id=training.id,
+        signup_id=signup.id,
     )
+
+
+def hosted_training(host: Person, attendee: Person) -> tuple[Training, TrainingSignup]:
+    """A training ``host`` held yesterday, with ``attendee`` signed up."""
+    with transaction():
+        training = Training(
+            host_id=host.id,
+            title="Wikidata",
+            language="en",
+            skills=["referencing"],
+            starts_at=utcnow() - timedelta(days=1),
+            minutes=60,
+            timezone="UTC",
+            places=5,
+        )
+        db.session.add(training)
+        db.session.flush()
+        signup = TrainingSignup(training_id=training.id, person_id=attendee.id)
+        db.session.add(signup)
+    return training, signup
 
 
 def sign_in_as(client, world: World, actor: str) -> None:

@@ -3,6 +3,7 @@
 import yaml
 from sqlalchemy import func, select
 
+from pathways.catalog import get_catalog
 from pathways.demo import DEMO_PASSWORD, RESOURCES_PATH
 from pathways.extensions import db
 from pathways.models import (
@@ -15,7 +16,7 @@ from pathways.models import (
     Resource,
     RoleName,
 )
-from pathways.services import accounts
+from pathways.services import accounts, communities, trainings
 from tests.helpers import count
 
 
@@ -63,3 +64,15 @@ def test_demo_load_refuses_a_database_with_people(runner, make_person):
     result = runner.invoke(args=["demo", "load", "--if-empty"])
     assert result.exit_code == 0
     assert db.session.scalar(select(func.count()).select_from(Person)) == 1
+
+
+def test_demo_load_adds_upcoming_trainings_and_the_community_directory(runner):
+    result = runner.invoke(args=["demo", "load"])
+    assert result.exit_code == 0, result.output
+    upcoming = trainings.upcoming()
+    assert len({t.language for t in upcoming}) >= 5
+    fundamentals = {s.id for s in get_catalog().skills_at("fundamental")}
+    assert all(set(t.skills) <= fundamentals for t in upcoming)
+    spanish = trainings.upcoming(language="es")
+    assert spanish and "wiki-basics" in {s for t in spanish for s in t.skills}
+    assert "Wikimedia España" in [c.name for c in communities.in_languages(["es"])]

@@ -1,5 +1,6 @@
 """Starting the app, or any ``flask`` command, loads none of the heavy libraries: the
-matcher's numeric side, Alembic, the OAuth client and RQ load when first needed.
+matcher's numeric side, Alembic, the OAuth client, RQ and the
+iCalendar writer load when first needed.
 
 Each check runs in a fresh interpreter, since this test process has long loaded them.
 """
@@ -13,7 +14,7 @@ import pytest
 
 HEAVY = (
     "sklearn", "scipy", "pandas", "numpy", "ortools", "sparse_dot_topn", "alembic",
-    "authlib", "requests", "rq",
+    "authlib", "requests", "rq", "icalendar",
 )  # fmt: skip
 REPO = Path(__file__).resolve().parent.parent
 REPORT_LOADED = f"""

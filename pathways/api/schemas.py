@@ -351,3 +351,44 @@ class CapxExportSchema(Schema):
     skills_available = fields.List(fields.Integer(), required=True)
     skills_wanted = fields.List(fields.Integer(), required=True)
     language = fields.List(fields.Nested(CapxLanguageSchema), required=True)
+
+
+# Trainings and communities ------------------------------------------------------------
+
+
+class TrainingSchema(Schema):
+    id = fields.Integer(required=True)
+    title = fields.String(required=True)
+    description = fields.String(required=True)
+    online = fields.Boolean(required=True)
+    venue = fields.String(required=True)
+    link = fields.String(allow_none=True)
+    language = fields.String(required=True)
+    skills = fields.List(fields.String(), required=True)
+    starts_at = fields.DateTime(
+        required=True, metadata={"description": "UTC; `timezone` is the training's own zone."}
+    )
+    timezone = fields.String(required=True)
+    minutes = fields.Integer(required=True)
+    places = fields.Integer(required=True)
+    places_taken = fields.Integer(required=True)
+
+
+class TrainingArgsSchema(PageArgsSchema):
+    language = fields.String(validate=validate.Length(max=12))
+    skill = fields.String(validate=validate.Length(max=80))
+
+
+class CommunitySchema(Schema):
+    key = fields.String(required=True)
+    name = fields.String(required=True)
+    kind = fields.String(required=True)
+    languages = fields.List(fields.String(), required=True)
+    region = fields.String(required=True)
+    topics = fields.String(required=True)
+    link = fields.String(required=True)
+    how_to_join = fields.String(required=True)
+
+
+class CommunityArgsSchema(PageArgsSchema):
+    language = fields.String(validate=validate.Length(max=12))

@@ -6,7 +6,7 @@ reasons…) is shown inside ``<bdi>``, so a right-to-left name or a stray overri
 inside its own box on left-to-right and right-to-left pages alike.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from html.parser import HTMLParser
 
@@ -17,7 +17,7 @@ from pathways.auth.links import MAY_SET_PASSWORD
 from pathways.extensions import db
 from pathways.forms import Form
 from pathways.jobs import runner
-from pathways.models import CheckIn, MentorRequest, Person, RoleName
+from pathways.models import CheckIn, Community, MentorRequest, Person, RoleName, Training
 from pathways.services import (
     access_tokens,
     imports,
@@ -27,10 +27,12 @@ from pathways.services import (
     plans,
     recognition,
     resources,
+    trainings,
     transaction,
 )
 from tests.helpers import PASSWORD, person, sign_in, write_csv
 from tests.security.input_world import EVERY_ROLE
+from tests.test_trainings import DRAFT
 
 TODAY = date.today()
 MARK = "Zq"  # every piece of user text in the world below holds it
@@ -82,6 +84,11 @@ NO_USER_TEXT = {
     "api_v1.resources_list",
     "api_v1.resource",
     "resources.new",
+    "api_v1.trainings_list",
+    "api_v1.communities_list",
+    "trainings.new",
+    "trainings.calendar",
+    "trainings.my_calendar",
 }
 
 
@@ -138,6 +145,7 @@ def world(make_person) -> World:
                 level_id="fundamental",
                 link=f"https://example.org/{MARK}/{language}",
             )
+    training = gatherings(mentor, mentee)
     job = runner.start("batch_pairing", {}, coordinator)
     m, c = mentorship.id, coordinator
     pages = [
@@ -176,8 +184,35 @@ def world(make_person) -> World:
         (newcomer, "/resources/"),
         (newcomer, "/resources/missing?lang=es"),
         (c, "/resources/review"),
+        (mentor, f"/events/{training.id}"),
+        (mentee, "/events/"),
+        (mentee, "/communities/"),
     ]
     return World(coordinator, mentor, mentee, m, pages)
+
+
+def gatherings(host: Person, attendee: Person) -> Training:
+    """A training whose texts hold the mark, with ``attendee`` signed up (on their ladder
+    and in the host's list), and a community in the directory named with it."""
+    draft = replace(DRAFT, title=f"{MARK} title", description=f"{MARK} description", language="en")
+    with transaction():
+        training = trainings.post_training(
+            host, replace(draft, online=False, venue=f"{MARK} venue")
+        )
+        trainings.sign_up(attendee, training)
+        db.session.add(
+            Community(
+                key="mark",
+                name=f"{MARK} community",
+                kind="channel",
+                languages=["en"],
+                region=f"{MARK} region",
+                topics=f"{MARK} topics",
+                link="https://example.org/",
+                how_to_join=f"{MARK} join",
+            )
+        )
+    return training
 
 
 class _UnisolatedText(HTMLParser):

@@ -17,6 +17,7 @@ from tests.helpers import (
     EVERYONE,
     MENTEE,
     MENTOR,
+    OTHER_MENTOR,
     OUTSIDER,
     SIGNED_IN,
     World,
@@ -139,7 +140,30 @@ def routes(w: World) -> dict[str, list[dict]]:
         "jobs.retry": [route("POST", f"/jobs/{w.job_id}/retry", coordinators)],
         "dashboard.index": [route("GET", "/coordinators/dashboard/", coordinators)],
         "dashboard.export": [route("GET", "/coordinators/dashboard/hours.csv", coordinators)],
+        **gathering_routes(w),
         **api_routes(w),
+    }
+
+
+def gathering_routes(w: World) -> dict[str, list[dict]]:
+    """Trainings and communities: public to read, a place for anyone signed in, posting
+    for mentors and coordinators, attendance for the host (and coordinators)."""
+    t = w.training_id
+    return {
+        "trainings.index": [route("GET", "/events/", EVERYONE)],
+        "trainings.new": [route("GET", "/events/new", {MENTOR, OTHER_MENTOR, COORDINATOR})],
+        "trainings.show": [route("GET", f"/events/{t}", EVERYONE)],
+        "trainings.calendar": [route("GET", f"/events/{t}.ics", EVERYONE)],
+        "trainings.my_calendar": [route("GET", "/events/mine.ics", SIGNED_IN)],
+        "trainings.sign_up": [route("POST", f"/events/{t}/signup", SIGNED_IN)],
+        "trainings.cancel": [route("POST", f"/events/{t}/cancel", SIGNED_IN)],
+        "trainings.confirm": [
+            route("POST", f"/events/{t}/attendance/{w.signup_id}", {MENTOR, COORDINATOR})
+        ],
+        "communities.index": [route("GET", "/communities/", EVERYONE)],
+        "api_v1.trainings_list": [route("GET", "/api/v1/trainings", EVERYONE)],
+        "api_v1.communities_list": [route("GET", "/api/v1/communities", EVERYONE)],
+        "api_v1.training_signup": [route("POST", f"/api/v1/trainings/{t}/signup", SIGNED_IN)],
     }
 
 
