@@ -213,14 +213,20 @@ def test_every_covered_recommendation_names_an_existing_page(app, catalog):
         assert "GET" in rule.methods and not rule.arguments, recommendation.id
 
 
-def test_the_coverage_map_covers_more_than_before_resources(catalog):
+def test_the_coverage_map_covers_resources_trainings_and_communities(catalog):
     covered = [r for r in catalog.recommendations.values() if r.page is not None]
-    assert len(covered) >= 43
+    assert len(covered) >= 50  # 40 before resources, trainings and communities
     assert {r.id for r in covered if r.feature == "resources"} >= {
         "guidance-and-tutorials",
         "translate-resources",
         "record-trainings",
     }
+    assert {r.id for r in covered if r.feature == "trainings"} >= {
+        "list-trainings-and-events",
+        "training-awareness",
+        "newcomer-meetups",
+    }
+    assert {r.id for r in covered if r.feature == "communities"} >= {"find-local-community"}
 
 
 # --- the loader's helpers ----------------------------------------------------------------
