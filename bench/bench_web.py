@@ -158,19 +158,36 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_gunicorn(
-    database_url: str, workers: int, redis_url: str, port: int, log: Path
-) -> subprocess.Popen:
-    """Gunicorn with the repository's configuration; several workers count rate limits in
-    Redis, one may count them in memory."""
-    env = harness.app_environment(
+def web_environment(database_url: str, workers: int, redis_url: str, queue: bool):
+    return harness.app_environment(
         database_url,
         PATHWAYS_ENV="production",
+        **({"REDIS_URL": redis_url} if queue else {}),
         RATELIMIT_STORAGE_URI=redis_url if workers > 1 else "memory://",
         REDIS_KEY_PREFIX=BENCH_REDIS_KEY_PREFIX,
         SESSION_COOKIE_SECURE="0",
         HSTS_MAX_AGE="0",
     )
+
+
+def run_queued_jobs(database_url: str, workers: int, redis_url: str, log: Path) -> None:
+    """What the batch button queued, run by a worker until the queue is empty, so the
+    next run does not find a batch still waiting (and refuse its own)."""
+    env = web_environment(database_url, workers, redis_url, queue=True)
+    flask = Path(sys.executable).with_name("flask")
+    with log.open("ab") as out:
+        subprocess.run(
+            [str(flask), "--app", "wsgi", "worker", "--burst"],
+            stdout=out, stderr=subprocess.STDOUT, env=env, cwd=harness.REPO, check=True,
+        )  # fmt: skip
+
+
+def start_gunicorn(
+    database_url: str, workers: int, redis_url: str, queue: bool, port: int, log: Path
+) -> subprocess.Popen:
+    """Gunicorn with the repository's configuration, as in production: jobs go onto the
+    Redis queue; several workers count rate limits in Redis, one may count them in memory."""
+    env = web_environment(database_url, workers, redis_url, queue)
     gunicorn = Path(sys.executable).with_name("gunicorn")
     args = [str(gunicorn), "-c", "gunicorn.conf.py", "--workers", str(workers)]
     args += ["--bind", f"{HOST}:{port}", "wsgi:app"]
@@ -329,9 +346,9 @@ def bench(args) -> dict:
     cookies = session_cookies(url)
     port = free_port()
     log = args.work / "logs" / "gunicorn.log"
-    server = start_gunicorn(url, args.workers, args.redis, port, log)
+    server = start_gunicorn(url, args.workers, args.redis, args.queue, port, log)
     results = {"database": harness.backend(url), "contents": filled, "clients": args.clients}
-    results["workers"] = args.workers
+    results["workers"], results["queue"] = args.workers, args.queue
     try:
         pages = {}
         for page, (path, role) in PAGES.items():
@@ -345,6 +362,8 @@ def bench(args) -> dict:
             print(f"start a batch from the web: {results['batch']}")
     finally:
         stop(server)
+    if args.batch and args.queue:
+        run_queued_jobs(url, args.workers, args.redis, args.work / "logs" / "worker.log")
     return results
 
 
@@ -364,7 +383,13 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--redis",
         default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/3"),
-        help="rate-limit storage shared by the workers",
+        help="the job queue, as in production, and the workers' shared rate-limit storage",
+    )
+    parser.add_argument(
+        "--no-queue",
+        dest="queue",
+        action="store_false",
+        help="run jobs in the web process, the embedded default (one worker: no Redis at all)",
     )
     parser.add_argument("--mentees", type=int, default=SIZE[0])
     parser.add_argument("--mentors", type=int, default=SIZE[1])

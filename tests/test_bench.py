@@ -2,6 +2,7 @@
 is asserted, only that every step runs and reports what it measured."""
 
 import json
+import os
 
 import pytest
 from sqlalchemy import select
@@ -80,11 +81,14 @@ def test_the_app_benchmark_runs_at_a_tiny_size(tmp_path, monkeypatch):
 def test_the_web_benchmark_runs_at_a_tiny_size(tmp_path):
     out = tmp_path / "web.json"
     args = [*TINY, "--workers", "1", "--clients", "2", "--seconds", "0.2", "--warm-up-rounds", "1"]
+    redis = os.environ.get("TEST_REDIS_URL")
+    args += ["--redis", redis] if redis else ["--no-queue"]  # the batch: queued, or run here
     bench_web.main([*args, "--work", str(tmp_path), "--json-out", str(out)])
     figures = json.loads(out.read_text())
     assert set(figures["pages"]) == set(bench_web.PAGES)
     assert all(page["requests"] > 0 and page["errors"] == 0 for page in figures["pages"].values())
     assert figures["batch"]["status"] == 302
+    assert figures["queue"] == bool(redis)
     assert figures["contents"]["pending_proposals"] > 0
     text = report.render(None, None, [figures], [])
     assert "sqlite web: dashboard p95 < 200 ms" in text
