@@ -240,6 +240,7 @@ class MentorOffer(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), unique=True)
     capacity: Mapped[int] = mapped_column(Integer, default=2)
+    backup_capacity: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     intro: Mapped[str] = mapped_column(Text, default="")
     wiki_projects: Mapped[str] = mapped_column(String(255), default="")
     show_languages: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -320,9 +321,16 @@ class MatchProposal(db.Model):
 
 
 class Mentorship(db.Model):
+    """A mentor (the primary) and a mentee; a mentee has at most one current (active or
+    paused) mentorship. ``backup`` stands in while the primary is away, on a backup
+    place of their own offer."""
+
     id: Mapped[int] = mapped_column(primary_key=True)
     mentor_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
     mentee_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    backup_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL"), index=True
+    )
     request_id: Mapped[int | None] = mapped_column(
         ForeignKey("mentor_request.id", ondelete="SET NULL")
     )
@@ -341,11 +349,22 @@ class Mentorship(db.Model):
 
     mentor: Mapped[Person] = relationship(foreign_keys=[mentor_id])
     mentee: Mapped[Person] = relationship(foreign_keys=[mentee_id])
+    backup: Mapped[Person | None] = relationship(foreign_keys=[backup_id])
     checkins: Mapped[list[CheckIn]] = relationship(
         back_populates="mentorship", cascade="all, delete-orphan", order_by="CheckIn.happened_on"
     )
     offboarding: Mapped[Offboarding | None] = relationship(
         back_populates="mentorship", cascade="all, delete-orphan"
+    )
+
+    __table_args__ = (
+        Index(
+            "uq_one_current_mentorship_per_mentee",
+            "mentee_id",
+            unique=True,
+            sqlite_where=text("state IN ('active', 'paused')"),
+            postgresql_where=text("state IN ('active', 'paused')"),
+        ),
     )
 
 

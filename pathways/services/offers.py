@@ -192,7 +192,7 @@ def active_mentorships(mentor_id: int) -> list[Mentorship]:
         db.session.scalars(
             select(Mentorship)
             .where(Mentorship.mentor_id == mentor_id, Mentorship.state != MentorshipState.ENDED)
-            .options(selectinload(Mentorship.mentee))
+            .options(selectinload(Mentorship.mentee), selectinload(Mentorship.backup))
         )
     )
 
@@ -213,6 +213,14 @@ def go_away(person: Person, until: date | None, reason: str, today: date) -> Non
             mentor=person.username,
             until=until.isoformat() if until else None,
         )
+        if mentorship.backup is not None:
+            notify(
+                mentorship.backup,
+                "backup_standing_in",
+                mentorship.id,
+                mentor=person.username,
+                mentee=mentorship.mentee.username,
+            )
     if until is None or (until - today).days > LONG_AWAY_DAYS:
         _flag_for_succession(person, "mentor_long_away")
     record(person, "mentor_away", person.id, offer.away_reason, until=str(until))
@@ -258,13 +266,15 @@ def mentors_needing_successors(today: date) -> list[MentorOffer]:
         .where(MentorOffer.person_id.in_(held))
         .options(selectinload(MentorOffer.person))
     )
+    return [o for o in offers if needs_successor(o, today)]
+
+
+def needs_successor(offer: MentorOffer | None, today: date) -> bool:
+    """The mentor left, no longer offers, or is away for long (or with no return date)."""
+    if offer is None or offer.retired_at is not None:
+        return True
     long_away = today + timedelta(days=LONG_AWAY_DAYS)
-    return [
-        o
-        for o in offers
-        if o.retired_at is not None
-        or (is_away(o, today) and (o.away_until is None or o.away_until > long_away))
-    ]
+    return is_away(offer, today) and (offer.away_until is None or offer.away_until > long_away)
 
 
 def lock_offer(mentor_id: int) -> MentorOffer:
