@@ -95,8 +95,10 @@ def test_a_mentee_whose_mentor_stays_is_refused_a_second_mentor(
     mentor = make_mentor(username="staying")
     (mentee,) = mentees_of(mentor, coordinator, make_person, 1)
     make_mentor(username="other")
-    with pytest.raises(DomainError, match="already have a mentor"):
-        ask(mentee)
+    proposal = pending(ask(mentee))
+    with pytest.raises(DomainError, match="already has a mentor who stays") as refused:
+        approve(coordinator, proposal)
+    assert refused.value.field == "mentee"
     assert [m.mentor_id for m in current_mentorships(mentee.id)] == [mentor.id]
 
 
@@ -115,10 +117,11 @@ def test_a_mentee_of_a_mentor_away_for_long_may_ask_and_the_approval_hands_over(
 def test_a_short_break_keeps_the_mentor(make_mentor, make_person, coordinator):
     mentor = make_mentor(username="resting")
     (mentee,) = mentees_of(mentor, coordinator, make_person, 1)
+    make_mentor(username="other")
     with transaction():
         offers.go_away(mentor, TODAY + timedelta(days=5), "holiday", TODAY)
-    with pytest.raises(DomainError, match="already have a mentor"):
-        ask(mentee)
+    with pytest.raises(DomainError, match="already has a mentor who stays"):
+        approve(coordinator, pending(ask(mentee)))
 
 
 def test_approving_a_successor_while_the_old_mentor_came_back_is_refused(
@@ -182,3 +185,18 @@ def test_an_approval_the_database_refuses_is_a_409(
     assert response.status_code == 409
     assert "already has a mentor who stays" in response.get_data(as_text=True)
     assert [m.mentor_id for m in current_mentorships(mentee.id)] == [mentor.id]
+
+
+def test_the_api_refuses_a_second_mentor_with_a_409(
+    client, make_mentor, make_person, coordinator, bearer
+):
+    mentor = make_mentor(username="staying")
+    (mentee,) = mentees_of(mentor, coordinator, make_person, 1)
+    make_mentor(username="other")
+    proposal = pending(ask(mentee))
+    response = client.post(
+        f"/api/v1/coordinator/proposals/{proposal.id}/approve",
+        headers=bearer(coordinator, "coordinate"),
+    )
+    assert response.status_code == 409
+    assert "already has a mentor who stays" in response.get_json()["error"]["message"]

@@ -12,13 +12,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from matcher import ProfileError
-
 from ..extensions import db
-from ..models import Mentorship, MentorshipState, Person
+from ..models import MentorRequest, Mentorship, MentorshipState, Person
 from . import DomainError
 from .events import notify, record
-from .matching import MentorSuggestion, is_away, suggest_for_person
+from .matching import MentorSuggestion, is_away, suggest_mentors
 from .mentorships import require_not_ended
 from .offers import lock_offer, offer_of_person_id
 
@@ -56,14 +54,20 @@ def refusal(mentorship: Mentorship, candidate: Person, today: date) -> str | Non
 
 
 def suggest_backups(mentorship: Mentorship, today: date) -> list[MentorSuggestion]:
-    """The matcher's best mentors for the mentee (a free place, a shared language, never
-    the primary), keeping those who can take a backup place."""
-    try:
-        suggestions = suggest_for_person(mentorship.mentee, top=SUGGESTIONS * 4)
-    except ProfileError:
-        return []
-    fits = [s for s in suggestions if refusal(mentorship, s.mentor, today) is None]
-    return fits[:SUGGESTIONS]
+    """The matcher's best mentors for the pair's request (a free place, a shared language,
+    never someone the mentee was paired with), keeping those with a free backup place."""
+    suggestions = suggest_mentors(_request_of(mentorship), top=SUGGESTIONS * 4)
+    return [s for s in suggestions if refusal(mentorship, s.mentor, today) is None][:SUGGESTIONS]
+
+
+def _request_of(mentorship: Mentorship) -> MentorRequest:
+    """The request the pair came from, else an unsaved one made of the agreement's goals."""
+    request = db.session.get(MentorRequest, mentorship.request_id or 0)
+    if request is not None:
+        return request
+    return MentorRequest(
+        mentee=mentorship.mentee, mentee_id=mentorship.mentee_id, skills=[], note=mentorship.goals
+    )
 
 
 def assign_backup(coordinator: Person, mentorship: Mentorship, backup: Person, today: date) -> None:

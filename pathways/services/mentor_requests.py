@@ -76,10 +76,6 @@ def request_mentor(
     lock_person(person)
     if open_request_of(person) is not None:
         raise DomainError(_l("You already have a request waiting."))
-    if _keeps_a_mentor(person.id, date.today()):
-        raise DomainError(
-            _l("You already have a mentor. End that mentorship before asking for another one.")
-        )
     if not skills:
         raise DomainError(_l("Choose at least one skill."), "skills")
     check_skill_count(skills)
@@ -202,26 +198,27 @@ def _check_can_take_one_more(offer: MentorOffer, today: date) -> int:
     return held + 1
 
 
-def _keeps_a_mentor(mentee_id: int, today: date) -> Mentorship | None:
-    """The mentee's current mentorship, unless its mentor is leaving (then None)."""
-    current = current_mentorship_of(mentee_id)
-    if current is None or needs_successor(offer_of_person_id(current.mentor_id), today):
-        return None
-    return current
+def _has_a_mentor(mentee: Person) -> DomainError:
+    return DomainError(
+        _l(
+            "%(name)s already has a mentor who stays: end that mentorship first.",
+            name=mentee.username,
+        ),
+        "mentee",
+    )
 
 
 def _hand_over(coordinator: Person, mentee: Person, today: date) -> None:
     """End the mentee's mentorship with a leaving mentor, for its successor; refuse if the
     mentee still has a mentor who stays."""
     lock_person(mentee)
-    if _keeps_a_mentor(mentee.id, today) is not None:
-        raise DomainError(
-            _l("%(name)s already has a mentor who stays.", name=mentee.username), "mentee"
-        )
     current = current_mentorship_of(mentee.id)
-    if current is not None:
-        end_mentorship(coordinator, current, SUCCESSION, {})
-        db.session.flush()
+    if current is None:
+        return
+    if not needs_successor(offer_of_person_id(current.mentor_id), today):
+        raise _has_a_mentor(mentee)
+    end_mentorship(coordinator, current, SUCCESSION, {})
+    db.session.flush()
 
 
 def _add_mentorship(mentorship: Mentorship, mentee: Person) -> None:
@@ -230,9 +227,7 @@ def _add_mentorship(mentorship: Mentorship, mentee: Person) -> None:
         with db.session.begin_nested():
             db.session.add(mentorship)
     except IntegrityError as error:
-        raise DomainError(
-            _l("%(name)s already has a mentor who stays.", name=mentee.username), "mentee"
-        ) from error
+        raise _has_a_mentor(mentee) from error
 
 
 def approve_proposal(coordinator: Person, proposal: MatchProposal, today: date) -> Mentorship:
