@@ -48,6 +48,13 @@ def _enum(cls: type[enum.Enum]) -> Enum:
     )
 
 
+def _unique_while(name: str, column: str, condition: str) -> Index:
+    """A unique index over the rows meeting ``condition``: partial on SQLite and PostgreSQL;
+    MariaDB's form (a generated column under a unique index) is in the migrations."""
+    where = text(condition)
+    return Index(name, column, unique=True, sqlite_where=where, postgresql_where=where)
+
+
 class RoleName(enum.StrEnum):
     VOLUNTEER = "volunteer"
     MENTOR = "mentor"
@@ -291,12 +298,8 @@ class MentorRequest(db.Model):
     )
 
     __table_args__ = (
-        Index(
-            "uq_one_open_request_per_mentee",
-            "mentee_id",
-            unique=True,
-            sqlite_where=text("state IN ('open', 'proposed')"),
-            postgresql_where=text("state IN ('open', 'proposed')"),
+        _unique_while(
+            "uq_one_open_request_per_mentee", "mentee_id", "state IN ('open', 'proposed')"
         ),
     )
 
@@ -358,12 +361,8 @@ class Mentorship(db.Model):
     )
 
     __table_args__ = (
-        Index(
-            "uq_one_current_mentorship_per_mentee",
-            "mentee_id",
-            unique=True,
-            sqlite_where=text("state IN ('active', 'paused')"),
-            postgresql_where=text("state IN ('active', 'paused')"),
+        _unique_while(
+            "uq_one_current_mentorship_per_mentee", "mentee_id", "state IN ('active', 'paused')"
         ),
     )
 

@@ -48,6 +48,14 @@ def mentees_of(mentor, coordinator, make_person, n: int) -> list:
     return mentees
 
 
+@pytest.fixture
+def paired(make_mentor, make_person, coordinator):
+    """A mentor with one mentee, then another mentor with free places."""
+    mentor = make_mentor(username="first")
+    (mentee,) = mentees_of(mentor, coordinator, make_person, 1)
+    return mentor, mentee, make_mentor(username="other")
+
+
 def test_retiring_a_mentor_of_three_with_two_free_places_elsewhere(
     make_mentor, make_person, coordinator
 ):
@@ -89,12 +97,8 @@ def test_retiring_a_mentor_of_three_with_two_free_places_elsewhere(
     assert ends == 2
 
 
-def test_a_mentee_whose_mentor_stays_is_refused_a_second_mentor(
-    make_mentor, make_person, coordinator
-):
-    mentor = make_mentor(username="staying")
-    (mentee,) = mentees_of(mentor, coordinator, make_person, 1)
-    make_mentor(username="other")
+def test_a_mentee_whose_mentor_stays_is_refused_a_second_mentor(paired, coordinator):
+    mentor, mentee, _ = paired
     proposal = pending(ask(mentee))
     with pytest.raises(DomainError, match="already has a mentor who stays") as refused:
         approve(coordinator, proposal)
@@ -103,33 +107,25 @@ def test_a_mentee_whose_mentor_stays_is_refused_a_second_mentor(
 
 
 def test_a_mentee_of_a_mentor_away_for_long_may_ask_and_the_approval_hands_over(
-    make_mentor, make_person, coordinator
+    paired, coordinator
 ):
-    mentor = make_mentor(username="away")
-    (mentee,) = mentees_of(mentor, coordinator, make_person, 1)
-    successor = make_mentor(username="successor")
+    mentor, mentee, successor = paired
     with transaction():
         offers.go_away(mentor, None, "sabbatical", TODAY)
     approve(coordinator, pending(ask(mentee)))
     assert [m.mentor_id for m in current_mentorships(mentee.id)] == [successor.id]
 
 
-def test_a_short_break_keeps_the_mentor(make_mentor, make_person, coordinator):
-    mentor = make_mentor(username="resting")
-    (mentee,) = mentees_of(mentor, coordinator, make_person, 1)
-    make_mentor(username="other")
+def test_a_short_break_keeps_the_mentor(paired, coordinator):
+    mentor, mentee, _ = paired
     with transaction():
         offers.go_away(mentor, TODAY + timedelta(days=5), "holiday", TODAY)
     with pytest.raises(DomainError, match="already has a mentor who stays"):
         approve(coordinator, pending(ask(mentee)))
 
 
-def test_approving_a_successor_while_the_old_mentor_came_back_is_refused(
-    make_mentor, make_person, coordinator
-):
-    mentor = make_mentor(username="back")
-    (mentee,) = mentees_of(mentor, coordinator, make_person, 1)
-    make_mentor(username="successor")
+def test_approving_a_successor_while_the_old_mentor_came_back_is_refused(paired, coordinator):
+    mentor, mentee, _ = paired
     with transaction():
         offers.go_away(mentor, None, "", TODAY)
     proposal = pending(ask(mentee))
@@ -168,14 +164,10 @@ def test_the_database_refuses_reopening_an_ended_mentorship_beside_a_current_one
         ended.state = MentorshipState.ACTIVE
 
 
-def test_an_approval_the_database_refuses_is_a_409(
-    client, make_mentor, make_person, coordinator, monkeypatch
-):
+def test_an_approval_the_database_refuses_is_a_409(client, paired, coordinator, monkeypatch):
     """Last line: if a mentorship slipped past the service's check, the database's
     rule turns the approval into a clear refusal, not a 500."""
-    mentor = make_mentor(username="first")
-    (mentee,) = mentees_of(mentor, coordinator, make_person, 1)
-    make_mentor(username="second")
+    mentor, mentee, _ = paired
     with transaction():
         offers.go_away(mentor, None, "", TODAY)
     proposal = pending(ask(mentee))
@@ -187,12 +179,8 @@ def test_an_approval_the_database_refuses_is_a_409(
     assert [m.mentor_id for m in current_mentorships(mentee.id)] == [mentor.id]
 
 
-def test_the_api_refuses_a_second_mentor_with_a_409(
-    client, make_mentor, make_person, coordinator, bearer
-):
-    mentor = make_mentor(username="staying")
-    (mentee,) = mentees_of(mentor, coordinator, make_person, 1)
-    make_mentor(username="other")
+def test_the_api_refuses_a_second_mentor_with_a_409(client, paired, coordinator, bearer):
+    mentor, mentee, _ = paired
     proposal = pending(ask(mentee))
     response = client.post(
         f"/api/v1/coordinator/proposals/{proposal.id}/approve",
