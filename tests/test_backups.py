@@ -98,7 +98,7 @@ def test_a_backup_place_is_separate_from_primary_places_and_never_counted_twice(
     backup = make_mentor(username="Backup", capacity=1)
     assign(coordinator, pair, backup)
     assert offers.mentee_count(backup.id) == 0
-    assert backups.backup_places_held(backup.id) == 1
+    assert offers.backup_places_held(backup.id) == 1
     other = make_mentor(username="Other")
     second = approve(coordinator, pending(ask(make_person(username="Second"), preferred=other.id)))
     with pytest.raises(DomainError, match="no free backup place"):
@@ -115,7 +115,7 @@ def test_an_ended_mentorship_frees_the_backup_place(pair, make_mentor, coordinat
     assign(coordinator, pair, backup)
     with transaction():
         mentorships.end_mentorship(coordinator, pair, "done", {})
-    assert backups.backup_places_held(backup.id) == 0
+    assert offers.backup_places_held(backup.id) == 0
     assert backups.backing_up(backup) == []
     with pytest.raises(DomainError, match="has ended"):
         assign(coordinator, pair, backup)
@@ -216,3 +216,25 @@ def test_the_api_names_the_backup_of_a_mentorship(client, pair, make_mentor, coo
     assign(coordinator, pair, make_mentor(username="Backup"))
     backup = client.get(url, headers=bearer(pair.mentee)).get_json()["backup"]
     assert backup["username"] == "Backup"
+
+
+def test_a_mentor_chooses_their_backup_places_but_not_fewer_than_held(
+    client, pair, make_mentor, coordinator
+):
+    from tests.web.test_mentors import offer_data
+
+    backup = make_mentor(username="Backup")
+    sign_in(client, backup)
+    assert client.post("/mentors/me", data=offer_data(backup_capacity="3")).status_code == 302
+    assert offers.offer_of(backup).backup_capacity == 3
+    assert client.post("/mentors/me", data=offer_data(backup_capacity="")).status_code == 302
+    assert offers.offer_of(backup).backup_capacity == 3
+    assign(coordinator, pair, backup)
+    refused = client.post("/mentors/me", data=offer_data(backup_capacity="0"))
+    assert refused.status_code == 422
+    assert "You back up 1 person now" in refused.get_data(as_text=True)
+    with pytest.raises(DomainError, match="between 0 and 10") as too_many, transaction():
+        offers.save_offer(backup, 2, "", "", ["referencing"], backup_capacity=11)
+    assert too_many.value.field == "backup_capacity"
+    db.session.expire_all()
+    assert offers.offer_of(backup).backup_capacity == 3

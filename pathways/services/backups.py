@@ -9,7 +9,7 @@ primary mentees. One function per action; the caller wraps it in
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
@@ -18,18 +18,9 @@ from . import DomainError
 from .events import notify, record
 from .matching import MentorSuggestion, is_away, suggest_mentors
 from .mentorships import require_not_ended
-from .offers import lock_offer, offer_of_person_id
+from .offers import backup_places_held, lock_offer, offer_of_person_id
 
 SUGGESTIONS = 5
-
-
-def backup_places_held(mentor_id: int) -> int:
-    """Current mentorships this mentor backs up."""
-    return db.session.scalar(
-        select(func.count())
-        .select_from(Mentorship)
-        .where(Mentorship.backup_id == mentor_id, Mentorship.state != MentorshipState.ENDED)
-    )
 
 
 def refusal(mentorship: Mentorship, candidate: Person, today: date) -> str | None:

@@ -14,7 +14,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext as _ln
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import contains_eager, selectinload
 
 from ..extensions import db
@@ -36,6 +36,7 @@ from .events import notify, record
 from .matching import active_mentee_counts, bump_profile_version, is_away
 from .rules import (
     BREAK_DAYS,
+    MAX_CAPACITY,
     check_capacity,
     check_skill_ids,
     check_term_dates,
@@ -97,6 +98,38 @@ def mentee_count(mentor_id: int) -> int:
     return active_mentee_counts([mentor_id]).get(mentor_id, 0)
 
 
+def backup_places_held(mentor_id: int) -> int:
+    """Current mentorships this mentor backs up."""
+    return db.session.scalar(
+        select(func.count())
+        .select_from(Mentorship)
+        .where(Mentorship.backup_id == mentor_id, Mentorship.state != MentorshipState.ENDED)
+    )
+
+
+def _check_backup_capacity(person: Person, places: int) -> int:
+    if not 0 <= places <= MAX_CAPACITY:
+        raise DomainError(
+            _ln(
+                "Back up between 0 and %(num)d mentee at once.",
+                "Back up between 0 and %(num)d mentees at once.",
+                MAX_CAPACITY,
+            ),
+            "backup_capacity",
+        )
+    held = backup_places_held(person.id)
+    if places < held:
+        raise DomainError(
+            _ln(
+                "You back up %(num)d person now; backup places cannot be fewer.",
+                "You back up %(num)d people now; backup places cannot be fewer.",
+                held,
+            ),
+            "backup_capacity",
+        )
+    return places
+
+
 def _set_teachable_skills(person: Person, skill_ids: list[str]) -> None:
     """``can_teach`` for these skills; skills no longer taught stay known (confident)."""
     stances = {s.skill_id: s for s in person.stances}
@@ -119,8 +152,12 @@ def save_offer(
     show_languages: bool = True,
     show_skills: bool = True,
     show_thanks: bool = True,
+    backup_capacity: int | None = None,
 ) -> MentorOffer:
-    """Create or change a mentor's offer; offering makes the person a mentor."""
+    """Create or change a mentor's offer; offering makes the person a mentor.
+
+    ``backup_capacity`` (unchanged when None) counts the mentorships the mentor may back
+    up, apart from their own mentees."""
     check_capacity(capacity)
     if not teach_skills:
         raise DomainError(_l("Choose at least one skill you can teach."), "teach_skills")
@@ -138,6 +175,8 @@ def save_offer(
             "capacity",
         )
     offer.capacity = capacity
+    if backup_capacity is not None:
+        offer.backup_capacity = _check_backup_capacity(person, backup_capacity)
     offer.intro = check_text(intro, "intro")
     offer.wiki_projects = check_text(wiki_projects, "wiki_projects", 255)
     offer.show_languages, offer.show_skills, offer.show_thanks = (
