@@ -188,3 +188,20 @@ def test_the_api_refuses_a_second_mentor_with_a_409(client, paired, coordinator,
     )
     assert response.status_code == 409
     assert "already has a mentor who stays" in response.get_json()["error"]["message"]
+
+
+def test_a_coordinator_hands_a_mentee_over_on_the_pages(client, paired, coordinator):
+    mentor, mentee, successor = paired
+    (old,) = current_mentorships(mentee.id)
+    with transaction():
+        offers.retire(mentor, "")
+    sign_in(client, coordinator)
+    page = client.get(f"/coordinators/succession/{mentor.id}").get_data(as_text=True)
+    assert "Approving a successor ends the current mentorship" in page
+    assert client.post(f"/coordinators/succession/{mentor.id}").status_code == 302
+    (request,) = mentor_requests.requests_of(mentee)[:1]
+    proposal = pending(request)
+    assert client.post(f"/coordinators/proposals/{proposal.id}/approve").status_code == 302
+    db.session.refresh(old)
+    assert (old.state, old.end_reason) == (MentorshipState.ENDED, "succession")
+    assert [m.mentor_id for m in current_mentorships(mentee.id)] == [successor.id]
