@@ -60,11 +60,17 @@ def init_migrations(app: Flask) -> None:
         )
 
 
-# One open request per mentee is a partial unique index on SQLite and PostgreSQL and, as
-# MariaDB has no partial index, a generated column under a unique index there (see the
-# initial migration): autogenerate leaves both alone, on every database, so neither
-# dialect's form is taken for drift. The race tests check the rule itself.
-EMULATED_RULES = {("column", "open_mentee_id"), ("index", "uq_one_open_request_per_mentee")}
+# One open request per mentee, and one current mentorship per mentee, are partial unique
+# indexes on SQLite and PostgreSQL and, as MariaDB has no partial index, generated columns
+# under unique indexes there (see the initial and the succession migrations): autogenerate
+# leaves them alone, on every database, so neither dialect's form is taken for drift. The
+# race and constraint tests check the rules themselves.
+EMULATED_RULES = {
+    ("column", "open_mentee_id"),
+    ("index", "uq_one_open_request_per_mentee"),
+    ("column", "current_mentee_id"),
+    ("index", "uq_one_current_mentorship_per_mentee"),
+}
 
 
 def compared_with_the_models(schema_object, name, type_, reflected, compare_to) -> bool:

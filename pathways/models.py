@@ -48,6 +48,13 @@ def _enum(cls: type[enum.Enum]) -> Enum:
     )
 
 
+def _unique_while(name: str, column: str, condition: str) -> Index:
+    """A unique index over the rows meeting ``condition``: partial on SQLite and PostgreSQL;
+    MariaDB's form (a generated column under a unique index) is in the migrations."""
+    where = text(condition)
+    return Index(name, column, unique=True, sqlite_where=where, postgresql_where=where)
+
+
 class RoleName(enum.StrEnum):
     VOLUNTEER = "volunteer"
     MENTOR = "mentor"
@@ -248,6 +255,7 @@ class MentorOffer(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), unique=True)
     capacity: Mapped[int] = mapped_column(Integer, default=2)
+    backup_capacity: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     intro: Mapped[str] = mapped_column(Text, default="")
     wiki_projects: Mapped[str] = mapped_column(String(255), default="")
     show_languages: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -301,12 +309,8 @@ class MentorRequest(db.Model):
     )
 
     __table_args__ = (
-        Index(
-            "uq_one_open_request_per_mentee",
-            "mentee_id",
-            unique=True,
-            sqlite_where=text("state IN ('open', 'proposed')"),
-            postgresql_where=text("state IN ('open', 'proposed')"),
+        _unique_while(
+            "uq_one_open_request_per_mentee", "mentee_id", "state IN ('open', 'proposed')"
         ),
     )
 
@@ -331,13 +335,18 @@ class MatchProposal(db.Model):
 
 
 class Mentorship(db.Model):
-    """A pair at work. The lifecycle sweep sets ``checkin_overdue_on`` (the coordinators'
-    queue lists it; a check-in clears it) and ``graduation_offered_on`` (once, when every
-    skill of the request is done on the mentee's ladder)."""
+    """A mentor (the primary) and a mentee; a mentee has at most one current (active or
+    paused) mentorship. ``backup`` stands in while the primary is away, on a backup
+    place of their own offer. The lifecycle sweep sets ``checkin_overdue_on`` (the
+    coordinators' queue lists it; a check-in clears it) and ``graduation_offered_on``
+    (once, when every skill of the request is done on the mentee's ladder)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     mentor_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
     mentee_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    backup_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL"), index=True
+    )
     request_id: Mapped[int | None] = mapped_column(
         ForeignKey("mentor_request.id", ondelete="SET NULL")
     )
@@ -358,11 +367,18 @@ class Mentorship(db.Model):
 
     mentor: Mapped[Person] = relationship(foreign_keys=[mentor_id])
     mentee: Mapped[Person] = relationship(foreign_keys=[mentee_id])
+    backup: Mapped[Person | None] = relationship(foreign_keys=[backup_id])
     checkins: Mapped[list[CheckIn]] = relationship(
         back_populates="mentorship", cascade="all, delete-orphan", order_by="CheckIn.happened_on"
     )
     offboarding: Mapped[Offboarding | None] = relationship(
         back_populates="mentorship", cascade="all, delete-orphan"
+    )
+
+    __table_args__ = (
+        _unique_while(
+            "uq_one_current_mentorship_per_mentee", "mentee_id", "state IN ('active', 'paused')"
+        ),
     )
 
 

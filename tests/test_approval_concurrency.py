@@ -6,6 +6,7 @@ would write a mentorship. Runs on SQLite and, in CI, on PostgreSQL.
 """
 
 import threading
+import time
 from datetime import date
 
 from sqlalchemy import func, select
@@ -65,3 +66,40 @@ def test_two_simultaneous_approvals_never_exceed_capacity(
         db.session.scalars(select(MatchProposal.state).where(MatchProposal.id.in_(proposal_ids)))
     )
     assert states == sorted([ProposalState.APPROVED, ProposalState.PENDING])
+
+
+def test_two_simultaneous_mentorships_of_one_mentee_one_is_refused(app, make_mentor, make_person):
+    """The database's one-current-mentorship rule under real concurrency: the second
+    writer waits for the first and gets a clear refusal (a 409), never a second mentor."""
+    mentors = [make_mentor().id for _ in range(2)]
+    mentee = make_person()
+    mentee_id, name = mentee.id, mentee.username  # read here: the threads never touch this session
+    start = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def pair(mentor_id: int) -> None:
+        with app.app_context():
+            person = db.session.get(Person, mentee_id)
+            start.wait()
+            try:
+                with transaction():
+                    mentor_requests._add_mentorship(
+                        Mentorship(mentor_id=mentor_id, mentee_id=person.id), person
+                    )
+                    time.sleep(0.4)
+                outcomes.append("paired")
+            except DomainError as error:
+                outcomes.append(str(error.message))
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=pair, args=(m,)) for m in mentors]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    refusal = f"{name} already has a mentor who stays: end that mentorship first."
+    assert sorted(outcomes) == sorted(["paired", refusal])
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(Mentorship)) == 1

@@ -231,3 +231,31 @@ def test_names_with_accents_are_replaced_too(make_person):
     db.session.expire_all()
     (notice,) = db.session.scalars(select(Notification)).all()
     assert notice.params == {"other": privacy.stand_in_name(person.id)}
+
+
+@pytest.fixture
+def backed_up(pair, make_mentor):
+    """``pair`` with a backup mentor, "Backup"."""
+    from pathways.services import backups
+
+    backup = make_mentor(username="Backup")
+    coordinator = db.session.scalar(select(Person).where(Person.username == "Coord"))
+    with transaction():
+        backups.assign_backup(coordinator, pair, backup, TODAY)
+    return backup
+
+
+def test_export_names_the_backup_and_holds_what_a_backup_backs_up(pair, backed_up):
+    (mine,) = privacy.export_data(pair.mentee)["mentorships"]
+    assert mine["backup"] == "Backup"
+    (backing,) = privacy.export_data(backed_up)["mentorships"]
+    assert (backing["role"], backing["other"], backing["backup"]) == ("backup", "Mentee", None)
+    assert backing["my_checkins"] == []
+    assert privacy.export_data(backed_up)["mentor_offer"]["backup_capacity"] == 1
+
+
+def test_deleting_a_backup_frees_the_mentorship_of_them(pair, backed_up):
+    delete(backed_up)
+    db.session.refresh(pair)
+    assert pair.backup_id is None
+    assert pair.state == MentorshipState.ACTIVE

@@ -463,6 +463,7 @@ def _mentorship(m: Mentorship) -> dict:
         "id": m.id,
         "mentor": _person(m.mentor),
         "mentee": _person(m.mentee),
+        "backup": _person(m.backup) if m.backup else None,
         "state": m.state.value,
         "started_at": m.started_at,
         "checkin_every_days": m.checkin_every_days,

@@ -227,6 +227,12 @@ class MentorshipSchema(Schema):
     id = fields.Integer(required=True)
     mentor = fields.Nested(PersonRefSchema, required=True)
     mentee = fields.Nested(PersonRefSchema, required=True)
+    backup = fields.Nested(
+        PersonRefSchema,
+        allow_none=True,
+        required=True,
+        metadata={"description": "Stands in while the mentor is away."},
+    )
     state = fields.String(required=True)
     started_at = UtcDateTime(required=True)
     checkin_every_days = fields.Integer(required=True)

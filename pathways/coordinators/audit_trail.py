@@ -114,6 +114,16 @@ SENTENCES: dict[str, Sentence] = {
     "mentor_retired": lambda e, d, n: with_isolated(
         _("%(name)s has left mentoring."), name=n.person(e.subject_id)
     ),
+    "backup_assigned": lambda e, d, n: with_isolated(
+        _("%(backup)s backs up %(mentor)s for %(mentee)s."),
+        backup=n.person(d["backup"]),
+        **n.mentorship(e.subject_id),
+    ),
+    "backup_removed": lambda e, d, n: with_isolated(
+        _("%(backup)s no longer backs up %(mentor)s for %(mentee)s."),
+        backup=n.person(d["backup"]),
+        **n.mentorship(e.subject_id),
+    ),
     "succession_proposed": lambda e, d, n: with_isolated(
         _("Successors were proposed for the mentees of %(mentor)s."),
         mentor=n.person(e.subject_id),

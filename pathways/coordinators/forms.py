@@ -16,6 +16,10 @@ class PickForm(Form):
     mentor_id = IntegerField(_l("Mentor"), validators=[InputRequired()])
 
 
+class BackupForm(Form):
+    backup_id = IntegerField(_l("Backup mentor"), validators=[InputRequired()])
+
+
 class QueueFilterForm(Form):
     class Meta:
         csrf = False

@@ -24,6 +24,7 @@ from ..labels import question_label
 from ..models import (
     MatchProposal,
     MentorRequest,
+    Mentorship,
     Person,
     ProblemReport,
     RoleName,
@@ -32,6 +33,7 @@ from ..models import (
 from ..services import (
     DomainError,
     accounts,
+    backups,
     events,
     mentor_requests,
     mentorships,
@@ -42,7 +44,7 @@ from ..services import (
 from ..web import whole_number_arg, with_isolated
 from . import bp
 from .audit_trail import Names, describe
-from .forms import PickForm, QueueFilterForm, RejectForm, TemplateForm
+from .forms import BackupForm, PickForm, QueueFilterForm, RejectForm, TemplateForm
 
 AUDIT_PAGE_SIZE = 50
 
@@ -143,6 +145,28 @@ def pick(request_id: int):
         "success",
     )
     return redirect(url_for("coordinators.request_detail", request_id=request_id))
+
+
+@bp.post("/mentorships/<int:mentorship_id>/backup")
+def assign_backup(mentorship_id: int):
+    mentorship = db.get_or_404(Mentorship, mentorship_id)
+    form = BackupForm()
+    if not form.validate():
+        raise DomainError(form.backup_id.errors[0], "backup_id")
+    backup = db.get_or_404(Person, form.backup_id.data)
+    with transaction():
+        backups.assign_backup(current_user, mentorship, backup, date.today())
+    flash(with_isolated(_("%(name)s is the backup mentor."), name=backup.username), "success")
+    return redirect(url_for("mentorships.show", mentorship_id=mentorship.id))
+
+
+@bp.post("/mentorships/<int:mentorship_id>/backup/remove")
+def remove_backup(mentorship_id: int):
+    mentorship = db.get_or_404(Mentorship, mentorship_id)
+    with transaction():
+        backups.remove_backup(current_user, mentorship)
+    flash(_("The backup mentor is removed."), "success")
+    return redirect(url_for("mentorships.show", mentorship_id=mentorship.id))
 
 
 def _start_job(kind: str, params: dict, here: bool = False):

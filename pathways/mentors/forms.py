@@ -28,6 +28,12 @@ class OfferForm(Form):
         validators=[InputRequired(), NumberRange(min=1, max=10)],
         default=2,
     )
+    backup_capacity = IntegerField(
+        _l("How many mentees you back up at once"),
+        validators=[Optional(), NumberRange(min=0, max=10)],
+        default=1,
+        description=_l("A backup stands in while a mentee's own mentor is away."),
+    )
     intro = TextAreaField(
         _l("A short introduction"),
         validators=[Length(max=4000)],

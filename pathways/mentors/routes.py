@@ -49,6 +49,7 @@ def edit():
             form.show_languages.data,
             form.show_skills.data,
             form.show_thanks.data,
+            form.backup_capacity.data,
         ),
     )
     if saved:

@@ -15,7 +15,15 @@ from ..models import (
     Person,
     RoleName,
 )
-from ..services import DomainError, NotAllowed, mentorships, offers, plans, transaction
+from ..services import (
+    DomainError,
+    NotAllowed,
+    backups,
+    mentorships,
+    offers,
+    plans,
+    transaction,
+)
 from ..web import show_domain_error, with_isolated
 from . import bp
 from .forms import ActionForm, AgreementForm, CheckInForm, ReportForm, ThanksForm, end_form_class
@@ -69,6 +77,9 @@ def _render_show(mentorship: Mentorship, status: int = 200, **forms: FlaskForm):
     thanks = forms.get("thanks") or ThanksForm(formdata=None)
     is_party = mentorships.is_party(current_user, mentorship)
     offer = offers.offer_of(mentorship.mentor)
+    chooses_backup = current_user.has_role(RoleName.COORDINATOR) and (
+        mentorship.state != MentorshipState.ENDED
+    )
     due = _next_checkin(mentorship)
     ended_by = db.session.get(Person, mentorship.ended_by_id) if mentorship.ended_by_id else None
     html = render_template(
@@ -78,6 +89,9 @@ def _render_show(mentorship: Mentorship, status: int = 200, **forms: FlaskForm):
         checkin_form=checkin,
         thanks_form=thanks,
         is_party=is_party,
+        can_check_in=mentorships.can_check_in(current_user, mentorship),
+        backup_suggestions=backups.suggest_backups(mentorship, _today()) if chooses_backup else [],
+        chooses_backup=chooses_backup,
         is_mentor=current_user.id == mentorship.mentor_id,
         can_thank=current_user.id != mentorship.mentor_id
         and (is_party or current_user.has_role(RoleName.COORDINATOR)),
@@ -120,6 +134,7 @@ def index():
         "mentorships/index.html",
         as_mentor=[m for m in mine if m.mentor_id == current_user.id],
         as_mentee=[m for m in mine if m.mentee_id == current_user.id],
+        as_backup=backups.backing_up(current_user),
         mentoring_hours=minutes / 60,
     )
 
@@ -166,7 +181,9 @@ def confirm(mentorship_id: int):
 @bp.post("/<int:mentorship_id>/checkins")
 @login_required
 def checkin(mentorship_id: int):
-    mentorship = _party_only(mentorship_id)
+    mentorship = _viewable(mentorship_id)
+    if not mentorships.can_check_in(current_user, mentorship):
+        abort(403)
     form = CheckInForm()
     return _act(
         mentorship,

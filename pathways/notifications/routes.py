@@ -76,6 +76,14 @@ SENTENCES: dict[str, Callable[[dict], str]] = {
     "mentorship_ended": lambda p: with_isolated(
         _("%(name)s ended your mentorship."), name=_name(p, "other")
     ),
+    "backup_assigned": lambda p: with_isolated(
+        _("%(name)s is now the backup mentor of your mentorship."), name=_name(p, "backup")
+    ),
+    "backup_standing_in": lambda p: with_isolated(
+        _("%(mentor)s is away: you stand in as backup for %(mentee)s."),
+        mentor=_name(p, "mentor"),
+        mentee=_name(p, "mentee"),
+    ),
     "problem_reported": lambda p: _("A problem was reported on a mentorship. Please look at it."),
     "thanked": lambda p: with_isolated(_("%(name)s sent you a thank-you."), name=_name(p, "other")),
     "badge_revoked": lambda p: _("One of your badges was revoked."),
@@ -134,6 +142,8 @@ LINKS: dict[str, Callable[[int], str | None]] = {
     "graduation_offered": _mentorship,
     "agreement_changed": _mentorship,
     "checkin_logged": _mentorship,
+    "backup_assigned": _mentorship,
+    "backup_standing_in": _mentorship,
     "mentorship_ended": _mentorship,
     "mentor_long_away": _succession,
     "mentor_retired": _succession,

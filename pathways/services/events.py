@@ -86,14 +86,17 @@ SUBJECTS = {
     "mentorship_ended": "mentorship",
     "mentor_away": "person",
     "mentor_back": "person",
+    "mentor_set_away": "person",
     "mentor_retired": "person",
     "succession_proposed": "person",
     "signin_link_created": "person",
     "signin_link_used": "person",
     "password_set": "person",
+    "backup_assigned": "mentorship",
+    "backup_removed": "mentorship",
 }
 # The fields of an event's data that hold a person's id.
-PERSON_FIELDS = ("mentor", "mentee")
+PERSON_FIELDS = ("mentor", "mentee", "backup")
 
 
 @dataclass(frozen=True)

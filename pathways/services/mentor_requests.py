@@ -15,6 +15,7 @@ from flask_babel import lazy_ngettext as _ln
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import String, cast, insert, select, update
 from sqlalchemy.engine import Row
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased, selectinload
 
 from ..extensions import db
@@ -45,7 +46,8 @@ from .matching import (
     reasons_to_dict,
     suggest_mentors,
 )
-from .offers import loads, lock_offer, mentee_count, offer_of
+from .mentorships import current_mentorship_of, end_mentorship
+from .offers import loads, lock_offer, mentee_count, needs_successor, offer_of, offer_of_person_id
 from .rules import check_skill_count, check_skill_ids, check_text
 
 ALREADY_DECIDED = {
@@ -55,6 +57,7 @@ ALREADY_DECIDED = {
     ProposalState.REJECTED: _l("This proposal is already rejected."),
     ProposalState.SUPERSEDED: _l("This proposal was replaced by a newer one."),
 }
+SUCCESSION = "succession"
 
 
 def open_request_of(person: Person) -> MentorRequest | None:
@@ -221,11 +224,48 @@ def _check_can_take_one_more(offer: MentorOffer, today: date) -> int:
     return held + 1
 
 
+def _has_a_mentor(mentee: Person) -> DomainError:
+    return DomainError(
+        _l(
+            "%(name)s already has a mentor who stays: end that mentorship first.",
+            name=mentee.username,
+        ),
+        "mentee",
+    )
+
+
+def _hand_over(coordinator: Person, mentee: Person, today: date) -> None:
+    """End the mentee's mentorship with a leaving mentor, for its successor; refuse if the
+    mentee still has a mentor who stays."""
+    lock_person(mentee)
+    current = current_mentorship_of(mentee.id)
+    if current is None:
+        return
+    if not needs_successor(offer_of_person_id(current.mentor_id), today):
+        raise _has_a_mentor(mentee)
+    end_mentorship(coordinator, current, SUCCESSION, {})
+    db.session.flush()
+
+
+def _add_mentorship(mentorship: Mentorship, mentee: Person) -> None:
+    """Write the mentorship; the database's one-current-mentorship rule is the last line."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(mentorship)
+    except IntegrityError as error:
+        raise _has_a_mentor(mentee) from error
+
+
 def approve_proposal(coordinator: Person, proposal: MatchProposal, today: date) -> Mentorship:
-    """Approve a pair: re-check capacity, away and term under the mentor's lock."""
+    """Approve a pair: re-check capacity, away and term under the mentor's lock.
+
+    A mentee whose mentor is leaving has that mentorship ended in the same transaction
+    (reason "succession", both told); one whose mentor stays is refused.
+    """
     _pending(proposal)
     request = proposal.request
     _claim_request(request, RequestState.MATCHED)
+    _hand_over(coordinator, request.mentee, today)
     offer = lock_offer(proposal.mentor_id)
     held = _check_can_take_one_more(offer, today)
     if held == offer.capacity:
@@ -236,8 +276,7 @@ def approve_proposal(coordinator: Person, proposal: MatchProposal, today: date) 
     mentorship = Mentorship(
         mentor_id=proposal.mentor_id, mentee_id=request.mentee_id, request_id=request.id
     )
-    db.session.add(mentorship)
-    db.session.flush()
+    _add_mentorship(mentorship, request.mentee)
     record(
         coordinator,
         "proposal_approved",

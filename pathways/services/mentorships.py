@@ -49,6 +49,15 @@ def checkin_due(started_at: datetime, every_days: int, last_checkin: date | None
     return (last_checkin or started_at.date()) + timedelta(days=every_days)
 
 
+def current_mentorship_of(mentee_id: int) -> Mentorship | None:
+    """The mentee's active or paused mentorship (the database allows one at most)."""
+    return db.session.scalar(
+        select(Mentorship).where(
+            Mentorship.mentee_id == mentee_id, Mentorship.state != MentorshipState.ENDED
+        )
+    )
+
+
 def problem_reports() -> list[ProblemReport]:
     """Every report, open ones first, newest first, with the mentorship's two people."""
     mentorship = selectinload(ProblemReport.mentorship)
@@ -68,8 +77,17 @@ def is_party(person: Person, mentorship: Mentorship) -> bool:
     return person.id in (mentorship.mentor_id, mentorship.mentee_id)
 
 
+def stands_in(person: Person, mentorship: Mentorship) -> bool:
+    """The backup, while the primary is away (the mentorship is paused)."""
+    return mentorship.state == MentorshipState.PAUSED and person.id == mentorship.backup_id
+
+
+def can_check_in(person: Person, mentorship: Mentorship) -> bool:
+    return is_party(person, mentorship) or stands_in(person, mentorship)
+
+
 def can_view(person: Person, mentorship: Mentorship) -> bool:
-    return is_party(person, mentorship) or person.has_role(RoleName.COORDINATOR)
+    return can_check_in(person, mentorship) or person.has_role(RoleName.COORDINATOR)
 
 
 def _require_party(person: Person, mentorship: Mentorship) -> None:
@@ -77,7 +95,7 @@ def _require_party(person: Person, mentorship: Mentorship) -> None:
         raise NotAllowed(_l("Only the mentor and the mentee can do this."))
 
 
-def _require_not_ended(mentorship: Mentorship) -> None:
+def require_not_ended(mentorship: Mentorship) -> None:
     if mentorship.state == MentorshipState.ENDED:
         raise DomainError(_l("This mentorship has ended."))
 
@@ -91,7 +109,7 @@ def save_agreement(
 ) -> None:
     """Write the agreement; any change asks both sides to confirm it again."""
     _require_party(person, mentorship)
-    _require_not_ended(mentorship)
+    require_not_ended(mentorship)
     if not 1 <= every_days <= 90:
         raise DomainError(_l("Check in every 1 to 90 days."), "checkin_every_days")
     mentorship.goals = check_text(goals, "goals")
@@ -116,7 +134,7 @@ def _confirm(person: Person, mentorship: Mentorship) -> None:
 
 def confirm_agreement(person: Person, mentorship: Mentorship) -> None:
     _require_party(person, mentorship)
-    _require_not_ended(mentorship)
+    require_not_ended(mentorship)
     if not mentorship.goals:
         raise DomainError(_l("Write down the goals first."), "goals")
     _confirm(person, mentorship)
@@ -139,8 +157,9 @@ def log_checkin(
     notes: str,
     today: date,
 ) -> None:
-    _require_party(person, mentorship)
-    _require_not_ended(mentorship)
+    if not can_check_in(person, mentorship):
+        raise NotAllowed(_l("Only the mentor, the mentee and a standing-in backup can do this."))
+    require_not_ended(mentorship)
     if happened_on > today:
         raise DomainError(_l("A check-in cannot be in the future."), "happened_on")
     if happened_on < mentorship.started_at.date():
@@ -156,12 +175,17 @@ def log_checkin(
         )
     )
     mentorship.checkin_overdue_on = None
-    notify(
-        _other_party(person, mentorship),
-        "checkin_logged",
-        mentorship.id,
-        other=person.username,
-    )
+    for reader in _checkin_readers(mentorship):
+        if reader.id != person.id:
+            notify(reader, "checkin_logged", mentorship.id, other=person.username)
+
+
+def _checkin_readers(mentorship: Mentorship) -> list[Person]:
+    """The mentor and the mentee, and the backup while the primary is away."""
+    readers = [mentorship.mentor, mentorship.mentee]
+    if mentorship.state == MentorshipState.PAUSED and mentorship.backup is not None:
+        readers.append(mentorship.backup)
+    return readers
 
 
 DEFAULT_OFFBOARDING_QUESTIONS = (
@@ -197,7 +221,7 @@ def end_mentorship(person: Person, mentorship: Mentorship, reason: str, answers:
     """A graceful end by either side or a coordinator, with the off-boarding record."""
     if not can_view(person, mentorship):
         raise NotAllowed(_l("Only the mentor, the mentee or a coordinator can end this."))
-    _require_not_ended(mentorship)
+    require_not_ended(mentorship)
     questions = offboarding_questions()
     mentorship.offboarding = Offboarding(
         author_id=person.id,

@@ -14,7 +14,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext as _ln
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import contains_eager, selectinload
 
 from ..extensions import db
@@ -36,6 +36,7 @@ from .events import notify, record
 from .matching import active_mentee_counts, bump_profile_version, is_away
 from .rules import (
     BREAK_DAYS,
+    MAX_CAPACITY,
     check_capacity,
     check_skill_ids,
     check_term_dates,
@@ -97,6 +98,38 @@ def mentee_count(mentor_id: int) -> int:
     return active_mentee_counts([mentor_id]).get(mentor_id, 0)
 
 
+def backup_places_held(mentor_id: int) -> int:
+    """Current mentorships this mentor backs up."""
+    return db.session.scalar(
+        select(func.count())
+        .select_from(Mentorship)
+        .where(Mentorship.backup_id == mentor_id, Mentorship.state != MentorshipState.ENDED)
+    )
+
+
+def _check_backup_capacity(person: Person, places: int) -> int:
+    if not 0 <= places <= MAX_CAPACITY:
+        raise DomainError(
+            _ln(
+                "Back up between 0 and %(num)d mentee at once.",
+                "Back up between 0 and %(num)d mentees at once.",
+                MAX_CAPACITY,
+            ),
+            "backup_capacity",
+        )
+    held = backup_places_held(person.id)
+    if places < held:
+        raise DomainError(
+            _ln(
+                "You back up %(num)d person now; backup places cannot be fewer.",
+                "You back up %(num)d people now; backup places cannot be fewer.",
+                held,
+            ),
+            "backup_capacity",
+        )
+    return places
+
+
 def _set_teachable_skills(person: Person, skill_ids: list[str]) -> None:
     """``can_teach`` for these skills; skills no longer taught stay known (confident)."""
     stances = {s.skill_id: s for s in person.stances}
@@ -119,8 +152,12 @@ def save_offer(
     show_languages: bool = True,
     show_skills: bool = True,
     show_thanks: bool = True,
+    backup_capacity: int | None = None,
 ) -> MentorOffer:
-    """Create or change a mentor's offer; offering makes the person a mentor."""
+    """Create or change a mentor's offer; offering makes the person a mentor.
+
+    ``backup_capacity`` (unchanged when None) counts the mentorships the mentor may back
+    up, apart from their own mentees."""
     check_capacity(capacity)
     if not teach_skills:
         raise DomainError(_l("Choose at least one skill you can teach."), "teach_skills")
@@ -138,6 +175,8 @@ def save_offer(
             "capacity",
         )
     offer.capacity = capacity
+    if backup_capacity is not None:
+        offer.backup_capacity = _check_backup_capacity(person, backup_capacity)
     offer.intro = check_text(intro, "intro")
     offer.wiki_projects = check_text(wiki_projects, "wiki_projects", 255)
     offer.show_languages, offer.show_skills, offer.show_thanks = (
@@ -192,7 +231,7 @@ def active_mentorships(mentor_id: int) -> list[Mentorship]:
         db.session.scalars(
             select(Mentorship)
             .where(Mentorship.mentor_id == mentor_id, Mentorship.state != MentorshipState.ENDED)
-            .options(selectinload(Mentorship.mentee))
+            .options(selectinload(Mentorship.mentee), selectinload(Mentorship.backup))
         )
     )
 
@@ -228,6 +267,14 @@ def _start_break(offer: MentorOffer, until: date | None, reason: str | None, tod
             mentor=person.username,
             until=until.isoformat() if until else None,
         )
+        if mentorship.backup is not None:
+            notify(
+                mentorship.backup,
+                "backup_standing_in",
+                mentorship.id,
+                mentor=person.username,
+                mentee=mentorship.mentee.username,
+            )
     if until is None or (until - today).days > LONG_AWAY_DAYS:
         _flag_for_succession(person, "mentor_long_away")
 
@@ -272,13 +319,15 @@ def mentors_needing_successors(today: date) -> list[MentorOffer]:
         .where(MentorOffer.person_id.in_(held))
         .options(selectinload(MentorOffer.person))
     )
+    return [o for o in offers if needs_successor(o, today)]
+
+
+def needs_successor(offer: MentorOffer | None, today: date) -> bool:
+    """The mentor left, no longer offers, or is away for long (or with no return date)."""
+    if offer is None or offer.retired_at is not None:
+        return True
     long_away = today + timedelta(days=LONG_AWAY_DAYS)
-    return [
-        o
-        for o in offers
-        if o.retired_at is not None
-        or (is_away(o, today) and (o.away_until is None or o.away_until > long_away))
-    ]
+    return is_away(offer, today) and (offer.away_until is None or offer.away_until > long_away)
 
 
 def lock_offer(mentor_id: int) -> MentorOffer:

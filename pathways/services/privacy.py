@@ -213,6 +213,7 @@ def _export_offer(person: Person) -> dict | None:
         return None
     return {
         "capacity": offer.capacity,
+        "backup_capacity": offer.backup_capacity,
         "intro": offer.intro,
         "wiki_projects": offer.wiki_projects,
         "show_languages": offer.show_languages,
@@ -257,18 +258,25 @@ def _export_requests(person: Person) -> list[dict]:
 def _export_mentorships(person: Person) -> list[dict]:
     mentorships = db.session.scalars(
         select(Mentorship)
-        .where(or_(Mentorship.mentor_id == person.id, Mentorship.mentee_id == person.id))
+        .where(
+            or_(
+                Mentorship.mentor_id == person.id,
+                Mentorship.mentee_id == person.id,
+                Mentorship.backup_id == person.id,
+            )
+        )
         .order_by(Mentorship.id)
     )
     exported = []
     for m in mentorships:
-        as_mentor = m.mentor_id == person.id
+        role = _role_in(person, m)
         offboarding = m.offboarding
         exported.append(
             {
                 "id": m.id,
-                "role": "mentor" if as_mentor else "mentee",
-                "other": (m.mentee if as_mentor else m.mentor).username,
+                "role": role,
+                "other": (m.mentor if role == "mentee" else m.mentee).username,
+                "backup": m.backup.username if m.backup and role != "backup" else None,
                 "state": m.state.value,
                 "goals": m.goals,
                 "expectations": m.expectations,
@@ -297,6 +305,12 @@ def _export_mentorships(person: Person) -> list[dict]:
             }
         )
     return exported
+
+
+def _role_in(person: Person, mentorship: Mentorship) -> str:
+    if mentorship.mentor_id == person.id:
+        return "mentor"
+    return "mentee" if mentorship.mentee_id == person.id else "backup"
 
 
 # Delete --------------------------------------------------------------------------------
@@ -334,6 +348,9 @@ def delete_account(person: Person) -> None:
         )
     ).all():
         end_mentorship(person, mentorship, ACCOUNT_DELETED, {})
+    db.session.execute(
+        update(Mentorship).where(Mentorship.backup_id == person.id).values(backup_id=None)
+    )
     request = open_request_of(person)
     if request is not None:
         withdraw_request(person, request)

@@ -123,6 +123,12 @@ def routes(w: World) -> dict[str, list[dict]]:
         "coordinators.propose_successors": [
             route("POST", f"/coordinators/succession/{w.people[MENTOR]}", coordinators)
         ],
+        "coordinators.assign_backup": [
+            route("POST", f"/coordinators/mentorships/{m}/backup", coordinators)
+        ],
+        "coordinators.remove_backup": [
+            route("POST", f"/coordinators/mentorships/{m}/backup/remove", coordinators)
+        ],
         "coordinators.reports": [route("GET", "/coordinators/reports", coordinators)],
         "coordinators.resolve_report": [
             route("POST", "/coordinators/reports/1/resolve", coordinators)

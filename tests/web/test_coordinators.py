@@ -268,15 +268,15 @@ def test_audit_reads_as_sentences_with_linked_names_never_raw_data(
         record(coordinator, "job_retried", 7, job_kind="batch_pairing", attempt=2)
         record(coordinator, "proposal_approved", 999_999, mentor=second.id)
         record(coordinator, "mentor_went", None, mood="happy", days=3)
-        record(None, "mentor_set_away", second.id, inactive_days=10)
+        record(None, "mentor_set_away", make_mentor(username="Idle").id, inactive_days=10)
     page = client.get("/coordinators/audit").get_data(as_text=True)
     asker = f'<bdi><a href="/coordinators/requests/{request.id}">Asker</a></bdi>'
     assert f"{asker} asked for a mentor." in page
     assert f'<bdi><a href="/people/Second">Second</a></bdi> was proposed to {asker}.' in page
     assert f'{asker} and <bdi><a href="/people/Second">Second</a></bdi> are paired.' in page
     assert "Batch pairing was tried again (attempt 2)." in page
-    second_link = '<bdi><a href="/people/Second">Second</a></bdi>'
-    assert f"{second_link} was set away after <bdi>10 days</bdi> without activity." in page
+    idle = '<bdi><a href="/people/Idle">Idle</a></bdi>'
+    assert f"{idle} was set away after <bdi>10 days</bdi> without activity." in page
     assert "Mentor went (mood: <bdi>happy</bdi>, days: <bdi>3</bdi>)" in page
     assert f"Proposal approved (mentor: <bdi>{second.id}</bdi>)" in page  # its proposal is gone
     assert "{&#34;" not in page and '{"' not in page and "request_made" not in page
