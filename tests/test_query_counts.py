@@ -77,6 +77,7 @@ PAGES = {
     "request form": ("waiting", "/requests/new"),
     "my requests": ("mentee", "/requests/"),
     "mentor list": ("mentee", "/mentors/"),
+    "open calls": ("mentee", "/mentors/calls"),
     "mentorships": ("mentor", "/mentorships/"),
     "notifications": ("coordinator", "/notifications/"),
     "coordinator queue": ("coordinator", "/coordinators/"),
