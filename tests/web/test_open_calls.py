@@ -115,3 +115,16 @@ def test_a_refused_offer_changes_nothing(app, client, shortage, make_mentor):
     db.session.expire_all()
     assert offers.offer_of(mentor).retired_at is not None
     assert [c.skill_id for c in open_calls()] == ["referencing"]
+
+
+def test_a_serving_mentor_adds_the_skill_from_the_calls_page(app, client, shortage, make_mentor):
+    mentor = sign_in(client, make_mentor(skills=("wiki-basics",), capacity=2))
+    assert "Offer to mentor this" in client.get("/mentors/calls").get_data(as_text=True)
+    client.post("/mentors/calls/referencing")
+    db.session.expire_all()
+    assert sorted(s.skill_id for s in mentor.stances if s.stance == "can_teach") == [
+        "referencing",
+        "wiki-basics",
+    ]
+    assert offers.offer_of(mentor).capacity == 2
+    assert open_calls() == []
