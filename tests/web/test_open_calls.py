@@ -128,3 +128,12 @@ def test_a_serving_mentor_adds_the_skill_from_the_calls_page(app, client, shorta
     ]
     assert offers.offer_of(mentor).capacity == 2
     assert open_calls() == []
+
+
+def test_the_ladder_shows_the_calls_its_volunteer_can_answer(app, client, shortage, make_person):
+    teacher = sign_in(client, volunteer(make_person, "can_teach"))
+    with transaction():
+        plans.build_plan(teacher, ["newcomer"], "history", ["en"], 3)
+    page = client.get("/ladder/").get_data(as_text=True)
+    assert "You can teach what mentees are waiting for" in page
+    assert "/mentors/calls/referencing" in page
