@@ -54,11 +54,15 @@ def edit():
         ),
     )
     if saved:
-        if not was_mentor:
-            login_user(current_user._get_current_object())  # the new role ended the old session
+        _stay_signed_in(was_mentor)
         flash(_("Your mentor profile is saved."), "success")
         return redirect(url_for("mentors.edit"))
     return _render_edit(form, status=form_status(form))
+
+
+def _stay_signed_in(was_mentor: bool) -> None:
+    if not was_mentor:
+        login_user(current_user._get_current_object())  # the new role ended the old session
 
 
 def _skills_to_tick(offer) -> list[str]:
@@ -80,8 +84,10 @@ def offer_to_teach(skill_id: str):
     with it ticked for someone who has no offer yet."""
     if offers.offer_of(current_user) is None:
         return redirect(url_for("mentors.edit", skill=skill_id))
+    was_mentor = current_user.has_role(RoleName.MENTOR)
     with transaction():
         offers.offer_to_teach(current_user, skill_id)
+    _stay_signed_in(was_mentor)
     flash(_("Thank you: you now offer to mentor %(skill)s.", skill=skill_name(skill_id)), "success")
     return redirect(url_for("mentors.calls"))
 
