@@ -21,6 +21,7 @@ from pathways.services import (
     recognition,
     transaction,
 )
+from pathways.services.open_calls import open_calls_for
 from tests.helpers import sign_in
 
 SMALL, LARGE = 2, 6
@@ -77,6 +78,7 @@ PAGES = {
     "request form": ("waiting", "/requests/new"),
     "my requests": ("mentee", "/requests/"),
     "mentor list": ("mentee", "/mentors/"),
+    "open calls": ("mentee", "/mentors/calls"),
     "mentorships": ("mentor", "/mentorships/"),
     "notifications": ("coordinator", "/notifications/"),
     "coordinator queue": ("coordinator", "/coordinators/"),
@@ -116,6 +118,33 @@ def test_a_list_page_runs_the_same_queries_whatever_the_rows(
     assert counts[0] == counts[1], (
         f"{page}: {counts[0]} queries for {SMALL}, {counts[1]} for {LARGE}"
     )
+
+
+def test_the_start_page_runs_the_same_queries_whatever_the_open_calls(
+    app, client, count_queries, make_person, make_mentor
+):
+    """A volunteer who can teach every skill sees every open call on the start page."""
+    skills = [
+        "referencing",
+        "wiki-basics",
+        "using-sandbox",
+        "open-source",
+        "creating-categories",
+        "balancing-time",
+    ]
+    teacher = make_person()
+    with transaction():
+        plans.save_assessment(teacher, dict.fromkeys(skills, "can_teach"))
+    counts = []
+    for size in (SMALL, LARGE):
+        make_mentor(skills=tuple(skills), capacity=1)
+        for skill in skills[:size]:
+            for _ in range(3):
+                with transaction():
+                    mentor_requests.request_mentor(make_person(), [skill], "waiting", None)
+        counts.append(statements_for(client, count_queries, teacher, "/"))
+        assert len(open_calls_for(teacher)) == size
+    assert counts[0] == counts[1]
 
 
 def run_counted(count_queries, action) -> int:

@@ -1,15 +1,17 @@
 from datetime import date
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
 from ..catalog import get_catalog
+from ..catalog_messages import skill_name
 from ..models import (
     RoleName,
 )
 from ..services import mentorships, offers, transaction
 from ..services.matching import active_mentee_counts, is_away, teachable_skills
+from ..services.open_calls import open_calls
 from ..web import form_status, submit, whole_number_arg
 from . import bp
 from .forms import AwayForm, OfferForm, RetireForm, TermForm
@@ -35,8 +37,8 @@ def _render_edit(offer_form, term_form=None, away_form=None, status=200):
 def edit():
     offer = offers.offer_of(current_user)
     form = OfferForm(obj=offer)
-    if offer is not None and not form.is_submitted():
-        form.teach_skills.data = teachable_skills([current_user.id])[current_user.id]
+    if not form.is_submitted():
+        form.teach_skills.data = _skills_to_tick(offer)
     was_mentor = current_user.has_role(RoleName.MENTOR)
     saved = submit(
         form,
@@ -53,11 +55,42 @@ def edit():
         ),
     )
     if saved:
-        if not was_mentor:
-            login_user(current_user._get_current_object())  # the new role ended the old session
+        _stay_signed_in(was_mentor)
         flash(_("Your mentor profile is saved."), "success")
         return redirect(url_for("mentors.edit"))
     return _render_edit(form, status=form_status(form))
+
+
+def _stay_signed_in(was_mentor: bool) -> None:
+    if not was_mentor:
+        login_user(current_user._get_current_object())  # the new role ended the old session
+
+
+def _skills_to_tick(offer) -> list[str]:
+    """The skills taught now, and the one an open call sent the person here for."""
+    taught = teachable_skills([current_user.id])[current_user.id] if offer else []
+    called = request.args.get("skill")
+    return [*taught, called] if called and called not in taught else taught
+
+
+@bp.get("/calls")
+def calls():
+    return render_template("mentors/calls.html", calls=open_calls())
+
+
+@bp.post("/calls/<skill_id>")
+@login_required
+def offer_to_teach(skill_id: str):
+    """One click from an open call: the skill joins the offer, or the offer form opens
+    with it ticked for someone who has no offer yet."""
+    if offers.offer_of(current_user) is None:
+        return redirect(url_for("mentors.edit", skill=skill_id))
+    was_mentor = current_user.has_role(RoleName.MENTOR)
+    with transaction():
+        offers.offer_to_teach(current_user, skill_id)
+    _stay_signed_in(was_mentor)
+    flash(_("Thank you: you now offer to mentor %(skill)s.", skill=skill_name(skill_id)), "success")
+    return redirect(url_for("mentors.calls"))
 
 
 @bp.post("/me/terms")

@@ -16,7 +16,6 @@ from statistics import median
 from flask import current_app
 from sqlalchemy import func, select
 
-from ..catalog import get_catalog
 from ..extensions import db
 from ..models import (
     CheckIn,
@@ -25,11 +24,10 @@ from ..models import (
     Mentorship,
     Person,
     RequestState,
-    SkillStance,
-    Stance,
     Term,
 )
 from .matching import WAITING, active_mentee_counts, is_away
+from .open_calls import requested_skills, skill_name, teachers_by_skill
 from .rules import consecutive_terms
 
 OLDEST_SHOWN = 5
@@ -361,29 +359,12 @@ def skills_demand(limit: int = 10) -> list[SkillDemand]:
     Requested counts every request except withdrawn ones; offered counts serving
     mentors who can teach the skill.
     """
-    requested: Counter[str] = Counter()
-    for skills in db.session.scalars(
-        select(MentorRequest.skills).where(MentorRequest.state != RequestState.WITHDRAWN)
-    ):
-        requested.update(set(skills or ()))
-    offered = dict(
-        db.session.execute(
-            select(SkillStance.skill_id, func.count())
-            .join(MentorOffer, MentorOffer.person_id == SkillStance.person_id)
-            .join(Person, Person.id == SkillStance.person_id)
-            .where(
-                SkillStance.stance == Stance.CAN_TEACH,
-                MentorOffer.retired_at.is_(None),
-                Person.deleted_at.is_(None),
-            )
-            .group_by(SkillStance.skill_id)
-        ).all()
-    )
-    catalog = get_catalog()
+    requested = requested_skills(MentorRequest.state != RequestState.WITHDRAWN)
+    offered = {skill_id: len(mentors) for skill_id, mentors in teachers_by_skill().items()}
     rows = [
         SkillDemand(
             skill_id=skill_id,
-            name=catalog.skills[skill_id].name if skill_id in catalog.skills else skill_id,
+            name=skill_name(skill_id),
             requested=requested.get(skill_id, 0),
             offered=offered.get(skill_id, 0),
         )

@@ -22,15 +22,18 @@ from .matching import WAITING
 from .mentor_requests import open_request_of
 from .mentorships import checkin_due
 from .offers import offer_of
+from .open_calls import OpenCall, open_calls_for
 from .plans import ladder_progress
 
 
 @dataclass(frozen=True)
 class VolunteerNext:
-    """``steps_left`` is None without a ladder; ``waiting_request`` a request still waiting."""
+    """``steps_left`` is None without a ladder; ``waiting_request`` a request still waiting;
+    ``open_calls`` the skills short of mentors that the person can teach."""
 
     steps_left: int | None
     waiting_request: MentorRequest | None
+    open_calls: list[OpenCall]
 
 
 @dataclass(frozen=True)
@@ -67,7 +70,7 @@ def next_steps(person: Person, today: date) -> NextSteps:
 def _volunteer_next(person: Person) -> VolunteerNext:
     progress = ladder_progress(person.id)
     steps_left = None if progress is None else progress[1] - progress[0]
-    return VolunteerNext(steps_left, open_request_of(person))
+    return VolunteerNext(steps_left, open_request_of(person), open_calls_for(person))
 
 
 def _mentor_next(person: Person, today: date) -> MentorNext:

@@ -33,7 +33,7 @@ from ..models import (
 from . import DomainError
 from .accounts import coordinators, grant_role, lock_person
 from .events import notify, record
-from .matching import active_mentee_counts, bump_profile_version, is_away
+from .matching import active_mentee_counts, bump_profile_version, is_away, teachable_skills
 from .rules import (
     BREAK_DAYS,
     MAX_CAPACITY,
@@ -190,6 +190,21 @@ def save_offer(
     grant_role(person, RoleName.MENTOR)
     bump_profile_version()
     return offer
+
+
+def offer_to_teach(person: Person, skill_id: str) -> MentorOffer:
+    """Add one skill to the person's offer, which serves again if it was retired."""
+    offer = _require_offer(person)
+    return save_offer(
+        person,
+        offer.capacity,
+        offer.intro,
+        offer.wiki_projects,
+        [*teachable_skills([person.id])[person.id], skill_id],
+        offer.show_languages,
+        offer.show_skills,
+        offer.show_thanks,
+    )
 
 
 def _require_offer(person: Person) -> MentorOffer:

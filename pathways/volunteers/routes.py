@@ -11,6 +11,7 @@ from ..i18n import reader_languages
 from ..ladder import Stance
 from ..models import Plan, PlanStep
 from ..services import DomainError, NotAllowed, plans, recognition, resources, transaction
+from ..services.open_calls import open_calls_for
 from ..web import show_domain_error
 from . import bp
 from .forms import GoalsForm, OnboardingForm, StepForm
@@ -96,6 +97,7 @@ def _render_ladder(plan: Plan, failed: StepForm | None = None, failed_id: int | 
         step_forms=forms,
         badges={badge.level_id: badge for badge in recognition.badges_of(current_user)},
         resources=resources.for_skills((row.skill_id for row in plan.steps), reader_languages()),
+        open_calls=open_calls_for(current_user),
         catalog=get_catalog(),
     )
 

@@ -60,6 +60,8 @@ NO_USER_TEXT = {
     "dashboard.export",
     "account.export",
     "notifications.follow",
+    # Open calls name catalog skills and counts only.
+    "mentors.calls",
     # Off without a wiki to talk to; tests/web/test_wikimedia_sign_in.py checks that the
     # names in its refusals are isolated.
     "auth.wikimedia_callback",

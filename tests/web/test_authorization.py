@@ -83,6 +83,8 @@ def routes(w: World) -> dict[str, list[dict]]:
         "mentors.index": [route("GET", "/mentors/", SIGNED_IN)],
         "mentors.profile": [route("GET", f"/mentors/{w.people[MENTOR]}", SIGNED_IN)],
         "mentors.edit": [route("GET", "/mentors/me", SIGNED_IN)],
+        "mentors.calls": [route("GET", "/mentors/calls", EVERYONE)],
+        "mentors.offer_to_teach": [route("POST", "/mentors/calls/wiki-basics", SIGNED_IN)],
         "mentors.add_term": [route("POST", "/mentors/me/terms", SIGNED_IN)],
         "mentors.away": [route("POST", "/mentors/me/away", SIGNED_IN)],
         "mentors.back": [route("POST", "/mentors/me/back", SIGNED_IN)],
