@@ -8,6 +8,8 @@ from pathways.badges import (
     OPEN_BADGES_CONTEXT,
     assertion_document,
     badge_class_document,
+    endorsement_document,
+    evidence_object,
     hash_identity,
     issuer_document,
     new_salt,
@@ -17,6 +19,9 @@ from pathways.badges import (
 from tests.openbadges_spec import (
     ASSERTION_REQUIRED,
     BADGE_CLASS_REQUIRED,
+    ENDORSEMENT_CLAIM_REQUIRED,
+    ENDORSEMENT_REQUIRED,
+    EVIDENCE_PROPERTIES,
     IDENTITY_REQUIRED,
     ISSUER_REQUIRED,
 )
@@ -124,19 +129,59 @@ def test_assertion_refuses_a_naive_datetime():
         make_assertion(issued_on=datetime(2025, 3, 14, 9, 30))
 
 
-def test_assertion_evidence_is_optional():
+def test_assertion_evidence_is_an_optional_list_of_evidence_objects():
     assert "evidence" not in make_assertion()
-    document = make_assertion(
-        evidence_narrative="Organised two editathons.", evidence_url="https://w.example/e"
-    )
-    assert document["evidence"] == {
+    steps = evidence_object(narrative="Organised two editathons.", url="https://w.example/e")
+    endorsed = evidence_object(narrative="Ada ran both events well.", genre="Endorsement")
+    document = make_assertion(evidence=(steps, endorsed))
+    assert document["evidence"] == [
+        {"type": "Evidence", "id": "https://w.example/e", "narrative": "Organised two editathons."},
+        {"type": "Evidence", "narrative": "Ada ran both events well.", "genre": "Endorsement"},
+    ]
+    assert all(item.keys() <= EVIDENCE_PROPERTIES for item in document["evidence"])
+
+
+def test_evidence_must_say_something():
+    with pytest.raises(ValueError):
+        evidence_object()
+    assert evidence_object(url="https://w.example/e") == {
+        "type": "Evidence",
         "id": "https://w.example/e",
-        "narrative": "Organised two editathons.",
     }
 
 
+def make_endorsement(**overrides):
+    values = {
+        "endorsement_url": ASSERTION_URL + "/endorsement",
+        "claim_url": ASSERTION_URL,
+        "comment": "I saw Ada organise both editathons.",
+        "issuer_url": ISSUER_URL,
+        "issued_on": ISSUED_ON,
+    }
+    return endorsement_document(**values | overrides)
+
+
+def test_endorsement_has_every_required_property_and_claims_the_assertion():
+    document = make_endorsement()
+    assert document.keys() >= ENDORSEMENT_REQUIRED
+    assert document["@context"] == OPEN_BADGES_CONTEXT
+    assert document["type"] == "Endorsement"
+    assert document["claim"].keys() >= ENDORSEMENT_CLAIM_REQUIRED
+    assert document["claim"] == {
+        "id": ASSERTION_URL,
+        "endorsementComment": "I saw Ada organise both editathons.",
+    }
+    assert document["verification"] == {"type": "hosted"}
+    assert datetime.fromisoformat(document["issuedOn"]) == ISSUED_ON
+
+
+def test_endorsement_refuses_a_naive_datetime():
+    with pytest.raises(ValueError):
+        make_endorsement(issued_on=datetime(2025, 3, 14, 9, 30))
+
+
 def test_documents_are_json_serialisable():
-    for document in (make_issuer(), make_badge_class(), make_assertion()):
+    for document in (make_issuer(), make_badge_class(), make_assertion(), make_endorsement()):
         assert json.loads(json.dumps(document)) == document
 
 
