@@ -98,22 +98,34 @@ def badge_class_document(
     return document
 
 
+def evidence_object(
+    *, narrative: str | None = None, url: str | None = None, genre: str | None = None
+) -> dict[str, Any]:
+    """Build one Evidence object: what the recipient did (Markdown ``narrative``), a
+    public page showing it (``url``), and its kind (``genre``, e.g. ``"Endorsement"``).
+
+    The specification makes every property optional, but evidence saying nothing
+    is useless, so a narrative or a URL is required.
+    """
+    if not (narrative or url):
+        raise ValueError("evidence needs a narrative or a url")
+    return {"type": "Evidence"} | _present(id=url, narrative=narrative, genre=genre)
+
+
 def assertion_document(
     *,
     assertion_url: str,
     badge_class_url: str,
     recipient: dict[str, Any],
     issued_on: datetime,
-    evidence_narrative: str | None = None,
-    evidence_url: str | None = None,
+    evidence: Sequence[dict[str, Any]] = (),
 ) -> dict[str, Any]:
     """Build the hosted Assertion served at ``assertion_url``.
 
-    ``recipient`` comes from :func:`recipient_object`. ``issued_on`` must be
-    timezone-aware so the ISO 8601 date carries its offset.
+    ``recipient`` comes from :func:`recipient_object`, each item of ``evidence``
+    from :func:`evidence_object`. ``issued_on`` must be timezone-aware so the
+    ISO 8601 date carries its offset.
     """
-    if issued_on.tzinfo is None:
-        raise ValueError("issued_on must be timezone-aware")
     document: dict[str, Any] = {
         "@context": OPEN_BADGES_CONTEXT,
         "type": "Assertion",
@@ -121,11 +133,10 @@ def assertion_document(
         "recipient": recipient,
         "badge": badge_class_url,
         "verification": {"type": "hosted"},
-        "issuedOn": issued_on.isoformat(),
+        "issuedOn": _iso_date(issued_on),
     }
-    evidence = _present(id=evidence_url, narrative=evidence_narrative)
     if evidence:
-        document["evidence"] = evidence
+        document["evidence"] = list(evidence)
     return document
 
 
@@ -142,6 +153,13 @@ def revoked_assertion_document(*, assertion_url: str, reason: str | None) -> dic
         "revoked": True,
     }
     return document | _present(revocationReason=reason)
+
+
+def _iso_date(moment: datetime) -> str:
+    """An ISO 8601 date with its offset; a naive datetime would be ambiguous."""
+    if moment.tzinfo is None:
+        raise ValueError("dates in badge documents must be timezone-aware")
+    return moment.isoformat()
 
 
 def _present(**values: str | None) -> dict[str, str]:

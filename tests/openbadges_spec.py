@@ -1,5 +1,8 @@
 """Required properties of the Open Badges 2.0 specification: Profile used as an Issuer,
-BadgeClass, Assertion, and IdentityObject."""
+BadgeClass, Assertion, IdentityObject and Evidence.
+
+Evidence has no required property in the specification.
+"""
 
 CONTEXT = "https://w3id.org/openbadges/v2"
 ISSUER_REQUIRED = {"@context", "type", "id", "name", "url"}
@@ -15,3 +18,4 @@ BADGE_CLASS_REQUIRED = {
 }
 ASSERTION_REQUIRED = {"@context", "type", "id", "recipient", "badge", "verification", "issuedOn"}
 IDENTITY_REQUIRED = {"type", "hashed", "identity"}
+EVIDENCE_PROPERTIES = {"type", "id", "narrative", "name", "description", "genre", "audience"}

@@ -8,6 +8,7 @@ from pathways.badges import (
     OPEN_BADGES_CONTEXT,
     assertion_document,
     badge_class_document,
+    evidence_object,
     hash_identity,
     issuer_document,
     new_salt,
@@ -17,6 +18,7 @@ from pathways.badges import (
 from tests.openbadges_spec import (
     ASSERTION_REQUIRED,
     BADGE_CLASS_REQUIRED,
+    EVIDENCE_PROPERTIES,
     IDENTITY_REQUIRED,
     ISSUER_REQUIRED,
 )
@@ -124,14 +126,24 @@ def test_assertion_refuses_a_naive_datetime():
         make_assertion(issued_on=datetime(2025, 3, 14, 9, 30))
 
 
-def test_assertion_evidence_is_optional():
+def test_assertion_evidence_is_an_optional_list_of_evidence_objects():
     assert "evidence" not in make_assertion()
-    document = make_assertion(
-        evidence_narrative="Organised two editathons.", evidence_url="https://w.example/e"
-    )
-    assert document["evidence"] == {
+    steps = evidence_object(narrative="Organised two editathons.", url="https://w.example/e")
+    endorsed = evidence_object(narrative="Ada ran both events well.", genre="Endorsement")
+    document = make_assertion(evidence=(steps, endorsed))
+    assert document["evidence"] == [
+        {"type": "Evidence", "id": "https://w.example/e", "narrative": "Organised two editathons."},
+        {"type": "Evidence", "narrative": "Ada ran both events well.", "genre": "Endorsement"},
+    ]
+    assert all(item.keys() <= EVIDENCE_PROPERTIES for item in document["evidence"])
+
+
+def test_evidence_must_say_something():
+    with pytest.raises(ValueError):
+        evidence_object()
+    assert evidence_object(url="https://w.example/e") == {
+        "type": "Evidence",
         "id": "https://w.example/e",
-        "narrative": "Organised two editathons.",
     }
 
 

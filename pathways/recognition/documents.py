@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from .. import badges
 from ..catalog import get_catalog
 from ..models import Badge, Person
+from ..services import recognition
 
 
 def profile_url(person: Person) -> str:
@@ -82,4 +83,29 @@ def assertion_json(badge: Badge) -> dict[str, Any]:
         badge_class_url=badge_class_url(badge.level_id),
         recipient=badges.recipient_object(profile_url=profile_url(badge.person), salt=badge.salt),
         issued_on=badge.issued_at.replace(tzinfo=UTC),
+        evidence=_evidence(badge),
     )
+
+
+def _evidence(badge: Badge) -> list[dict[str, Any]]:
+    """The level's steps done, and the trainings attended when the holder's profile is
+    public, as Markdown lists of public names (catalog skills, training titles); never the
+    holder's private reflections. A training's host knows who came: naming the trainings
+    of an anonymous holder would tell the host who holds the badge."""
+    found = recognition.level_evidence(badge.person, badge.level_id)
+    trainings = found.trainings if badge.person.public_profile else []
+    skills = get_catalog().skills
+    with force_locale(_document_locale()):
+        lists = [
+            (_("Steps completed:"), [skills[step.skill_id].name for step in found.steps]),
+            (_("Trainings attended:"), [signup.training.title for signup in trainings]),
+        ]
+        return [
+            badges.evidence_object(narrative=_markdown_list(heading, items))
+            for heading, items in lists
+            if items
+        ]
+
+
+def _markdown_list(heading: str, items: list[str]) -> str:
+    return "\n".join([heading, "", *(f"- {item}" for item in items)])

@@ -6,15 +6,17 @@ The public Open Badges 2.0 documents are built by the web layer
 """
 
 import uuid
+from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from .. import badges
 from ..catalog import get_catalog
 from ..extensions import db
-from ..models import Badge, Person, RoleName, utcnow
+from ..models import Badge, Person, Plan, PlanStep, RoleName, TrainingSignup, utcnow
 from . import DomainError, NotAllowed, too_long
 from .events import notify, record
 
@@ -63,6 +65,37 @@ def public_badges(person: Person) -> list[Badge]:
     if not person.public_profile:
         return []
     return [badge for badge in badges_of(person) if badge.revoked_at is None]
+
+
+@dataclass(frozen=True)
+class LevelEvidence:
+    """What a person did towards one level: its steps done, by date, and the trainings
+    on its skills they attended (confirmed by the host)."""
+
+    steps: list[PlanStep]
+    trainings: list[TrainingSignup]
+
+
+def level_evidence(person: Person, level_id: str) -> LevelEvidence:
+    skill_ids = {skill.id for skill in get_catalog().skills.values() if skill.level == level_id}
+    steps = db.session.scalars(
+        select(PlanStep)
+        .join(Plan)
+        .where(
+            Plan.person_id == person.id,
+            PlanStep.skill_id.in_(skill_ids),
+            PlanStep.done_at.is_not(None),
+        )
+        .order_by(PlanStep.done_at, PlanStep.id)
+    ).all()
+    attended = db.session.scalars(
+        select(TrainingSignup)
+        .where(TrainingSignup.person_id == person.id, TrainingSignup.attended_at.is_not(None))
+        .options(selectinload(TrainingSignup.training))
+        .order_by(TrainingSignup.attended_at, TrainingSignup.id)
+    ).all()
+    trainings = [signup for signup in attended if skill_ids.intersection(signup.training.skills)]
+    return LevelEvidence(steps=list(steps), trainings=trainings)
 
 
 def issue_level_badge(person: Person, level_id: str) -> Badge:

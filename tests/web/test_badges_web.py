@@ -1,16 +1,19 @@
 import hashlib
+import json
 
 import pytest
 from sqlalchemy import select
 
+from pathways.catalog import get_catalog
 from pathways.extensions import db
-from pathways.models import Badge, Notification, ProgramEvent, RoleName
+from pathways.models import Badge, Notification, ProgramEvent, RoleName, utcnow
 from pathways.services import plans, transaction
-from tests.helpers import sign_in
+from tests.helpers import hosted_training, sign_in
 from tests.openbadges_spec import (
     ASSERTION_REQUIRED,
     BADGE_CLASS_REQUIRED,
     CONTEXT,
+    EVIDENCE_PROPERTIES,
     IDENTITY_REQUIRED,
     ISSUER_REQUIRED,
 )
@@ -86,6 +89,36 @@ def test_the_recipient_is_the_hashed_profile_url_never_the_email(
     assert recipient["type"] == "url"
     identity = app.config["BASE_URL"] + "/people/Ada" + recipient["salt"]
     assert recipient["identity"] == "sha256$" + hashlib.sha256(identity.encode()).hexdigest()
+
+
+def test_the_assertion_carries_the_steps_and_a_public_holders_trainings_never_reflections(
+    client, earn_fundamental, make_person
+):
+    person, badge = earn_fundamental()
+    host = make_person(username="Host")
+    on_level, signup = hosted_training(host, person)
+    elsewhere, other_signup = hosted_training(host, person)
+    _, not_attended = hosted_training(host, person)
+    with transaction():
+        on_level.title = "Citing sources"
+        elsewhere.skills = ["representing-community"]
+        signup.attended_at = other_signup.attended_at = utcnow()
+        for row in plans.plan_of(person).steps:
+            row.reflection = "My private thoughts"
+
+    url = f"/badges/assertions/{badge.public_id}.json"
+    [steps] = get_json(client, url)["evidence"]  # anonymous: a host could tell who came
+    with transaction():
+        person.public_profile = True
+    assertion = get_json(client, url)
+    steps, trainings = assertion["evidence"]
+    assert all(item.keys() <= EVIDENCE_PROPERTIES for item in assertion["evidence"])
+    done = plans.progress_by_rung(plans.plan_of(person))[0].steps
+    skills = get_catalog().skills
+    assert steps["narrative"].splitlines()[2:] == [f"- {skills[r.skill_id].name}" for r in done]
+    assert trainings["narrative"].splitlines()[2:] == ["- Citing sources"]
+    assert "My private thoughts" not in json.dumps(assertion)
+    assert not_attended.attended_at is None
 
 
 def test_unknown_badge_documents_are_404(client):
