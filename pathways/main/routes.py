@@ -5,19 +5,9 @@ from flask_login import current_user
 
 from ..catalog import get_catalog
 from ..i18n import reader_languages
-from ..models import MentorOffer
-from ..services import offers, resources
-from ..services.matching import is_away
+from ..services import resources
 from ..services.next_steps import next_steps
 from . import bp
-
-
-def _own_break() -> MentorOffer | None:
-    """The signed-in mentor's offer while they are away: the home page offers "I am back"."""
-    if not current_user.is_authenticated:
-        return None
-    offer = offers.offer_of(current_user)
-    return offer if offer is not None and is_away(offer, date.today()) else None
 
 
 @bp.get("/")
@@ -25,7 +15,8 @@ def index():
     """The start page; a signed-in person sees what each of their roles can do next, and
     an away mentor the way back."""
     steps = next_steps(current_user, date.today()) if current_user.is_authenticated else None
-    return render_template("main/index.html", next_steps=steps, away_offer=_own_break())
+    away_offer = steps.mentor.away_offer if steps and steps.mentor else None
+    return render_template("main/index.html", next_steps=steps, away_offer=away_offer)
 
 
 @bp.get("/skills")

@@ -10,6 +10,7 @@ from ..extensions import db
 from ..models import (
     CheckIn,
     MatchProposal,
+    MentorOffer,
     MentorRequest,
     Mentorship,
     MentorshipState,
@@ -18,7 +19,7 @@ from ..models import (
     ProposalState,
     RoleName,
 )
-from .matching import WAITING
+from .matching import WAITING, is_away
 from .mentor_requests import open_request_of
 from .mentorships import checkin_due
 from .offers import offer_of
@@ -38,7 +39,10 @@ class VolunteerNext:
 
 @dataclass(frozen=True)
 class MentorNext:
+    """``away_offer`` is the mentor's offer while they are away: the way back is offered."""
+
     has_offer: bool
+    away_offer: MentorOffer | None
     agreements_to_confirm: int
     overdue_checkins: int
 
@@ -88,8 +92,10 @@ def _mentor_next(person: Person, today: date) -> MentorNext:
             last_checkin,
         ).where(Mentorship.mentor_id == person.id, Mentorship.state != MentorshipState.ENDED)
     ).all()
+    offer = offer_of(person)
     return MentorNext(
-        offer_of(person) is not None,
+        offer is not None,
+        offer if offer is not None and is_away(offer, today) else None,
         sum(row.agreed_by_mentor_at is None for row in mine),
         sum(
             state == MentorshipState.ACTIVE and checkin_due(started, every, last) < today
