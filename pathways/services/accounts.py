@@ -77,15 +77,20 @@ def check_username(raw: str) -> str:
     return name
 
 
+def check_language(code: str, field: str = "language") -> str:
+    """One language code, lower-cased; refused, naming ``field``, unless it reads like en
+    or pt-br."""
+    code = code.strip().lower()
+    if not LANGUAGE_PATTERN.match(code):
+        raise DomainError(
+            _l("“%(code)s” is not a language code such as en or pt-br.", code=code), field
+        )
+    return code
+
+
 def check_languages(codes: list[str]) -> list[str]:
     cleaned = sorted({c.strip().lower() for c in codes if c.strip()})
-    for code in cleaned:
-        if not LANGUAGE_PATTERN.match(code):
-            raise DomainError(
-                _l("“%(code)s” is not a language code such as en or pt-br.", code=code),
-                "languages",
-            )
-    return cleaned
+    return [check_language(code, "languages") for code in cleaned]
 
 
 def find_by_username(raw: str) -> Person | None:

@@ -16,7 +16,7 @@ from ..catalog import get_catalog
 from ..extensions import db
 from ..models import Person, Resource, ResourceFormat, RoleName, utcnow
 from . import DomainError, NotAllowed
-from .accounts import LANGUAGE_PATTERN
+from .accounts import check_language
 from .events import record
 from .rules import check_skill_ids, check_text
 
@@ -51,15 +51,6 @@ def normalise_link(raw: str) -> tuple[str, str]:
     link = urlunsplit((scheme, host, path, parts.query, ""))
     key = hashlib.sha256(f"{host}{path}?{parts.query}".encode()).hexdigest()
     return link, key
-
-
-def _check_language(code: str) -> str:
-    code = (code or "").strip().lower()
-    if not LANGUAGE_PATTERN.match(code):
-        raise DomainError(
-            _l("“%(code)s” is not a language code such as en or pt-br.", code=code), "language"
-        )
-    return code
 
 
 def _check_level(level_id: str) -> str:
@@ -113,7 +104,7 @@ def add_resource(
     title = check_text(title, "title", MAX_TITLE)
     if not title:
         raise DomainError(_l("Give the resource a title."), "title")
-    language = _check_language(language)
+    language = check_language(language or "")
     if format not in set(ResourceFormat):
         raise DomainError(_l("Choose one of the formats."), "format")
     level_id = _check_level(level_id)

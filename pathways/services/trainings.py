@@ -29,7 +29,7 @@ from ..models import (
     utcnow,
 )
 from . import DomainError, NotAllowed, plans
-from .accounts import check_languages, check_timezone
+from .accounts import check_language, check_timezone
 from .rules import check_skill_ids, check_text
 
 MAX_TITLE = 200
@@ -94,13 +94,9 @@ def _check_number(value: int, low: int, high: int, field: str) -> int:
 
 
 def _check_language(code: str) -> str:
-    try:
-        codes = check_languages([code or ""])
-    except DomainError as error:
-        raise DomainError(error.message, "language") from None
-    if len(codes) != 1:
+    if not (code or "").strip():
         raise DomainError(_l("Give the one language the training is held in."), "language")
-    return codes[0]
+    return check_language(code)
 
 
 def _checked(draft: TrainingDraft) -> dict:
