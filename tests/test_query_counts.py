@@ -159,15 +159,20 @@ def waiting_requests(make_person, size: int) -> None:
             mentor_requests.request_mentor(make_person(), ["referencing"], "waiting", None)
 
 
+def more_demand_than_places(make_person, make_mentor, size: int) -> None:
+    """``size`` more mentors with one place each, and twice as many more waiting requests."""
+    for _ in range(size):
+        make_mentor(capacity=1)
+    waiting_requests(make_person, size * 2)
+
+
 def test_batch_pairing_runs_the_same_queries_whatever_the_requests(
     app, count_queries, make_person, make_mentor
 ):
     coordinator = make_person(RoleName.COORDINATOR)
     counts = []
     for size in (SMALL, LARGE):
-        for _ in range(size):
-            make_mentor(capacity=1)
-        waiting_requests(make_person, size * 2)
+        more_demand_than_places(make_person, make_mentor, size)
         counts.append(
             run_counted(count_queries, lambda: mentor_requests.run_batch_pairing(coordinator))
         )
@@ -218,9 +223,7 @@ def test_a_batch_listing_runs_the_same_queries_and_says_what_the_review_says(
     coordinator = make_person(RoleName.COORDINATOR)
     counts = []
     for size in (SMALL, LARGE):
-        for _ in range(size):
-            make_mentor(capacity=1)
-        waiting_requests(make_person, size * 2)
+        more_demand_than_places(make_person, make_mentor, size)
         with transaction():
             batch = mentor_requests.run_batch_pairing(coordinator)
         counts.append(
