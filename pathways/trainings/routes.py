@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from ..catalog import get_catalog
 from ..extensions import db
 from ..models import Training
-from ..services import NotAllowed, communities, plans, trainings, transaction
+from ..services import NotAllowed, trainings, transaction
 from ..web import form_status, submit
 from . import bp
 from .forms import TrainingForm
@@ -53,16 +53,6 @@ def language_name(code: str) -> str:
         return Locale.parse(code.replace("-", "_")).get_display_name(get_locale()) or code
     except (ValueError, UnknownLocaleError):
         return code
-
-
-@bp.app_template_global()
-def ladder_gatherings() -> dict:
-    """The signed-in person's trainings and communities for their ladder page."""
-    plan = plans.plan_of(current_user)
-    return {
-        "trainings": trainings.for_ladder(current_user, plan) if plan else None,
-        "communities": communities.in_languages(current_user.language_codes),
-    }
 
 
 @bp.get("/")

@@ -10,7 +10,16 @@ from ..extensions import db
 from ..i18n import reader_languages
 from ..ladder import Stance
 from ..models import Plan, PlanStep
-from ..services import DomainError, NotAllowed, plans, recognition, resources, transaction
+from ..services import (
+    DomainError,
+    NotAllowed,
+    communities,
+    plans,
+    recognition,
+    resources,
+    trainings,
+    transaction,
+)
 from ..services.open_calls import open_calls_for
 from ..web import show_domain_error
 from . import bp
@@ -98,6 +107,10 @@ def _render_ladder(plan: Plan, failed: StepForm | None = None, failed_id: int | 
         badges={badge.level_id: badge for badge in recognition.badges_of(current_user)},
         resources=resources.for_skills((row.skill_id for row in plan.steps), reader_languages()),
         open_calls=open_calls_for(current_user),
+        gatherings={
+            "trainings": trainings.for_ladder(current_user, plan),
+            "communities": communities.in_languages(current_user.language_codes),
+        },
         catalog=get_catalog(),
     )
 
