@@ -34,15 +34,7 @@ from . import DomainError
 from .accounts import coordinators, grant_role, lock_person
 from .events import notify, record
 from .matching import active_mentee_counts, bump_profile_version, is_away, teachable_skills
-from .rules import (
-    BREAK_DAYS,
-    MAX_CAPACITY,
-    check_capacity,
-    check_skill_ids,
-    check_term_dates,
-    check_text,
-    consecutive_terms,
-)
+from .rules import MAX_CAPACITY, check_capacity, check_new_term, check_skill_ids, check_text
 
 LONG_AWAY_DAYS = 30
 MENTORS_PAGE_SIZE = 25
@@ -221,20 +213,8 @@ def add_term(person: Person, starts_on: date, ends_on: date) -> Term:
     """
     offer = lock_offer(_require_offer(person).person_id)
     db.session.expire(offer, ["terms"])
-    check_term_dates(starts_on, ends_on)
-    if any(t.starts_on <= ends_on and starts_on <= t.ends_on for t in offer.terms):
-        raise DomainError(_l("This term overlaps one you already have."), "starts_on")
     term = Term(starts_on=starts_on, ends_on=ends_on)
-    limit = current_app.config["MAX_CONSECUTIVE_TERMS"]
-    if consecutive_terms([*offer.terms, term]) > limit:
-        raise DomainError(
-            _l(
-                "After %(terms)s in a row, take a break of %(days)s before the next one.",
-                terms=_ln("%(num)d term", "%(num)d terms", limit),
-                days=_ln("%(num)d day", "%(num)d days", BREAK_DAYS),
-            ),
-            "starts_on",
-        )
+    check_new_term(offer.terms, term, current_app.config["MAX_CONSECUTIVE_TERMS"])
     offer.terms.append(term)
     bump_profile_version()
     return term

@@ -2,14 +2,23 @@
 skills, and a mentor's run of terms. The web forms' services and the spreadsheet import
 both check with these."""
 
+from collections.abc import Sequence
 from datetime import date
+from typing import Protocol
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext as _ln
 
 from ..catalog import get_catalog
-from ..models import Term
 from . import DomainError, too_long
+
+
+class Spell(Protocol):
+    """A term of service: a mentor's, or a coordinator's."""
+
+    starts_on: date
+    ends_on: date
+
 
 MAX_CAPACITY = 10
 
@@ -41,7 +50,7 @@ def check_skill_ids(skill_ids: list[str], field: str) -> list[str]:
     return list(dict.fromkeys(skill_ids))
 
 
-def consecutive_terms(terms: list[Term]) -> int:
+def consecutive_terms(terms: Sequence[Spell]) -> int:
     """How many terms, ending with the last one, follow each other without a break."""
     ordered = sorted(terms, key=lambda t: t.starts_on)
     run = 1
@@ -63,11 +72,35 @@ def check_capacity(capacity: int) -> int:
     return capacity
 
 
-def check_term_dates(starts_on: date, ends_on: date) -> None:
+def check_term_dates(starts_on: date, ends_on: date, longest_years: int = 1) -> None:
     if ends_on <= starts_on:
         raise DomainError(_l("A term ends after it starts."), "ends_on")
-    if (ends_on - starts_on).days > MAX_TERM_DAYS:
-        raise DomainError(_l("A term lasts one year at most."), "ends_on")
+    if (ends_on - starts_on).days > MAX_TERM_DAYS * longest_years:
+        raise DomainError(
+            _ln(
+                "A term lasts %(num)d year at most.",
+                "A term lasts %(num)d years at most.",
+                longest_years,
+            ),
+            "ends_on",
+        )
+
+
+def check_new_term(terms: Sequence[Spell], term: Spell, limit: int, longest_years: int = 1) -> None:
+    """A term may join ``terms`` if its dates are sound, it overlaps none of them, and it
+    makes no run of more than ``limit`` terms without a break of ``BREAK_DAYS``."""
+    check_term_dates(term.starts_on, term.ends_on, longest_years)
+    if any(t.starts_on <= term.ends_on and term.starts_on <= t.ends_on for t in terms):
+        raise DomainError(_l("This term overlaps one you already have."), "starts_on")
+    if consecutive_terms([*terms, term]) > limit:
+        raise DomainError(
+            _l(
+                "After %(terms)s in a row, take a break of %(days)s before the next one.",
+                terms=_ln("%(num)d term", "%(num)d terms", limit),
+                days=_ln("%(num)d day", "%(num)d days", BREAK_DAYS),
+            ),
+            "starts_on",
+        )
 
 
 def check_skill_count(skill_ids: list[str], field: str = "skills") -> list[str]:

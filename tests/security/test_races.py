@@ -16,7 +16,7 @@ from flask.testing import FlaskClient
 from sqlalchemy.exc import IntegrityError
 
 from pathways.extensions import db
-from pathways.models import MentorOffer, MentorRequest, Person, Term
+from pathways.models import MentorOffer, MentorRequest, Person, RoleName, RoleTerm, Term
 from pathways.services import accounts, mentor_requests, offers, rules, transaction
 from tests.helpers import count
 
@@ -97,7 +97,7 @@ def test_concurrent_terms_cannot_overlap(app, make_mentor, monkeypatch):
     mentor = make_mentor()
     next_year = date.today() + timedelta(days=400)
     monkeypatch.setattr(
-        offers, "consecutive_terms", slowed_until_both_arrive(rules.consecutive_terms)
+        rules, "consecutive_terms", slowed_until_both_arrive(rules.consecutive_terms)
     )
     form = {
         "term-starts_on": next_year.isoformat(),
@@ -106,6 +106,21 @@ def test_concurrent_terms_cannot_overlap(app, make_mentor, monkeypatch):
     statuses = at_once(app, mentor, "POST", "/mentors/me/terms", form)
     assert statuses == [302, 422]
     assert count(Term) == 2  # the fixture's term and one of the two
+
+
+def test_concurrent_coordinator_terms_cannot_overlap(app, make_person, monkeypatch):
+    coordinator = make_person(RoleName.COORDINATOR)
+    monkeypatch.setattr(
+        rules, "consecutive_terms", slowed_until_both_arrive(rules.consecutive_terms)
+    )
+    form = {
+        "term-person_id": coordinator.id,
+        "term-starts_on": date.today().isoformat(),
+        "term-ends_on": (date.today() + timedelta(days=90)).isoformat(),
+    }
+    statuses = at_once(app, coordinator, "POST", "/coordinators/terms", form)
+    assert statuses == [302, 422]
+    assert count(RoleTerm) == 1
 
 
 def test_the_database_refuses_overlapping_terms_whoever_writes_them(make_mentor):
