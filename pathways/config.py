@@ -64,6 +64,13 @@ class Config:
     PASSWORD_HASH_PROFILE = os.environ.get("PASSWORD_HASH_PROFILE", "RFC_9106_LOW_MEMORY")
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     MAX_CONSECUTIVE_TERMS = int(os.environ.get("MAX_CONSECUTIVE_TERMS", "2"))
+    # Coordinators serve in terms: at most this many in a row (then a break, as mentors),
+    # each lasting this many years at most, with a reminder this many days before the end.
+    COORDINATOR_MAX_CONSECUTIVE_TERMS = int(
+        os.environ.get("COORDINATOR_MAX_CONSECUTIVE_TERMS", "2")
+    )
+    COORDINATOR_MAX_TERM_YEARS = int(os.environ.get("COORDINATOR_MAX_TERM_YEARS", "2"))
+    COORDINATOR_TERM_REMINDER_DAYS = int(os.environ.get("COORDINATOR_TERM_REMINDER_DAYS", "14"))
     BURNOUT_DAYS_AT_CAPACITY = int(os.environ.get("BURNOUT_DAYS_AT_CAPACITY", "90"))
     # The lifecycle sweep: a mentor with no sign-in and no check-in for this many days is
     # set away; a mentorship with no check-in for this many days, or for twice its agreed

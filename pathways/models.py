@@ -95,6 +95,13 @@ class ResourceFormat(enum.StrEnum):
     WIKI_PAGE = "wiki_page"
 
 
+class HandoverState(enum.StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    CANCELLED = "cancelled"
+
+
 class MentorshipState(enum.StrEnum):
     ACTIVE = "active"
     PAUSED = "paused"
@@ -288,6 +295,50 @@ class Term(db.Model):
     ends_on: Mapped[date] = mapped_column(Date)
 
     offer: Mapped[MentorOffer] = relationship(back_populates="terms")
+
+
+class RoleTerm(db.Model):
+    """One term of a person in a leadership role (coordinator). The terms of one person in
+    one role never overlap: the service checks under the person's row lock. A coordinator
+    without any term serves open-ended. The lifecycle sweep sets ``reminded_on`` when it
+    warns that the term ends soon, and ``successor_asked_on`` when the term has ended but
+    the role stays, as nobody else coordinates."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    role: Mapped[RoleName] = mapped_column(_enum(RoleName))
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    reminded_on: Mapped[date | None] = mapped_column(Date)
+    successor_asked_on: Mapped[date | None] = mapped_column(Date)
+
+    person: Mapped[Person] = relationship()
+
+
+class Handover(db.Model):
+    """An outgoing coordinator's invitation to a successor, with a note for them: pending
+    until the successor accepts (and gains the role and a term) or declines, or the
+    outgoing coordinator cancels it."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    role: Mapped[RoleName] = mapped_column(_enum(RoleName))
+    outgoing_id: Mapped[int] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), index=True
+    )
+    successor_id: Mapped[int] = mapped_column(
+        ForeignKey("person.id", ondelete="CASCADE"), index=True
+    )
+    note: Mapped[str] = mapped_column(Text, default="")
+    # The successor's term runs from the day they accept to this day.
+    ends_on: Mapped[date] = mapped_column(Date)
+    state: Mapped[HandoverState] = mapped_column(
+        _enum(HandoverState), default=HandoverState.PENDING
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    outgoing: Mapped[Person] = relationship(foreign_keys=[outgoing_id])
+    successor: Mapped[Person] = relationship(foreign_keys=[successor_id])
 
 
 class MentorRequest(db.Model):

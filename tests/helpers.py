@@ -39,7 +39,15 @@ from pathways.models import (
     TrainingSignup,
     utcnow,
 )
-from pathways.services import accounts, imports, mentor_requests, plans, recognition, transaction
+from pathways.services import (
+    accounts,
+    coordinator_terms,
+    imports,
+    mentor_requests,
+    plans,
+    recognition,
+    transaction,
+)
 
 ANONYMOUS, OUTSIDER, MENTEE, MENTOR, OTHER_MENTOR, COORDINATOR = (
     "anonymous",
@@ -65,6 +73,7 @@ class World:
     job_id: int
     training_id: int
     signup_id: int
+    handover_id: int
 
 
 def build_world(make_person, make_mentor) -> World:
@@ -83,6 +92,10 @@ def build_world(make_person, make_mentor) -> World:
         badge = recognition.issue_level_badge(mentee, "fundamental")
     job = runner.start("lifecycle_sweep", {"today": date.today().isoformat()}, coordinator)
     training, signup = hosted_training(mentor, mentee)
+    with transaction():
+        handover = coordinator_terms.nominate_successor(
+            coordinator, outsider.username, date.today() + timedelta(days=90), "", date.today()
+        )
     return World(
         people={
             OUTSIDER: outsider.id,
@@ -102,6 +115,7 @@ def build_world(make_person, make_mentor) -> World:
         job_id=job.id,
         training_id=training.id,
         signup_id=signup.id,
+        handover_id=handover.id,
     )
 
 

@@ -256,17 +256,20 @@ def test_every_step_at_once_then_twice_changes_nothing(app, runner, pair, make_m
     done(pair.mentee_id)
     first = runner.invoke(args=["lifecycle", "sweep"])
     assert first.exit_code == 0, first.output
-    assert first.output.splitlines()[-5:] == [  # after the progress bar
+    assert first.output.splitlines()[-8:] == [  # after the progress bar
         "Mentors back from a wiki-break: 0.",
         "Mentors set away for want of activity: 1: Quiet.",
         "Mentorships flagged for want of a check-in: 1: Learner with Teacher.",
         "Mentorships no longer overdue: 0.",
         "Mentees offered graduation: 1: Learner with Teacher.",
+        "Coordinators reminded that their term ends soon: 0.",
+        "Coordinators whose term ended, thanked: 0.",
+        "Coordinators whose term ended, kept as nobody else coordinates: 0.",
     ]
     before = every_row_but_jobs()
     second = runner.invoke(args=["lifecycle", "sweep"])
     assert second.exit_code == 0, second.output
-    assert all(line.endswith(": 0.") for line in second.output.splitlines()[-5:])
+    assert all(line.endswith(": 0.") for line in second.output.splitlines()[-8:])
     assert every_row_but_jobs() == before
 
 

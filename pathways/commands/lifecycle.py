@@ -16,6 +16,9 @@ STEPS = (
     ("overdue", "Mentorships flagged for want of a check-in"),
     ("cleared", "Mentorships no longer overdue"),
     ("graduation", "Mentees offered graduation"),
+    ("terms_ending", "Coordinators reminded that their term ends soon"),
+    ("terms_ended", "Coordinators whose term ended, thanked"),
+    ("successor_needed", "Coordinators whose term ended, kept as nobody else coordinates"),
 )
 
 
@@ -27,9 +30,11 @@ def _named(item: str | list[str]) -> str:
 @lifecycle.command("sweep")
 def sweep() -> None:
     """Bring mentors back whose wiki-break has ended, set idle mentors away
-    (MENTOR_INACTIVE_DAYS), flag mentorships overdue for a check-in (CHECKIN_OVERDUE_DAYS)
-    and offer graduation to mentees done with what they asked. Runs as a job (on a worker
-    when REDIS_URL is set); running it twice changes nothing more."""
+    (MENTOR_INACTIVE_DAYS), flag mentorships overdue for a check-in (CHECKIN_OVERDUE_DAYS),
+    offer graduation to mentees done with what they asked, remind coordinators before
+    their term ends (COORDINATOR_TERM_REMINDER_DAYS) and end ended coordinator terms.
+    Runs as a job (on a worker when REDIS_URL is set); running it twice changes nothing
+    more."""
     job = run_job("lifecycle_sweep", {"today": date.today().isoformat()}, "Sweeping")
     for key, label in STEPS:
         done = job.result[key]

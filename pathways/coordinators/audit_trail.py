@@ -6,6 +6,7 @@ a sentence that cannot be told from odd data falls back to the readable form.
 """
 
 from collections.abc import Callable
+from datetime import date
 
 from flask import url_for
 from flask_babel import format_number, ngettext
@@ -14,7 +15,7 @@ from markupsafe import Markup
 
 from ..catalog import get_catalog
 from ..catalog_messages import translated
-from ..i18n import format_unit
+from ..i18n import format_date_range, format_unit
 from ..jobs.kinds import KINDS
 from ..models import Person, ProgramEvent
 from ..services.events import AuditPage
@@ -65,6 +66,20 @@ class Names:
             "mentor": _link(url, mentorship.mentor.username),
             "mentee": _link(url, mentorship.mentee.username),
         }
+
+
+def _term(data: dict) -> str:
+    return format_date_range(
+        date.fromisoformat(data["starts_on"]), date.fromisoformat(data["ends_on"])
+    )
+
+
+def _handover(event: ProgramEvent, names: Names, by_successor: bool = True) -> dict:
+    """The two sides of a hand-over event: its actor, and the person it is about."""
+    actor, subject = names.person(event.actor), names.person(event.subject_id)
+    if by_successor:
+        return {"successor": actor, "outgoing": subject}
+    return {"outgoing": actor, "successor": subject}
 
 
 def _level(data: dict) -> str:
@@ -158,6 +173,35 @@ SENTENCES: dict[str, Sentence] = {
     "resource_rejected": lambda e, d, n: _("A suggested learning resource was rejected."),
     "badge_issued": lambda e, d, n: _("A %(level)s certificate was issued.", level=_level(d)),
     "badge_revoked": lambda e, d, n: _("A %(level)s certificate was revoked.", level=_level(d)),
+    "coordinator_term_added": lambda e, d, n: with_isolated(
+        _("%(name)s has a coordinator term: %(term)s."), name=n.person(e.subject_id), term=_term(d)
+    ),
+    "coordinator_term_ended": lambda e, d, n: with_isolated(
+        _("The coordinator term of %(name)s ended; they no longer coordinate."),
+        name=n.person(e.subject_id),
+    ),
+    "coordinator_successor_needed": lambda e, d, n: with_isolated(
+        _(
+            "The coordinator term of %(name)s ended, but nobody else coordinates: they stay"
+            " until a successor takes over."
+        ),
+        name=n.person(e.subject_id),
+    ),
+    "handover_offered": lambda e, d, n: with_isolated(
+        _("%(outgoing)s invited %(successor)s to take over as coordinator."),
+        **_handover(e, n, by_successor=False),
+    ),
+    "handover_accepted": lambda e, d, n: with_isolated(
+        _("%(successor)s took over as coordinator from %(outgoing)s."), **_handover(e, n)
+    ),
+    "handover_declined": lambda e, d, n: with_isolated(
+        _("%(successor)s declined to take over as coordinator from %(outgoing)s."),
+        **_handover(e, n),
+    ),
+    "handover_cancelled": lambda e, d, n: with_isolated(
+        _("%(outgoing)s withdrew the invitation to %(successor)s to take over as coordinator."),
+        **_handover(e, n, by_successor=False),
+    ),
 }
 
 

@@ -22,6 +22,7 @@ from ..jobs import runner
 from ..jobs.kinds import KINDS
 from ..labels import question_label
 from ..models import (
+    Handover,
     MatchProposal,
     MentorRequest,
     Mentorship,
@@ -34,6 +35,7 @@ from ..services import (
     DomainError,
     accounts,
     backups,
+    coordinator_terms,
     events,
     mentor_requests,
     mentorships,
@@ -41,10 +43,19 @@ from ..services import (
     signin_links,
     transaction,
 )
-from ..web import whole_number_arg, with_isolated
+from ..services.next_steps import coordinator_work
+from ..web import form_status, submit, whole_number_arg, with_isolated
 from . import bp
 from .audit_trail import Names, describe
-from .forms import BackupForm, PickForm, QueueFilterForm, RejectForm, TemplateForm
+from .forms import (
+    BackupForm,
+    CoordinatorTermForm,
+    HandoverForm,
+    PickForm,
+    QueueFilterForm,
+    RejectForm,
+    TemplateForm,
+)
 
 AUDIT_PAGE_SIZE = 50
 
@@ -274,3 +285,75 @@ def offboarding_template():
         flash(_("The off-boarding questions are saved."), "success")
         return redirect(url_for("coordinators.offboarding_template"))
     return render_template("coordinators/template.html", form=form), 422 if form.errors else 200
+
+
+def _term_form(standings: list[coordinator_terms.Standing]) -> CoordinatorTermForm:
+    form = CoordinatorTermForm(prefix="term")
+    form.person_id.choices = [(s.person.id, s.person.username) for s in standings]
+    if form.person_id.data is None:
+        form.person_id.data = current_user.id
+    return form
+
+
+def _render_terms(term_form=None, handover_form=None):
+    today = date.today()
+    standings = coordinator_terms.standings(today)
+    term_form = term_form or _term_form(standings)
+    handover_form = handover_form or HandoverForm(prefix="handover")
+    return render_template(
+        "coordinators/terms.html",
+        standings=standings,
+        term_form=term_form,
+        handover_form=handover_form,
+        handover=coordinator_terms.pending_handover_from(current_user),
+        work=coordinator_work(),
+    ), max(form_status(term_form), form_status(handover_form))
+
+
+@bp.get("/terms")
+def terms():
+    """Coordinators and their terms, and the hand-over to a successor."""
+    return _render_terms()
+
+
+@bp.post("/terms")
+def add_term():
+    form = _term_form(coordinator_terms.standings(date.today()))
+    added = submit(
+        form,
+        lambda: coordinator_terms.add_coordinator_term(
+            current_user,
+            db.session.get(Person, form.person_id.data),
+            form.starts_on.data,
+            form.ends_on.data,
+            date.today(),
+        ),
+    )
+    if added:
+        flash(_("The term is added."), "success")
+        return redirect(url_for("coordinators.terms"))
+    return _render_terms(term_form=form)
+
+
+@bp.post("/handover")
+def nominate():
+    form = HandoverForm(prefix="handover")
+    invited = submit(
+        form,
+        lambda: coordinator_terms.nominate_successor(
+            current_user, form.successor.data, form.ends_on.data, form.note.data, date.today()
+        ),
+    )
+    if invited:
+        flash(_("Your invitation is sent. It waits on their start page."), "success")
+        return redirect(url_for("coordinators.terms"))
+    return _render_terms(handover_form=form)
+
+
+@bp.post("/handover/<int:handover_id>/cancel")
+def cancel_handover(handover_id: int):
+    handover = db.get_or_404(Handover, handover_id)
+    with transaction():
+        coordinator_terms.cancel_handover(current_user, handover)
+    flash(_("Your invitation is withdrawn."), "success")
+    return redirect(url_for("coordinators.terms"))

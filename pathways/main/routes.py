@@ -1,11 +1,14 @@
 from datetime import date
 
-from flask import abort, render_template
-from flask_login import current_user
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user
 
 from ..catalog import get_catalog
+from ..extensions import db
 from ..i18n import reader_languages
-from ..services import resources
+from ..models import Handover
+from ..services import coordinator_terms, resources, transaction
 from ..services.next_steps import next_steps
 from . import bp
 
@@ -50,3 +53,26 @@ def roles():
 @bp.get("/framework")
 def coverage():
     return render_template("main/coverage.html", catalog=get_catalog())
+
+
+@bp.post("/handovers/<int:handover_id>/accept")
+@login_required
+def accept_handover(handover_id: int):
+    """The successor takes over: they coordinate from today (a new role ends their old
+    session, so they are signed in anew)."""
+    handover = db.get_or_404(Handover, handover_id)
+    with transaction():
+        coordinator_terms.accept_handover(current_user, handover, date.today())
+    login_user(current_user._get_current_object())
+    flash(_("Welcome: you coordinate the program now."), "success")
+    return redirect(url_for("coordinators.terms"))
+
+
+@bp.post("/handovers/<int:handover_id>/decline")
+@login_required
+def decline_handover(handover_id: int):
+    handover = db.get_or_404(Handover, handover_id)
+    with transaction():
+        coordinator_terms.decline_handover(current_user, handover)
+    flash(_("You declined the invitation; the coordinator is told."), "success")
+    return redirect(url_for("main.index"))

@@ -36,6 +36,10 @@ def _mentor_away(params: dict) -> str:
     )
 
 
+def _on(params: dict, key: str) -> str:
+    return format_date(date.fromisoformat(params[key]))
+
+
 # Each kind becomes a sentence in the reader's language; params hold names, not text,
 # and the names are isolated (<bdi>) in the sentence.
 SENTENCES: dict[str, Callable[[dict], str]] = {
@@ -87,6 +91,39 @@ SENTENCES: dict[str, Callable[[dict], str]] = {
     "problem_reported": lambda p: _("A problem was reported on a mentorship. Please look at it."),
     "thanked": lambda p: with_isolated(_("%(name)s sent you a thank-you."), name=_name(p, "other")),
     "badge_revoked": lambda p: _("One of your badges was revoked."),
+    "coordinator_term_added": lambda p: with_isolated(
+        _("%(name)s added a coordinator term for you, until %(date)s."),
+        name=_name(p, "by"),
+        date=_on(p, "ends_on"),
+    ),
+    "coordinator_term_ending": lambda p: _(
+        "Your term as coordinator ends on %(date)s. Add a term, or hand over to a successor.",
+        date=_on(p, "ends_on"),
+    ),
+    "coordinator_term_ended": lambda p: _(
+        "Your term as coordinator has ended. Thank you for coordinating the program!"
+    ),
+    "coordinator_successor_needed": lambda p: _(
+        "Your term as coordinator has ended, but nobody else coordinates: you stay until"
+        " a successor takes over. Please invite one."
+    ),
+    "handover_offered": lambda p: with_isolated(
+        _("%(name)s invites you to take over as coordinator. Answer on your start page."),
+        name=_name(p, "outgoing"),
+    ),
+    "handover_accepted": lambda p: with_isolated(
+        _("%(name)s accepted to take over as coordinator."), name=_name(p, "successor")
+    ),
+    "handover_declined": lambda p: with_isolated(
+        _("%(name)s declined to take over as coordinator."), name=_name(p, "successor")
+    ),
+    "handover_cancelled": lambda p: with_isolated(
+        _("%(name)s withdrew the invitation to take over as coordinator."),
+        name=_name(p, "outgoing"),
+    ),
+    "coordinator_welcome": lambda p: _(
+        "Welcome: you coordinate the program now, until %(date)s.", date=_on(p, "ends_on")
+    ),
     "badge_issued": lambda p: _(
         "Your %(level)s certificate is ready.", level=translated(get_catalog().levels[p["level"]])
     ),
@@ -133,6 +170,14 @@ def _certificate(subject_id: int) -> str | None:
     return url_for("badges.certificate", public_id=badge.public_id) if badge else None
 
 
+def _coordinator_terms(_subject_id: int) -> str:
+    return url_for("coordinators.terms")
+
+
+def _start_page(_subject_id: int) -> str:
+    return url_for("main.index")
+
+
 # Where each kind of notification leads, from the id of what it is about.
 LINKS: dict[str, Callable[[int], str | None]] = {
     "matched": _mentorship,
@@ -151,6 +196,15 @@ LINKS: dict[str, Callable[[int], str | None]] = {
     "thanked": lambda subject_id: url_for("mentors.profile", person_id=subject_id),
     "badge_issued": _certificate,
     "badge_revoked": _certificate,
+    "coordinator_term_added": _coordinator_terms,
+    "coordinator_term_ending": _coordinator_terms,
+    "coordinator_term_ended": _start_page,
+    "coordinator_successor_needed": _coordinator_terms,
+    "handover_offered": _start_page,
+    "handover_accepted": _coordinator_terms,
+    "handover_declined": _coordinator_terms,
+    "handover_cancelled": _start_page,
+    "coordinator_welcome": _coordinator_terms,
 }
 
 

@@ -221,6 +221,14 @@ def grant_role(person: Person, role: RoleName) -> None:
         end_sessions(person)
 
 
+def revoke_role(person: Person, role: RoleName) -> None:
+    """Losing a role ends the person's sessions too: a cookie never keeps old rights."""
+    kept = [r for r in person.roles if r.role != role]
+    if len(kept) != len(person.roles):
+        person.roles = kept
+        end_sessions(person)
+
+
 def imported_without_password() -> list[Person]:
     """People imported from a spreadsheet who sign in only with a one-time link yet."""
     return list(

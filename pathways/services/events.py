@@ -94,6 +94,13 @@ SUBJECTS = {
     "password_set": "person",
     "backup_assigned": "mentorship",
     "backup_removed": "mentorship",
+    "coordinator_term_added": "person",
+    "coordinator_term_ended": "person",
+    "coordinator_successor_needed": "person",
+    "handover_offered": "person",
+    "handover_accepted": "person",
+    "handover_declined": "person",
+    "handover_cancelled": "person",
 }
 # The fields of an event's data that hold a person's id.
 PERSON_FIELDS = ("mentor", "mentee", "backup")

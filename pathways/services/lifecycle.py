@@ -13,7 +13,11 @@ Its steps, in this order:
    twice their agreed interval if that is longer, are flagged on the coordinators' queue;
    a flag whose mentorship is no longer overdue is cleared;
 4. **graduation**: a mentee whose every requested skill is done on their ladder is
-   offered graduation, once.
+   offered graduation, once;
+5. **coordinator terms**: a coordinator whose last term ends within
+   ``COORDINATOR_TERM_REMINDER_DAYS`` is reminded, once; one whose last term has ended
+   loses the role, with thanks — unless nobody else would coordinate, when they stay and
+   are asked, once, to find a successor (:mod:`.coordinator_terms`).
 
 Each step changes only what is not so already, so running the sweep twice changes
 nothing the second time. The offers it changes are locked first, before anything else,
@@ -23,7 +27,7 @@ paused with the others.
 """
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from flask import current_app
@@ -42,11 +46,12 @@ from ..models import (
     PlanStep,
     StepStatus,
 )
+from . import coordinator_terms
 from .events import notify
 from .offers import come_back, lock_offer, set_away_for_inactivity
 
 Pair = tuple[str, str]  # (mentee, mentor) usernames
-STEPS = 4
+STEPS = 5
 
 
 @dataclass(frozen=True)
@@ -56,6 +61,9 @@ class SweepSummary:
     overdue: list[Pair]
     cleared: list[Pair]
     graduation: list[Pair]
+    terms_ending: list[str] = field(default_factory=list)
+    terms_ended: list[str] = field(default_factory=list)
+    successor_needed: list[str] = field(default_factory=list)
 
 
 def sweep(today: date, progress: Callable[[int, int], None] | None = None) -> SweepSummary:
@@ -77,7 +85,12 @@ def sweep(today: date, progress: Callable[[int, int], None] | None = None) -> Sw
     tell(3, STEPS)
     graduation = _offer_graduation(today)
     tell(4, STEPS)
-    return SweepSummary(back, away, overdue, cleared, graduation)
+    reminded = coordinator_terms.remind_ending_terms(
+        today, current_app.config["COORDINATOR_TERM_REMINDER_DAYS"]
+    )
+    ended, kept = coordinator_terms.end_ended_terms(today)
+    tell(5, STEPS)
+    return SweepSummary(back, away, overdue, cleared, graduation, reminded, ended, kept)
 
 
 def _ids(offers: Iterable[MentorOffer]) -> set[int]:

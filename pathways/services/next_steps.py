@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from ..extensions import db
 from ..models import (
     CheckIn,
+    Handover,
     MatchProposal,
     MentorOffer,
     MentorRequest,
@@ -19,6 +20,7 @@ from ..models import (
     ProposalState,
     RoleName,
 )
+from .coordinator_terms import invitation_for
 from .matching import WAITING, is_away
 from .mentor_requests import open_request_of
 from .mentorships import checkin_due
@@ -49,25 +51,37 @@ class MentorNext:
 
 @dataclass(frozen=True)
 class CoordinatorNext:
+    """The program's open work: what coordinators do next, and a successor takes over."""
+
     waiting_requests: int
     proposals_to_review: int
     open_reports: int
+    overdue_checkins: int
 
 
 @dataclass(frozen=True)
 class NextSteps:
-    """One part per role the person holds; None for a role they do not hold."""
+    """One part per role the person holds; None for a role they do not hold.
+    ``handover`` is an invitation to take over as coordinator, with the open work
+    (``handover_work``) the successor would find."""
 
     volunteer: VolunteerNext | None
     mentor: MentorNext | None
     coordinator: CoordinatorNext | None
+    handover: Handover | None = None
+    handover_work: CoordinatorNext | None = None
 
 
 def next_steps(person: Person, today: date) -> NextSteps:
+    coordinates = person.has_role(RoleName.COORDINATOR)
+    work = coordinator_work() if coordinates else None
+    invitation = invitation_for(person)
     return NextSteps(
         _volunteer_next(person) if person.has_role(RoleName.VOLUNTEER) else None,
         _mentor_next(person, today) if person.has_role(RoleName.MENTOR) else None,
-        _coordinator_next() if person.has_role(RoleName.COORDINATOR) else None,
+        work,
+        invitation,
+        (work or coordinator_work()) if invitation else None,
     )
 
 
@@ -108,7 +122,8 @@ def _count(model, *where) -> int:
     return db.session.scalar(select(func.count()).select_from(model).where(*where))
 
 
-def _coordinator_next() -> CoordinatorNext:
+def coordinator_work() -> CoordinatorNext:
+    """The program's open work, each count in one query."""
     return CoordinatorNext(
         _count(MentorRequest, MentorRequest.state.in_(WAITING)),
         _count(
@@ -119,4 +134,9 @@ def _coordinator_next() -> CoordinatorNext:
             ),
         ),
         _count(ProblemReport, ProblemReport.resolved_at.is_(None)),
+        _count(
+            Mentorship,
+            Mentorship.checkin_overdue_on.is_not(None),
+            Mentorship.state != MentorshipState.ENDED,
+        ),
     )

@@ -32,7 +32,7 @@ from ..models import (
     WikimediaAccount,
     utcnow,
 )
-from . import DomainError, trainings
+from . import DomainError, coordinator_terms, trainings
 from .accounts import end_sessions
 from .events import record
 from .matching import bump_profile_version
@@ -98,6 +98,7 @@ def export_data(person: Person) -> dict:
             for b in db.session.scalars(select(Badge).where(Badge.person_id == person.id))
         ],
         "mentor_offer": _export_offer(person),
+        **coordinator_terms.export_of(person),
         "trainings": trainings.export_of(person),
         "requests": _export_requests(person),
         "mentorships": _export_mentorships(person),
@@ -360,6 +361,7 @@ def delete_account(person: Person) -> None:
     _leave_mentoring(person)
     _withdraw_suggestions(person)
     trainings.forget(person)
+    coordinator_terms.forget(person)
 
     _replace_name_in_notifications(old_name, stand_in)
     for model, column in (

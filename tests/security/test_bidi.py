@@ -20,6 +20,7 @@ from pathways.jobs import runner
 from pathways.models import CheckIn, Community, MentorRequest, Person, RoleName, Training
 from pathways.services import (
     access_tokens,
+    coordinator_terms,
     imports,
     mentor_requests,
     mentorships,
@@ -40,7 +41,6 @@ RLO, PDF, LRI, PDI, RLM = "\u202e", "\u202c", "\u2066", "\u2069", "\u200f"
 # Pages that show no user text outside form fields, or are not HTML.
 NO_USER_TEXT = {
     "static",
-    "main.index",
     "main.catalog",
     "health.liveness",
     "health.readiness",
@@ -137,6 +137,9 @@ def world(make_person) -> World:
         recognition.revoke_badge(coordinator, badge, f"{MARK} revoked")
         offers.go_away(mentor, None, f"{MARK} away", TODAY)
         access_tokens.create_token(mentee, f"{MARK} token", ["read"])
+        coordinator_terms.nominate_successor(
+            coordinator, newcomer.username, TODAY + timedelta(days=90), f"{MARK} note", TODAY
+        )
         for author, language in ((mentor, "en"), (newcomer, "es")):
             resources.add_resource(
                 author,
@@ -158,6 +161,8 @@ def world(make_person) -> World:
         (c, "/coordinators/reports"),
         (c, "/coordinators/audit"),
         (c, "/coordinators/people"),
+        (c, "/coordinators/terms"),
+        (newcomer, "/"),
         (c, "/coordinators/dashboard/"),
         (c, f"/jobs/{job.id}"),
         (c, f"/mentorships/{m}"),

@@ -32,7 +32,7 @@ def route(method, url, allowed, json=None):
 
 def routes(w: World) -> dict[str, list[dict]]:
     """Who may use each route; anyone else must be refused."""
-    m, r, p = w.mentorship_id, w.open_request_id, w.proposal_id
+    m, r, p, h = w.mentorship_id, w.open_request_id, w.proposal_id, w.handover_id
     coordinators = {COORDINATOR}
     parties = {MENTOR, MENTEE}
     return {
@@ -41,6 +41,8 @@ def routes(w: World) -> dict[str, list[dict]]:
         "main.skill": [route("GET", "/skills/referencing", EVERYONE)],
         "main.roles": [route("GET", "/roles", EVERYONE)],
         "main.coverage": [route("GET", "/framework", EVERYONE)],
+        "main.accept_handover": [route("POST", f"/handovers/{h}/accept", {OUTSIDER})],
+        "main.decline_handover": [route("POST", f"/handovers/{h}/decline", {OUTSIDER})],
         "resources.index": [route("GET", "/resources/", EVERYONE)],
         "resources.missing": [route("GET", "/resources/missing", EVERYONE)],
         "resources.new": [route("GET", "/resources/new", SIGNED_IN)],
@@ -143,6 +145,12 @@ def routes(w: World) -> dict[str, list[dict]]:
         "coordinators.offboarding_template": [
             route("GET", "/coordinators/offboarding-template", coordinators),
             route("POST", "/coordinators/offboarding-template", coordinators),
+        ],
+        "coordinators.terms": [route("GET", "/coordinators/terms", coordinators)],
+        "coordinators.add_term": [route("POST", "/coordinators/terms", coordinators)],
+        "coordinators.nominate": [route("POST", "/coordinators/handover", coordinators)],
+        "coordinators.cancel_handover": [
+            route("POST", f"/coordinators/handover/{h}/cancel", coordinators)
         ],
         "jobs.show": [route("GET", f"/jobs/{w.job_id}", coordinators)],
         "jobs.retry": [route("POST", f"/jobs/{w.job_id}/retry", coordinators)],
