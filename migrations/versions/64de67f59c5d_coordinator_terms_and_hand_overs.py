@@ -51,14 +51,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_role_term_person_id'), ['person_id'], unique=False)
 
 
-
 def downgrade():
-    with op.batch_alter_table('role_term', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_role_term_person_id'))
-
+    # Dropping a table drops its indexes: MariaDB refuses to drop one a foreign key uses.
     op.drop_table('role_term')
-    with op.batch_alter_table('handover', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_handover_successor_id'))
-        batch_op.drop_index(batch_op.f('ix_handover_outgoing_id'))
-
     op.drop_table('handover')
