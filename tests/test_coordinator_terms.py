@@ -342,3 +342,12 @@ def test_deleting_a_coordinator_removes_terms_and_cancels_their_hand_over(coordi
     assert count(RoleTerm) == count(Handover) == 0
     assert kinds_of(successor)[-1] == "handover_cancelled"
     assert coordinator_terms.invitation_for(successor) is None
+
+
+def test_a_coordinator_between_two_terms_keeps_the_role(coordinator, colleague):
+    add_term(coordinator, TODAY, days(10))
+    add_term(coordinator, days(30), days(60))
+    assert sweep(days(20)).terms_ended == []
+    assert coordinator.has_role(COORDINATOR)
+    [standing] = [s for s in coordinator_terms.standings(days(20)) if s.person == coordinator]
+    assert standing.upcoming

@@ -6,7 +6,7 @@ command is run once at each size, after a first run that warms per-process cache
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from flask.testing import FlaskClient
@@ -14,6 +14,7 @@ from flask.testing import FlaskClient
 from pathways.jobs import runner
 from pathways.models import Person, RoleName
 from pathways.services import (
+    coordinator_terms,
     events,
     mentor_requests,
     mentorships,
@@ -240,4 +241,20 @@ def test_a_batch_listing_runs_the_same_queries_and_says_what_the_review_says(
         assert listing.unmatched == [(r.id, r.mentee.username, why) for r, why in review.unmatched]
         # proposed requests lie between the unmatched ones: the id range is filtered
         assert listing.proposals and listing.unmatched
+    assert counts[0] == counts[1]
+
+
+def test_the_coordinators_terms_page_runs_the_same_queries_whatever_the_coordinators(
+    app, client, count_queries, make_person
+):
+    viewer = make_person(RoleName.COORDINATOR)
+    counts = []
+    for size in (SMALL, LARGE):
+        for _ in range(size):
+            colleague = make_person(RoleName.COORDINATOR)
+            with transaction():
+                coordinator_terms.add_coordinator_term(
+                    viewer, colleague, TODAY, TODAY + timedelta(days=30), TODAY
+                )
+        counts.append(statements_for(client, count_queries, viewer, "/coordinators/terms"))
     assert counts[0] == counts[1]

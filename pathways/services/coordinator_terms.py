@@ -247,14 +247,19 @@ def remind_ending_terms(today: date, days: int) -> list[str]:
     return [term.person.username for term in ending]
 
 
-def end_ended_terms(today: date) -> tuple[list[str], list[str]]:
-    """Remove the role of coordinators whose last term has ended, thanking them; when
-    nobody else would coordinate, keep them and ask them (once) for a successor.
-
-    The coordinators whose terms ended are locked first, so a term added for them at the
-    same moment is either seen here or waits for the sweep to end."""
+def lock_ended_terms(today: date) -> None:
+    """Lock the coordinators whose last term has ended, so that a term added for them at
+    the same moment either is seen by :func:`end_ended_terms` or waits for it. The sweep
+    takes these locks before any other, as a mentor saving their offer locks themselves
+    before their offer."""
     for person in _with_ended_terms(coordinators(), today):
         lock_person(person)
+
+
+def end_ended_terms(today: date) -> tuple[list[str], list[str]]:
+    """Remove the role of coordinators whose last term has ended, thanking them; when
+    nobody else would coordinate, keep them and ask them (once) for a successor. The
+    caller has taken :func:`lock_ended_terms` first."""
     people = coordinators()
     ended = _with_ended_terms(people, today)
     if len(ended) == len(people):

@@ -20,10 +20,11 @@ Its steps, in this order:
    are asked, once, to find a successor (:mod:`.coordinator_terms`).
 
 Each step changes only what is not so already, so running the sweep twice changes
-nothing the second time. The offers it changes are locked first, before anything else,
-as an approval locks its mentor's offer first: an approval running at the same moment
-either waits and then sees the mentor away, or commits first and its new mentorship is
-paused with the others.
+nothing the second time. Coordinators whose term has ended are locked first (as a mentor
+saving their offer locks themselves before their offer), then the offers it changes, as
+an approval locks its mentor's offer first: an approval running at the same moment either
+waits and then sees the mentor away, or commits first and its new mentorship is paused
+with the others.
 """
 
 from collections.abc import Callable, Iterable
@@ -70,6 +71,7 @@ def sweep(today: date, progress: Callable[[int, int], None] | None = None) -> Sw
     """Apply every change due by ``today``; ``progress(done, total)`` after each step."""
     tell = progress or (lambda done, total: None)
     inactive_days = current_app.config["MENTOR_INACTIVE_DAYS"]
+    coordinator_terms.lock_ended_terms(today)
     returning = _ids(_breaks_ended(today))
     idle = _ids(_inactive_offers(today, inactive_days))
     for mentor_id in sorted(returning | idle):
