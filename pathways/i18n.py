@@ -21,6 +21,7 @@ Dates have one style everywhere, flask-babel's default ``medium`` (``Jan 5, 2026
 shown in the reader's time zone (``Person.timezone``, else UTC).
 """
 
+import functools
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -129,11 +130,13 @@ def select_timezone() -> str | None:
     return zone if zone in pytz.all_timezones_set else None
 
 
+@functools.cache
 def text_direction(locale_code: str) -> str:
     """``rtl`` or ``ltr`` for a locale, from CLDR data."""
     return Locale.parse(locale_code).text_direction
 
 
+@functools.cache
 def locale_display_name(locale_code: str) -> str:
     """A language's name in itself, so a reader finds their own language in a list."""
     return Locale.parse(locale_code).get_display_name(locale_code).capitalize()
@@ -147,8 +150,15 @@ def reader_languages() -> list[str]:
 
 def language_name(code: str) -> str:
     """A resource's language named in the page's language; the code when CLDR has no name."""
+    return _language_name(code, str(get_locale()))
+
+
+@functools.lru_cache(maxsize=4096)
+def _language_name(code: str, reader_locale: str) -> str:
+    """CLDR's names do not change while the app runs: each is looked up once (bounded:
+    the codes are people's input)."""
     try:
-        name = Locale.parse(code, sep="-").get_display_name(get_locale())
+        name = Locale.parse(code, sep="-").get_display_name(reader_locale)
     except (ValueError, UnknownLocaleError):
         name = None
     return name or code
