@@ -13,7 +13,6 @@ cumulative CPU time.
 
 import argparse
 import cProfile
-import os
 import pstats
 import statistics
 import sys
@@ -28,18 +27,21 @@ WARM_UP = 3
 
 
 def make_app(database_url: str):
-    os.environ.update(
-        harness.app_environment(
-            database_url,
-            PATHWAYS_ENV="production",
-            RATELIMIT_STORAGE_URI="memory://",
-            SESSION_COOKIE_SECURE="0",
-            HSTS_MAX_AGE="0",
-        )
-    )
+    """The app as the web bench's server runs it: production settings, rate limits in
+    memory (one process), no job queue (no page here starts a job)."""
     from pathways import create_app
 
-    return create_app()
+    return create_app(
+        {
+            "PATHWAYS_ENV": "production",
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "SECRET_KEY": harness.BENCH_SECRET,
+            "SESSION_COOKIE_SECURE": False,
+            "HSTS_MAX_AGE": 0,
+            "RATELIMIT_STORAGE_URI": "memory://",
+            "REDIS_URL": None,
+        }
+    )
 
 
 def clients(app, database_url: str) -> dict:
