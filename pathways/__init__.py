@@ -13,6 +13,7 @@ from .i18n import (
     format_month,
     format_time_ago,
     format_unit,
+    install_template_gettext,
     language_name,
     locale_context,
     select_locale,
@@ -47,6 +48,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    install_template_gettext(app)
     csrf.init_app(app)
     limiter.init_app(app)
     security.init_app(app)

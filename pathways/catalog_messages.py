@@ -12,9 +12,10 @@ from typing import IO, Any
 
 import yaml
 from flask import g, has_app_context
-from flask_babel import get_locale, pgettext
+from flask_babel import get_locale
 
 from .catalog import Feature, Level, Pillar, Recommendation, Role, Skill, Track, get_catalog
+from .i18n import translations
 
 TRANSLATABLE: dict[str, tuple[str, ...]] = {
     "levels": ("name", "description"),
@@ -57,12 +58,13 @@ def context_of(item: Any) -> str:
 
 def translated(item: Any, field: str = "name") -> str:
     """One text of a catalog item in the reader's language; English where untranslated."""
-    return pgettext(context_of(item), getattr(item, field))
+    return translations().upgettext(context_of(item), getattr(item, field))
 
 
 def translated_each(item: Any, field: str) -> list[str]:
     """Each text of a list field (a skill's activities) in the reader's language."""
-    return [pgettext(context_of(item), text) for text in getattr(item, field)]
+    found = translations()
+    return [found.upgettext(context_of(item), text) for text in getattr(item, field)]
 
 
 def skill_name(skill_id: str) -> str:

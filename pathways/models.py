@@ -343,7 +343,7 @@ class Handover(db.Model):
 
 class MentorRequest(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
-    mentee_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    mentee_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
     skills: Mapped[list[str]] = mapped_column(JSON, default=list)
     note: Mapped[str] = mapped_column(Text, default="")
     preferred_mentor_id: Mapped[int | None] = mapped_column(
@@ -363,12 +363,16 @@ class MentorRequest(db.Model):
         _unique_while(
             "uq_one_open_request_per_mentee", "mentee_id", "state IN ('open', 'proposed')"
         ),
+        # The coordinators' queue: the waiting requests, oldest first, a page at a time.
+        Index("ix_mentor_request_state_created_at", "state", "created_at", "id"),
     )
 
 
 class MatchProposal(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
-    request_id: Mapped[int] = mapped_column(ForeignKey("mentor_request.id", ondelete="CASCADE"))
+    request_id: Mapped[int] = mapped_column(
+        ForeignKey("mentor_request.id", ondelete="CASCADE"), index=True
+    )
     mentor_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
     score: Mapped[float] = mapped_column(Float)
     reasons: Mapped[dict] = mapped_column(JSON, default=dict)

@@ -15,8 +15,6 @@ minor series and moving to the next one means recomputing both columns.
 
 import unicodedata
 
-from disarm import skeleton_key
-
 MIN_LENGTH, MAX_LENGTH = 2, 64
 PUNCTUATION = frozenset(" .-_")
 JOINERS = frozenset("\u200c\u200d")  # needed inside words in Persian, Hindi and others
@@ -27,14 +25,22 @@ def normalize(raw: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", raw).split())
 
 
+def _skeleton_key(text: str) -> str:
+    """disarm's TR39 skeleton; disarm (its confusables table) loads on first use, not
+    with the models every command imports."""
+    from disarm import skeleton_key
+
+    return skeleton_key(text, digit_policy="tr39")
+
+
 def key(raw: str) -> str:
     """What two names must not share: the skeleton of the case-folded name."""
-    return skeleton_key(normalize(raw).casefold(), digit_policy="tr39")
+    return _skeleton_key(normalize(raw).casefold())
 
 
 def skeleton(raw: str) -> str:
     """The skeleton of the name as written, before case folding."""
-    return skeleton_key(normalize(raw), digit_policy="tr39")
+    return _skeleton_key(normalize(raw))
 
 
 def is_well_formed(name: str) -> bool:

@@ -7,7 +7,7 @@ import os
 import pytest
 from sqlalchemy import select
 
-from bench import bench_app, bench_web, harness, report
+from bench import bench_app, bench_pages, bench_web, harness, report
 from bench.counted_flask import StatementCounter
 from bench.programs import generate, matcher_profiles, write_import_files
 from pathways.extensions import db
@@ -78,7 +78,7 @@ def test_the_app_benchmark_runs_at_a_tiny_size(tmp_path, monkeypatch):
     assert "postgresql: import 10k × 2k ≤ 3 s and ≤ 400 MB | — | not measured" in text
 
 
-def test_the_web_benchmark_runs_at_a_tiny_size(tmp_path):
+def test_the_web_benchmark_runs_at_a_tiny_size(tmp_path, capsys):
     out = tmp_path / "web.json"
     args = [*TINY, "--workers", "1", "--clients", "2", "--seconds", "0.2", "--warm-up-rounds", "1"]
     redis = os.environ.get("TEST_REDIS_URL")
@@ -92,3 +92,10 @@ def test_the_web_benchmark_runs_at_a_tiny_size(tmp_path):
     assert figures["contents"]["pending_proposals"] > 0
     text = report.render(None, None, [figures], [])
     assert "sqlite web: dashboard p95 < 200 ms" in text
+
+    # The same pages in one process, on the database the web bench filled.
+    capsys.readouterr()
+    bench_pages.main(["--database", harness.sqlite_url(tmp_path, "web.sqlite"), "--requests", "2"])
+    printed = capsys.readouterr().out.splitlines()
+    assert [line.split("  ")[0] for line in printed] == list(bench_web.PAGES)
+    assert all("ms CPU per request" in line for line in printed)

@@ -1,6 +1,6 @@
 """Starting the app, or any ``flask`` command, loads none of the heavy libraries: the
-matcher's numeric side, Alembic, the OAuth client, RQ and the
-iCalendar writer load when first needed.
+matcher's numeric side, Alembic, the OAuth client, RQ, the iCalendar writer and the
+username confusables table (disarm) load when first needed.
 
 Each check runs in a fresh interpreter, since this test process has long loaded them.
 """
@@ -14,7 +14,7 @@ import pytest
 
 HEAVY = (
     "sklearn", "scipy", "pandas", "numpy", "ortools", "sparse_dot_topn", "alembic",
-    "authlib", "requests", "rq", "icalendar",
+    "authlib", "requests", "rq", "icalendar", "disarm",
 )  # fmt: skip
 REPO = Path(__file__).resolve().parent.parent
 REPORT_LOADED = f"""
@@ -61,3 +61,7 @@ def test_starting_loads_no_heavy_library(start):
 
 def test_the_matcher_still_loads_when_used():
     assert "sklearn" in loaded_after("from matcher import MentorIndex")
+
+
+def test_the_confusables_table_loads_when_a_name_is_checked():
+    assert "disarm" in loaded_after("from pathways import usernames; usernames.key('Ada')")

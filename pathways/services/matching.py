@@ -286,17 +286,21 @@ def _with_people(suggestions: list[Suggestion]) -> list[MentorSuggestion]:
     return [MentorSuggestion(people[s.mentor_id], s.score, s.reasons) for s in suggestions]
 
 
+def _suggestions(
+    request: MentorRequest, top: int, excluding: Iterable[int] = ()
+) -> list[Suggestion]:
+    try:
+        return mentor_index().suggest(mentee_profile(request, excluding), top=top)
+    except ProfileError:
+        return []
+
+
 def suggest_mentors(
     request: MentorRequest, top: int = 5, excluding: Iterable[int] = ()
 ) -> list[MentorSuggestion]:
     """The best mentors for one request, best first, each with its reasons; never the
     mentors in ``excluding``."""
-    try:
-        profile = mentee_profile(request, excluding)
-        suggestions = mentor_index().suggest(profile, top=top)
-    except ProfileError:
-        return []
-    return _with_people(suggestions)
+    return _with_people(_suggestions(request, top, excluding))
 
 
 def suggest_public_mentors(request: MentorRequest, top: int = 5) -> list[MentorSuggestion]:
@@ -306,16 +310,17 @@ def suggest_public_mentors(request: MentorRequest, top: int = 5) -> list[MentorS
     in a volunteer's preview, where trying skill after skill would reveal what they
     teach.
     """
-    candidates = suggest_mentors(request, top=top * PUBLIC_CANDIDATES_FACTOR)
+    candidates = _suggestions(request, top * PUBLIC_CANDIDATES_FACTOR)
     shown = set(
         db.session.scalars(
             select(MentorOffer.person_id).where(
-                MentorOffer.person_id.in_([s.mentor.id for s in candidates]),
+                MentorOffer.person_id.in_([s.mentor_id for s in candidates]),
                 MentorOffer.show_skills.is_(True),
             )
         )
     )
-    return [s for s in candidates if s.mentor.id in shown][:top]
+    # Only the people shown are loaded, not every candidate.
+    return _with_people([s for s in candidates if s.mentor_id in shown][:top])
 
 
 WAITING = (RequestState.OPEN, RequestState.PROPOSED)

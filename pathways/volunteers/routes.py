@@ -85,17 +85,6 @@ def ladder():
 
 def _render_ladder(plan: Plan, failed: StepForm | None = None, failed_id: int | None = None):
     engine = plans.current_ladder(current_user, plan)
-    forms = {
-        row.id: StepForm(
-            formdata=None,
-            prefix=f"step-{row.id}",
-            status=row.status.value,
-            reflection=row.reflection,
-        )
-        for row in plan.steps
-    }
-    if failed is not None:
-        forms[failed_id] = failed
     return render_template(
         "volunteers/ladder.html",
         plan=plan,
@@ -103,7 +92,9 @@ def _render_ladder(plan: Plan, failed: StepForm | None = None, failed_id: int | 
         engine_steps={step.skill_id: step for step in engine.steps},
         stale=plans.plan_is_stale(plan, engine),
         rungs=plans.progress_by_rung(plan),
-        step_forms=forms,
+        step_form=StepForm(formdata=None, meta={"csrf": False}),
+        failed=failed,
+        failed_id=failed_id,
         badges={badge.level_id: badge for badge in recognition.badges_of(current_user)},
         resources=resources.for_skills((row.skill_id for row in plan.steps), reader_languages()),
         open_calls=open_calls_for(current_user),

@@ -257,3 +257,24 @@ def test_stylesheet_uses_logical_properties_only():
         "float: right",
     ):
         assert physical not in css
+
+
+def test_translations_follow_a_forced_locale_and_come_back(app):
+    """Texts are translated with translations found once per request and locale; a
+    forced locale (the badge documents) finds its own, and the page's come back after."""
+    from flask import render_template_string
+    from flask_babel import force_locale, gettext
+
+    from pathways.catalog import get_catalog
+    from pathways.catalog_messages import translated
+
+    skill = get_catalog().skills["wiki-basics"]
+    page = "{{ _('Save progress') }}"
+    with app.test_request_context("/?lang=es"):
+        spanish = (translated(skill), render_template_string(page), gettext("Save progress"))
+        with force_locale("fr"):
+            french = (translated(skill), render_template_string(page), gettext("Save progress"))
+        assert (translated(skill), render_template_string(page)) == spanish[:2]
+    assert spanish[1] == spanish[2] and french[1] == french[2]
+    assert len({skill.name, spanish[0], french[0]}) == 3
+    assert len({"Save progress", spanish[1], french[1]}) == 3

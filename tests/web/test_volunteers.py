@@ -194,9 +194,43 @@ def test_step_form_bad_input_is_shown_with_422(client, login_as):
         data={f"step-{row.id}-status": "done", f"step-{row.id}-reflection": "x" * 5000},
     )
     assert response.status_code == 422
-    assert "Keep this under 4000 characters." in response.get_data(as_text=True)
+    body = response.get_data(as_text=True)
+    assert "Keep this under 4000 characters." in body
+    # The failed step's form is open, keeps what was sent and points at the error.
+    reflection = f"step-{row.id}-reflection"
+    assert f'aria-describedby="{reflection}-hint {reflection}-error" aria-invalid="true"' in body
+    assert f'<p class="error" id="{reflection}-error">' in body
+    assert re.search(rf'<input checked id="step-{row.id}-status-\d" [^>]*value="done">', body)
+    assert "x" * 5000 + "</textarea>" in body
     db.session.refresh(row)
     assert row.status == StepStatus.NOT_STARTED
+
+
+def test_a_steps_own_form_saves_its_progress(login_as, other_app):
+    """The page writes each step's form by hand: its field names and token must be the
+    ones the step's route reads, with the security token checked."""
+    person = login_as(RoleName.VOLUNTEER)
+    with transaction():
+        plans.onboard(person, {"wiki-basics": "not_yet"}, [], "", ["en"], 3)
+    row = plans.plan_of(person).steps[0]
+    client = other_app(WTF_CSRF_ENABLED=True).test_client()
+    with client.session_transaction() as session:
+        session["_user_id"] = person.get_id()
+    page = client.get("/ladder/").get_data(as_text=True)
+    token = re.search(rf'name="step-{row.id}-csrf_token" type="hidden" value="([^"]+)"', page)
+    assert re.search(rf'<input checked id="step-{row.id}-status-0" [^>]*value="not_started">', page)
+    assert f'maxlength="4000" name="step-{row.id}-reflection"' in page
+    response = client.post(
+        f"/ladder/steps/{row.id}",
+        data={
+            f"step-{row.id}-csrf_token": token.group(1),
+            f"step-{row.id}-status": "started",
+            f"step-{row.id}-reflection": "Began.",
+        },
+    )
+    assert response.status_code == 302
+    db.session.refresh(row)
+    assert (row.status, row.reflection) == (StepStatus.STARTED, "Began.")
 
 
 def test_volunteer_cannot_mark_someone_elses_step(client, login_as, make_person):
