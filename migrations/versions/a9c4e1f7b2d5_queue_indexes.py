@@ -2,14 +2,14 @@
 waiting requests, oldest first), a request's proposals, and a mentee's requests
 
 Revision ID: a9c4e1f7b2d5
-Revises: c5d9e2f4a1b8
+Revises: 64de67f59c5d
 Create Date: 2026-12-04 15:25:00
 """
 
 from alembic import op
 
 revision = "a9c4e1f7b2d5"
-down_revision = "c5d9e2f4a1b8"
+down_revision = "64de67f59c5d"
 branch_labels = None
 depends_on = None
 
