@@ -23,8 +23,6 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .text import analyze
-
 __all__ = ["CirclePlan", "Facilitator", "GroupSeeker", "ProposedCircle", "propose_circles"]
 
 TOO_FEW = "too_few"
@@ -99,6 +97,8 @@ def _split(members: list[GroupSeeker], max_size: int) -> list[list[GroupSeeker]]
 
 
 def _words(text: str) -> frozenset[str]:
+    from .text import analyze  # scikit-learn loads on first use, not with the profiles
+
     return frozenset(analyze(text)) if text.strip() else frozenset()
 
 

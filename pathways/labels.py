@@ -4,11 +4,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from matcher import UnmatchedReason, fit_label
+from matcher.circles import NO_FACILITATOR, TOO_FEW
 
 from .catalog import get_catalog
 from .catalog_messages import skill_name, translated
 from .ladder import Reason, ReasonKind
 from .models import (
+    CircleState,
     MentorshipState,
     ProposalState,
     RequestState,
@@ -52,6 +54,11 @@ LABELS = {
     UnmatchedReason.NO_CAPACITY: _l("no mentor with a free place (or better pairs took them)"),
     UnmatchedReason.BELOW_THRESHOLD: _l("no mentor reaches the minimum score"),
     "invalid_profile": _l("the request has nothing to match on"),
+    TOO_FEW: _l("too few others on the same rung share a language for a circle"),
+    NO_FACILITATOR: _l("no facilitator with a free place speaks the circle's language"),
+    CircleState.PROPOSED: _l("Proposed"),
+    CircleState.ACTIVE: _l("Active"),
+    CircleState.ENDED: _l("Ended"),
 }
 
 

@@ -61,7 +61,9 @@ def test_a_bilingual_seeker_joins_the_bigger_language_group():
 
 def test_interests_decide_between_facilitators_teaching_the_same_skills():
     seekers = [seeker(i, text="editathon library") for i in (1, 2, 3)]
-    plan = propose_circles(seekers, [facilitator(10, text="budget"), facilitator(11, text="library")])
+    plan = propose_circles(
+        seekers, [facilitator(10, text="budget"), facilitator(11, text="library")]
+    )
     assert plan.circles[0].facilitator_id == 11
 
 

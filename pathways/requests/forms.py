@@ -8,6 +8,15 @@ from ..mentors.forms import skill_choices
 
 
 class RequestForm(Form):
+    help_as = RadioField(
+        _l("How would you like to learn?"),
+        choices=[
+            ("mentor", _l("With one mentor")),
+            ("circle", _l("In a peer circle: a small group on my rung, with a facilitator")),
+        ],
+        default="mentor",
+        validators=[Optional()],
+    )
     skills = SelectMultipleField(
         _l("What do you want to learn?"),
         validators=[DataRequired(message=_l("Choose at least one skill."))],
@@ -28,6 +37,9 @@ class RequestForm(Form):
     def validate_preferred_mentor(self, field: RadioField) -> None:
         if parse_whole_number(field.data) is None:
             raise ValidationError(_l("This person is not a mentor."))
+
+    def wants_group(self) -> bool:
+        return self.help_as.data == "circle"
 
     def preferred_mentor_id(self) -> int | None:
         return parse_whole_number(self.preferred_mentor.data or "")

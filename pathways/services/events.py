@@ -96,7 +96,7 @@ SUBJECTS = {
     "backup_removed": "mentorship",
 }
 # The fields of an event's data that hold a person's id.
-PERSON_FIELDS = ("mentor", "mentee", "backup")
+PERSON_FIELDS = ("mentor", "mentee", "backup", "facilitator", "previous")
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ from ..models import (
     WikimediaAccount,
     utcnow,
 )
-from . import DomainError, trainings
+from . import DomainError, circles, trainings
 from .accounts import end_sessions
 from .events import record
 from .matching import bump_profile_version
@@ -99,6 +99,7 @@ def export_data(person: Person) -> dict:
         ],
         "mentor_offer": _export_offer(person),
         "trainings": trainings.export_of(person),
+        "peer_circles": circles.export_of(person),
         "requests": _export_requests(person),
         "mentorships": _export_mentorships(person),
         "thanks_received": [
@@ -360,6 +361,7 @@ def delete_account(person: Person) -> None:
     _leave_mentoring(person)
     _withdraw_suggestions(person)
     trainings.forget(person)
+    circles.forget(person, date.today())
 
     _replace_name_in_notifications(old_name, stand_in)
     for model, column in (
