@@ -22,6 +22,10 @@ from pathways import create_app
 from pathways.extensions import db, init_migrations
 from pathways.jobs import runner
 from pathways.models import (
+    Circle,
+    CircleMember,
+    CirclePost,
+    CircleState,
     MentorOffer,
     MentorRequest,
     Mentorship,
@@ -65,6 +69,8 @@ class World:
     job_id: int
     training_id: int
     signup_id: int
+    circle_id: int
+    post_id: int
 
 
 def build_world(make_person, make_mentor) -> World:
@@ -83,6 +89,7 @@ def build_world(make_person, make_mentor) -> World:
         badge = recognition.issue_level_badge(mentee, "fundamental")
     job = runner.start("lifecycle_sweep", {"today": date.today().isoformat()}, coordinator)
     training, signup = hosted_training(mentor, mentee)
+    circle, post = led_circle(mentor, [mentee], "Reading circle", "I learned to cite.")
     return World(
         people={
             OUTSIDER: outsider.id,
@@ -102,7 +109,28 @@ def build_world(make_person, make_mentor) -> World:
         job_id=job.id,
         training_id=training.id,
         signup_id=signup.id,
+        circle_id=circle.id,
+        post_id=post.id,
     )
+
+
+def led_circle(
+    facilitator: Person, members: list[Person], title: str, post: str
+) -> tuple[Circle, CirclePost]:
+    """An active circle ``facilitator`` leads, with one post by its first member (written
+    as rows: the service asks for more members than a route-wide world needs)."""
+    with transaction():
+        circle = Circle(
+            title=title,
+            level_id="fundamental",
+            language="en",
+            facilitator_id=facilitator.id,
+            state=CircleState.ACTIVE,
+            members=[CircleMember(person_id=m.id) for m in members],
+        )
+        entry = CirclePost(circle=circle, author_id=members[0].id, kind="reflection", body=post)
+        db.session.add_all([circle, entry])
+    return circle, entry
 
 
 def hosted_training(host: Person, attendee: Person) -> tuple[Training, TrainingSignup]:

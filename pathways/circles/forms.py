@@ -2,6 +2,7 @@ from babel.dates import get_day_names
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from ..catalog import get_catalog
@@ -19,7 +20,10 @@ def day_names() -> dict[int, str]:
 class PostForm(Form):
     kind = RadioField(
         _l("What is it?"),
-        choices=[("reflection", _l("A reflection")), ("practice", _l("A good practice"))],
+        choices=[
+            SelectChoice("reflection", _l("A reflection")),
+            SelectChoice("practice", _l("A good practice")),
+        ],
         default="reflection",
         validators=[InputRequired()],
     )
@@ -45,7 +49,7 @@ class ScheduleForm(Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.weekday.choices = sorted(day_names().items())
+        self.weekday.choices = [SelectChoice(n, name) for n, name in sorted(day_names().items())]
 
 
 class HandoverForm(Form):
@@ -65,4 +69,6 @@ class NewCircleForm(Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.level.choices = [(lvl.id, translated(lvl)) for lvl in get_catalog().levels.values()]
+        self.level.choices = [
+            SelectChoice(lvl.id, translated(lvl)) for lvl in get_catalog().levels.values()
+        ]

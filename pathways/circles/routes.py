@@ -3,6 +3,7 @@ from datetime import date
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
 
 from ..auth import role_required
 from ..extensions import db
@@ -74,6 +75,8 @@ def show(circle_id: int):
 @login_required
 def add_post(circle_id: int):
     circle = _viewable(circle_id)
+    if not circles.is_party(current_user, circle):
+        abort(403)
     form = PostForm()
     if submit(form, lambda: circles.post(current_user, circle, form.kind.data, form.body.data)):
         flash(_("Your post is on the board."), "success")
@@ -143,7 +146,7 @@ def hand_over(circle_id: int):
     circle = _led(circle_id)
     form = HandoverForm()
     candidates = circles.handover_candidates(circle, date.today())
-    form.facilitator.choices = [(p.id, p.username) for p in candidates]
+    form.facilitator.choices = [SelectChoice(p.id, p.username) for p in candidates]
     chosen = form.facilitator.data if form.is_submitted() else None
     successor = db.session.get(Person, chosen) if chosen else None
     if successor is not None and submit(

@@ -1,5 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, SelectMultipleField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..forms import Form
@@ -11,8 +12,10 @@ class RequestForm(Form):
     help_as = RadioField(
         _l("How would you like to learn?"),
         choices=[
-            ("mentor", _l("With one mentor")),
-            ("circle", _l("In a peer circle: a small group on my rung, with a facilitator")),
+            SelectChoice("mentor", _l("With one mentor")),
+            SelectChoice(
+                "circle", _l("In a peer circle: a small group on my rung, with a facilitator")
+            ),
         ],
         default="mentor",
         validators=[Optional()],
