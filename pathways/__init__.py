@@ -118,10 +118,11 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_template_helpers(app: Flask) -> None:
     from .catalog_messages import level_name, skill_name, translated, translated_each
-    from .labels import describe_reason, fit, label, question_label
+    from .labels import circle_state, describe_reason, fit, label, question_label
 
     app.jinja_env.globals.update(
         label=label,
+        circle_state=circle_state,
         describe_reason=describe_reason,
         question_label=question_label,
         skill_name=skill_name,

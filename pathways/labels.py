@@ -56,9 +56,6 @@ LABELS = {
     "invalid_profile": _l("the request has nothing to match on"),
     TOO_FEW: _l("too few others on the same rung share a language for a circle"),
     NO_FACILITATOR: _l("no facilitator with a free place speaks the circle's language"),
-    CircleState.PROPOSED: _l("Proposed"),
-    CircleState.ACTIVE: _l("Active"),
-    CircleState.ENDED: _l("Ended"),
 }
 
 
@@ -86,6 +83,12 @@ DEFAULT_QUESTIONS = {
 def question_label(question: str) -> str:
     """An off-boarding question in the reader's language if it is a default one."""
     return str(DEFAULT_QUESTIONS.get(question, question))
+
+
+def circle_state(state: CircleState) -> str:
+    """A circle's state; kept apart from :data:`LABELS`, where the string "proposed" is
+    a request's state (the states are strings, so equal values share a key)."""
+    return str(_l("Proposed") if state == CircleState.PROPOSED else LABELS[state])
 
 
 def label(value) -> str:

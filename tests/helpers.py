@@ -245,13 +245,13 @@ def empty_all_tables() -> None:
 def slow_down_approvals(monkeypatch, seconds: float = 0.4) -> None:
     """An approval holds its mentor's lock ``seconds`` longer, after counting: whatever
     runs beside it must wait for the lock, or would act on what it read before."""
-    check = mentor_requests._check_can_take_one_more
+    check = mentor_requests.check_can_take_one_more
 
-    def slow_check(offer, today):
+    def slow_check(offer, today, field=None):
         time.sleep(seconds)
-        return check(offer, today)
+        return check(offer, today, field)
 
-    monkeypatch.setattr(mentor_requests, "_check_can_take_one_more", slow_check)
+    monkeypatch.setattr(mentor_requests, "check_can_take_one_more", slow_check)
 
 
 def count(model, *where) -> int:

@@ -28,6 +28,7 @@ from pathways.services import (
     privacy,
     transaction,
 )
+from pathways.services.next_steps import next_steps
 from pathways.web import linked
 
 TODAY = date.today()
@@ -284,6 +285,7 @@ def test_a_reported_post_reaches_the_coordinators_and_is_resolved(active_circle)
     with transaction():
         report = circles.report_post(members[1], entry, "This is rude.")
     assert circles.circle_reports() == [report]
+    assert next_steps(coordinator, TODAY).coordinator.open_reports == 1
     assert db.session.scalar(
         select(Notification.kind).where(Notification.person_id == coordinator.id)
     ) == ("circle_post_reported")
@@ -328,3 +330,14 @@ def test_export_holds_memberships_posts_and_reports_and_deletion_removes_them(ac
     with transaction():
         privacy.delete_account(facilitator)
     assert circle.state == CircleState.ENDED
+
+
+def test_the_coverage_map_names_peer_circles_for_good_practice_and_regular_meetings(app):
+    from pathways.catalog import get_catalog
+
+    covered = {
+        r.id
+        for r in get_catalog().recommendations.values()
+        if r.feature == "peer-circles" and r.page == "circles.index"
+    }
+    assert covered == {"share-best-practices", "regular-community-meetings"}

@@ -369,6 +369,14 @@ def _check_members(people: list[Person]) -> list[Person]:
     return people
 
 
+def _check_speaks(facilitator: Person, language: str) -> None:
+    if language not in facilitator.language_codes:
+        raise DomainError(
+            _l("%(name)s does not speak the circle's language.", name=facilitator.username),
+            "facilitator",
+        )
+
+
 def _person_named(name: str, field: str) -> Person:
     person = find_by_username(name)
     if person is None or not person.is_active:
@@ -399,6 +407,8 @@ def create_circle(
     )
     if facilitator.id in {m.id for m in members}:
         raise DomainError(_l("The facilitator cannot be a member too."), "facilitator")
+    language = check_language(language)
+    _check_speaks(facilitator, language)
     waiting = dict(
         db.session.execute(
             select(MentorRequest.mentee_id, MentorRequest.id).where(
@@ -411,7 +421,7 @@ def create_circle(
     circle = Circle(
         title=_check_title(title),
         level_id=level_id,
-        language=check_language(language),
+        language=language,
         facilitator_id=facilitator.id,
         members=[CircleMember(person=m, request_id=waiting.get(m.id)) for m in members],
     )
@@ -483,11 +493,7 @@ def hand_over(person: Person, circle: Circle, successor: Person, today: date) ->
         raise DomainError(_l("This mentor already leads the circle."), "facilitator")
     if is_member(successor, circle):
         raise DomainError(_l("The facilitator cannot be a member too."), "facilitator")
-    if successor.language_codes and circle.language not in successor.language_codes:
-        raise DomainError(
-            _l("%(name)s does not speak the circle's language.", name=successor.username),
-            "facilitator",
-        )
+    _check_speaks(successor, circle.language)
     leaving = circle.facilitator
     _close_term(circle, today)
     _start_term(circle, successor, today, "facilitator")

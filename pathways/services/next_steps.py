@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from ..extensions import db
 from ..models import (
     CheckIn,
+    CircleReport,
     MatchProposal,
     MentorOffer,
     MentorRequest,
@@ -118,5 +119,14 @@ def _coordinator_next() -> CoordinatorNext:
                 select(MentorRequest.id).where(MentorRequest.state.in_(WAITING))
             ),
         ),
-        _count(ProblemReport, ProblemReport.resolved_at.is_(None)),
+        _open_reports(),
     )
+
+
+def _open_reports() -> int:
+    """Open reports on mentorships and on peer circles' posts, in one query."""
+    counts = [
+        select(func.count()).select_from(model).where(model.resolved_at.is_(None)).scalar_subquery()
+        for model in (ProblemReport, CircleReport)
+    ]
+    return db.session.scalar(select(counts[0] + counts[1]))
