@@ -89,7 +89,7 @@ def build_world(make_person, make_mentor) -> World:
         badge = recognition.issue_level_badge(mentee, "fundamental")
     job = runner.start("lifecycle_sweep", {"today": date.today().isoformat()}, coordinator)
     training, signup = hosted_training(mentor, mentee)
-    circle, post = led_circle(mentor, [mentee], "Reading circle", "I learned to cite.")
+    circle, post = led_circle(mentor, [mentee], "Wikidata", "https://w.wiki/x")
     return World(
         people={
             OUTSIDER: outsider.id,
