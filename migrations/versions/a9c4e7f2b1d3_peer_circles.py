@@ -179,28 +179,9 @@ def upgrade():
 
 
 def downgrade():
+    # Dropping a table drops its indexes; MariaDB refuses to drop an index a foreign key
+    # needs while the table stands.
     with op.batch_alter_table("mentor_request", schema=None) as batch_op:
         batch_op.drop_column("wants_group")
-
-    with op.batch_alter_table("circle_report", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_circle_report_reporter_id"))
-
-    op.drop_table("circle_report")
-    with op.batch_alter_table("facilitator_term", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_facilitator_term_person_id"))
-
-    op.drop_table("facilitator_term")
-    with op.batch_alter_table("circle_post", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_circle_post_circle_id"))
-        batch_op.drop_index(batch_op.f("ix_circle_post_author_id"))
-
-    op.drop_table("circle_post")
-    with op.batch_alter_table("circle_member", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_circle_member_person_id"))
-
-    op.drop_table("circle_member")
-    with op.batch_alter_table("circle", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_circle_facilitator_id"))
-        batch_op.drop_index(batch_op.f("ix_circle_batch_id"))
-
-    op.drop_table("circle")
+    for table in ("circle_report", "facilitator_term", "circle_post", "circle_member", "circle"):
+        op.drop_table(table)
