@@ -16,7 +16,7 @@ from datetime import date
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext as _ln
-from sqlalchemy import delete, exists, or_, select, update
+from sqlalchemy import delete, exists, insert, or_, select, update
 from sqlalchemy.orm import selectinload
 
 import matcher
@@ -278,29 +278,55 @@ def propose_batch_circles(batch_id: str, taken: Counter, today: date) -> Propose
     plan = matcher.propose_circles(
         seekers, _facilitators(today, taken), config["CIRCLE_MIN_SIZE"], config["CIRCLE_MAX_SIZE"]
     )
-    for proposed in plan.circles:
-        circle = Circle(
-            title="",
-            level_id=proposed.level,
-            language=proposed.language,
-            facilitator_id=proposed.facilitator_id,
-            batch_id=batch_id,
-            reasons={"shared_skills": list(proposed.shared_skills)},
-            members=[
-                CircleMember(person_id=m, request_id=by_mentee[m].id) for m in proposed.members
-            ],
-        )
-        db.session.add(circle)
-    placed = [by_mentee[m].id for c in plan.circles for m in c.members]
-    if placed:
-        db.session.execute(
-            update(MentorRequest)
-            .where(MentorRequest.id.in_(placed))
-            .values(state=RequestState.PROPOSED, updated_at=utcnow())
-            .execution_options(synchronize_session=False)
-        )
+    if plan.circles:
+        _insert_circles(batch_id, plan.circles, {m: row.id for m, row in by_mentee.items()})
     left_out = [(by_mentee[m].id, by_mentee[m].username, why) for m, why in plan.unmatched.items()]
     return ProposedCircles(len(plan.circles), left_out)
+
+
+def _insert_circles(batch_id: str, proposed: list, requests: dict[int, int]) -> None:
+    """Write a batch's circles, their members and their requests' new state in a fixed
+    number of statements, however many circles (``requests``: mentee id → request id)."""
+    now = utcnow()
+    written = db.session.execute(
+        insert(Circle).returning(Circle.id, Circle.reasons),
+        [
+            {
+                "title": "",
+                "level_id": c.level,
+                "language": c.language,
+                "facilitator_id": c.facilitator_id,
+                "state": CircleState.PROPOSED,
+                "timezone": "UTC",
+                "batch_id": batch_id,
+                "reasons": {"shared_skills": list(c.shared_skills), "position": position},
+                "created_at": now,
+            }
+            for position, c in enumerate(proposed)
+        ],
+    )
+    # Rows come back in any order where a database cannot keep the parameters' order in
+    # one statement; each names its place in the batch.
+    ids = {reasons["position"]: circle_id for circle_id, reasons in written}
+    db.session.execute(
+        insert(CircleMember),
+        [
+            {
+                "circle_id": ids[position],
+                "person_id": m,
+                "request_id": requests[m],
+                "joined_at": now,
+            }
+            for position, c in enumerate(proposed)
+            for m in c.members
+        ],
+    )
+    db.session.execute(
+        update(MentorRequest)
+        .where(MentorRequest.id.in_([requests[m] for c in proposed for m in c.members]))
+        .values(state=RequestState.PROPOSED, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _drop_proposed_circles() -> None:
