@@ -23,6 +23,7 @@ from pathways.services import (
     DomainError,
     NotAllowed,
     circles,
+    dashboard,
     mentor_requests,
     offers,
     privacy,
@@ -118,6 +119,12 @@ def test_approval_opens_the_circle_takes_a_place_and_tells_everyone(active_circl
     assert circles.facilitates(facilitator.id, members[0].id)
     assert not circles.facilitates(members[0].id, facilitator.id)
     assert (circle.starts_on, circle.ends_on) == (TODAY, TODAY + timedelta(days=300))
+
+
+def test_the_dashboard_counts_a_facilitated_circle_as_a_place_used(active_circle):
+    _, _, facilitator, _ = active_circle
+    [load] = [m for m in dashboard.mentor_load(TODAY) if m.mentor_id == facilitator.id]
+    assert (load.used, load.capacity) == (1, 2)
 
 
 def test_a_facilitator_without_a_free_place_is_refused(make_person, make_mentor, group):

@@ -16,7 +16,7 @@ from datetime import date
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext as _ln
-from sqlalchemy import delete, exists, insert, or_, select, update
+from sqlalchemy import delete, exists, func, insert, or_, select, update
 from sqlalchemy.orm import selectinload
 
 import matcher
@@ -119,6 +119,19 @@ def circles_of(person: Person) -> list[Circle]:
         select(Circle).where(
             Circle.state != CircleState.PROPOSED,
             or_(Circle.facilitator_id == person.id, Circle.id.in_(belongs)),
+        )
+    )
+
+
+def active_circle_count(person_id: int) -> int:
+    """The active circles the person belongs to or leads, in one query."""
+    belongs = select(CircleMember.circle_id).where(CircleMember.person_id == person_id)
+    return db.session.scalar(
+        select(func.count())
+        .select_from(Circle)
+        .where(
+            Circle.state == CircleState.ACTIVE,
+            or_(Circle.facilitator_id == person_id, Circle.id.in_(belongs)),
         )
     )
 

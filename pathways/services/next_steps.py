@@ -20,6 +20,7 @@ from ..models import (
     ProposalState,
     RoleName,
 )
+from .circles import active_circle_count
 from .matching import WAITING, is_away
 from .mentor_requests import open_request_of
 from .mentorships import checkin_due
@@ -31,11 +32,13 @@ from .plans import ladder_progress
 @dataclass(frozen=True)
 class VolunteerNext:
     """``steps_left`` is None without a ladder; ``waiting_request`` a request still waiting;
-    ``open_calls`` the skills short of mentors that the person can teach."""
+    ``open_calls`` the skills short of mentors that the person can teach; ``circles`` the
+    active peer circles they belong to or lead."""
 
     steps_left: int | None
     waiting_request: MentorRequest | None
     open_calls: list[OpenCall]
+    circles: int
 
 
 @dataclass(frozen=True)
@@ -75,7 +78,12 @@ def next_steps(person: Person, today: date) -> NextSteps:
 def _volunteer_next(person: Person) -> VolunteerNext:
     progress = ladder_progress(person.id)
     steps_left = None if progress is None else progress[1] - progress[0]
-    return VolunteerNext(steps_left, open_request_of(person), open_calls_for(person))
+    return VolunteerNext(
+        steps_left,
+        open_request_of(person),
+        open_calls_for(person),
+        active_circle_count(person.id),
+    )
 
 
 def _mentor_next(person: Person, today: date) -> MentorNext:

@@ -208,3 +208,18 @@ def test_circle_pages_run_the_same_queries_whatever_the_circles(client, count_qu
             counted.append(queries.n)
         counts.append(counted)
     assert counts[0] == counts[1]
+
+
+def test_the_start_page_leads_to_the_circle_and_says_what_a_group_request_waits_for(
+    client, make_person
+):
+    mentor, member, asking = make_person(RoleName.MENTOR), make_person(), make_person()
+    led_circle(mentor, [member], "Readers", "hello")
+    sign_in(client, member)
+    page = client.get("/").get_data(as_text=True)
+    assert "You take part in 1 peer circle" in page
+    ask_for_a_group([asking])
+    sign_in(client, asking)
+    page = client.get("/").get_data(as_text=True)
+    assert "Your request is waiting for a peer circle." in page
+    assert "You take part in" not in page
