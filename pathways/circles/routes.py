@@ -62,7 +62,8 @@ def _render_show(circle: Circle, post_form: PostForm, schedule_form: ScheduleFor
         can_post=circles.is_party(current_user, circle),
         can_lead=circles.can_lead(current_user, circle),
     )
-    return page, form_status(post_form) if not (schedule_form and schedule_form.errors) else 422
+    refused = post_form.errors or (schedule_form is not None and schedule_form.errors)
+    return page, 422 if refused else 200
 
 
 @bp.get("/<int:circle_id>")
