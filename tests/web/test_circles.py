@@ -223,3 +223,21 @@ def test_the_start_page_leads_to_the_circle_and_says_what_a_group_request_waits_
     page = client.get("/").get_data(as_text=True)
     assert "Your request is waiting for a peer circle." in page
     assert "You take part in" not in page
+
+
+def test_handing_over_to_a_mentor_without_a_free_place_is_refused_at_the_field(
+    client, make_person, make_mentor
+):
+    leaving, full = make_mentor(username="Leaving"), make_mentor(username="Full", capacity=1)
+    member, mentee = make_person(), make_person()
+    coordinator = make_person(RoleName.COORDINATOR)
+    with transaction():
+        request = mentor_requests.request_mentor(mentee, ["referencing"], "", full.id)
+        mentor_requests.approve_proposal(coordinator, request.proposals[0], TODAY)
+    circle, _ = led_circle(leaving, [member], "Readers", "hello")
+    sign_in(client, leaving)
+    response = client.post(f"/circles/{circle.id}/hand-over", data={"facilitator": full.id})
+    assert response.status_code == 422
+    assert 'id="facilitator-error">' in response.get_data(as_text=True)
+    assert "no free place left" in response.get_data(as_text=True)
+    assert db.session.get(Circle, circle.id).facilitator_id == leaving.id
