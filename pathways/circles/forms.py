@@ -8,6 +8,8 @@ from wtforms.validators import DataRequired, InputRequired, Length
 from ..catalog import get_catalog
 from ..catalog_messages import translated
 from ..forms import Form
+from ..services import too_long
+from ..services.circles import MAX_POST, MAX_TITLE
 
 # The service checks the rules (lengths, ranges, who may act); the forms only parse input.
 
@@ -29,6 +31,7 @@ class PostForm(Form):
     )
     body = TextAreaField(
         _l("Your post"),
+        validators=[Length(max=MAX_POST, message=too_long(MAX_POST))],
         description=_l("Plain text, up to 2000 characters; web addresses become links."),
     )
 
@@ -42,10 +45,10 @@ class PostReportForm(Form):
 
 
 class ScheduleForm(Form):
-    title = StringField(_l("Name of the circle"))
+    title = StringField(_l("Name of the circle"), validators=[Length(max=MAX_TITLE)])
     weekday = SelectField(_l("Day of the week"), coerce=int, validators=[InputRequired()])
-    meets_at = StringField(_l("Time (HH:MM)"), validators=[InputRequired()])
-    timezone = StringField(_l("Time zone"), validators=[InputRequired()])
+    meets_at = StringField(_l("Time (HH:MM)"), validators=[InputRequired(), Length(max=5)])
+    timezone = StringField(_l("Time zone"), validators=[InputRequired(), Length(max=64)])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -59,10 +62,14 @@ class HandoverForm(Form):
 
 
 class NewCircleForm(Form):
-    title = StringField(_l("Name of the circle"), validators=[InputRequired()])
+    title = StringField(
+        _l("Name of the circle"), validators=[InputRequired(), Length(max=MAX_TITLE)]
+    )
     level = SelectField(_l("Rung"), validators=[InputRequired()])
-    language = StringField(_l("Language"), validators=[InputRequired()])
-    facilitator = StringField(_l("Facilitator (username)"), validators=[InputRequired()])
+    language = StringField(_l("Language"), validators=[InputRequired(), Length(max=12)])
+    facilitator = StringField(
+        _l("Facilitator (username)"), validators=[InputRequired(), Length(max=64)]
+    )
     members = TextAreaField(
         _l("Members (usernames, one per line)"), validators=[InputRequired(), Length(max=4000)]
     )
