@@ -8,6 +8,7 @@ skills into `skill_context` text.
     index.suggest(mentee, top=5)                        # -> [Suggestion], best first
     pair(index, mentees, min_score=0.05, candidates=30) # -> Assignment (optimal)
     TextIndex({skill_id: text}).similarities(interests) # the ladder's interest ranking
+    propose_circles(seekers, facilitators)              # -> CirclePlan (peer circles)
 
 Design choices (details in each module's docstring):
 
@@ -50,6 +51,11 @@ import importlib
 # models, its command-line start-up) does not pay for scikit-learn, SciPy and OR-Tools.
 _HOME = {
     "IndexCache": "cache",
+    "CirclePlan": "circles",
+    "Facilitator": "circles",
+    "GroupSeeker": "circles",
+    "ProposedCircle": "circles",
+    "propose_circles": "circles",
     "Candidates": "pairing",
     "candidate_pairs": "pairing",
     "greedy_pair": "pairing",

@@ -19,7 +19,7 @@ from .i18n import (
     select_locale,
     select_timezone,
 )
-from .web import install_input_rules, isolate
+from .web import install_input_rules, isolate, linked
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -106,30 +106,35 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(people_bp, url_prefix="/people")
     app.register_blueprint(jobs_bp, url_prefix="/jobs")
     app.register_blueprint(resources_bp, url_prefix="/resources")
+    from .circles import bp as circles_bp
     from .communities import bp as communities_bp
     from .trainings import bp as trainings_bp
 
     app.register_blueprint(trainings_bp, url_prefix="/events")
     app.register_blueprint(communities_bp, url_prefix="/communities")
+    app.register_blueprint(circles_bp, url_prefix="/circles")
     from . import api
 
     api.init_app(app)
 
 
 def _register_template_helpers(app: Flask) -> None:
-    from .catalog_messages import skill_name, translated, translated_each
-    from .labels import describe_reason, fit, label, question_label
+    from .catalog_messages import level_name, skill_name, translated, translated_each
+    from .labels import circle_state, describe_reason, fit, label, question_label
 
     app.jinja_env.globals.update(
         label=label,
+        circle_state=circle_state,
         describe_reason=describe_reason,
         question_label=question_label,
         skill_name=skill_name,
+        level_name=level_name,
         date_range=format_date_range,
         wikimedia_enabled=lambda: wikimedia.client() is not None,
     )
     app.jinja_env.filters.update(
         bdi=isolate,
+        linked=linked,
         fit=fit,
         translated=translated,
         translated_each=translated_each,

@@ -116,3 +116,9 @@ def _texts(node: yaml.Node | None) -> list[yaml.ScalarNode]:
     if isinstance(node, yaml.SequenceNode):
         return [child for child in node.value if child.value]
     return [node] if node.value else []
+
+
+def level_name(level_id: str) -> str:
+    """A level's name by id in the reader's language; an unknown id as itself."""
+    level = get_catalog().levels.get(level_id)
+    return level_id if level is None else translated(level)

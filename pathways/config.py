@@ -71,6 +71,13 @@ class Config:
     )
     COORDINATOR_MAX_TERM_YEARS = int(os.environ.get("COORDINATOR_MAX_TERM_YEARS", "2"))
     COORDINATOR_TERM_REMINDER_DAYS = int(os.environ.get("COORDINATOR_TERM_REMINDER_DAYS", "14"))
+    # Peer circles: how many volunteers a circle takes, and how many circles in a row one
+    # facilitator may lead before a break (the same rule as mentors' terms).
+    CIRCLE_MIN_SIZE = int(os.environ.get("CIRCLE_MIN_SIZE", "3"))
+    CIRCLE_MAX_SIZE = int(os.environ.get("CIRCLE_MAX_SIZE", "8"))
+    FACILITATOR_MAX_CONSECUTIVE_TERMS = int(
+        os.environ.get("FACILITATOR_MAX_CONSECUTIVE_TERMS", "2")
+    )
     BURNOUT_DAYS_AT_CAPACITY = int(os.environ.get("BURNOUT_DAYS_AT_CAPACITY", "90"))
     # The lifecycle sweep: a mentor with no sign-in and no check-in for this many days is
     # set away; a mentorship with no check-in for this many days, or for twice its agreed

@@ -15,9 +15,10 @@ from .catalog import get_catalog
 from .demo_trainings import add_demo_trainings
 from .extensions import db
 from .models import MentorOffer, Person, RoleName, SkillStance, Stance, Term
-from .services import DomainError, mentor_requests, mentorships, plans, resources
+from .services import DomainError, circles, mentor_requests, mentorships, offers, plans, resources
 from .services.accounts import create_person, hash_password
 from .services.communities import load_directory
+from .services.matching import offer_is_open
 
 DEMO_PASSWORD = "pathways-demo"
 RESOURCES_PATH = Path(__file__).resolve().parent.parent / "data" / "resources.yaml"
@@ -232,6 +233,44 @@ def _add_mentoring_activity(
     )
 
 
+CIRCLE_POSTS = (
+    ("reflection", "This week I added three citations to a stub; the cite tool saved me time."),
+    ("practice", "Preview before saving, and say what you changed in the edit summary."),
+    ("practice", "A friendly guide to reliable sources: https://en.wikipedia.org/wiki/WP:RS"),
+)
+
+
+def _add_circles(
+    coordinator: Person, mentors: list[Person], volunteers: list[Person], today: date
+) -> None:
+    """One active peer circle, led by the first mentor who can take one more, with a few
+    posts; and two volunteers waiting for a circle, for the next batch run."""
+    loads = offers.loads(m.id for m in mentors)
+    facilitator = next(
+        m
+        for m in mentors
+        if loads[m.id][0] < loads[m.id][1] and offer_is_open(offers.offer_of(m), today)
+    )
+    language = facilitator.language_codes[0]
+    members = [v for v in volunteers[REQUESTS + 1 : -2] if language in v.language_codes][:4]
+    circle = circles.create_circle(
+        coordinator,
+        "First citations",
+        "fundamental",
+        language,
+        facilitator.username,
+        [m.username for m in members],
+        today,
+    )
+    circles.set_schedule(facilitator, circle, "First citations", 2, "18:00", "UTC")
+    for author, (kind, body) in zip(
+        (members[0], facilitator, members[1]), CIRCLE_POSTS, strict=True
+    ):
+        circles.post(author, circle, kind, body)
+    for person in volunteers[-2:]:
+        mentor_requests.request_mentor(person, ["referencing"], "", wants_group=True)
+
+
 def add_resources(coordinator: Person, path: Path = RESOURCES_PATH) -> int:
     """List the seed file's learning resources, added by ``coordinator``; how many."""
     entries = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -289,10 +328,12 @@ def load_demo(seed: int = 2026) -> str:
     db.session.flush()
     _add_plans(rng, volunteers)
     _add_mentoring_activity(rng, coordinator, volunteers, today)
+    _add_circles(coordinator, mentors, volunteers, today)
     listed = add_resources(coordinator)
     gatherings = add_demo_trainings([coordinator, mentors[0]], today), load_directory()
     return (
         f"Demo program: {len(volunteers)} volunteers, {len(mentors)} mentors, 1 coordinator, "
-        f"{listed} learning resources, {gatherings[0]} trainings, {gatherings[1]} communities. "
+        f"{listed} learning resources, {gatherings[0]} trainings, {gatherings[1]} communities, "
+        "1 peer circle. "
         f"Sign in as demo-volunteer, demo-mentor or demo-coordinator with password {DEMO_PASSWORD}."
     )

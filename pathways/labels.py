@@ -4,11 +4,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from matcher import UnmatchedReason, fit_label
+from matcher.circles import NO_FACILITATOR, TOO_FEW
 
 from .catalog import get_catalog
 from .catalog_messages import skill_name, translated
 from .ladder import Reason, ReasonKind
 from .models import (
+    CircleState,
     MentorshipState,
     ProposalState,
     RequestState,
@@ -52,6 +54,8 @@ LABELS = {
     UnmatchedReason.NO_CAPACITY: _l("no mentor with a free place (or better pairs took them)"),
     UnmatchedReason.BELOW_THRESHOLD: _l("no mentor reaches the minimum score"),
     "invalid_profile": _l("the request has nothing to match on"),
+    TOO_FEW: _l("too few others on the same rung share a language for a circle"),
+    NO_FACILITATOR: _l("no facilitator with a free place speaks the circle's language"),
 }
 
 
@@ -79,6 +83,12 @@ DEFAULT_QUESTIONS = {
 def question_label(question: str) -> str:
     """An off-boarding question in the reader's language if it is a default one."""
     return str(DEFAULT_QUESTIONS.get(question, question))
+
+
+def circle_state(state: CircleState) -> str:
+    """A circle's state; kept apart from :data:`LABELS`, where the string "proposed" is
+    a request's state (the states are strings, so equal values share a key)."""
+    return str(_l("Proposed") if state == CircleState.PROPOSED else LABELS[state])
 
 
 def label(value) -> str:

@@ -102,6 +102,12 @@ class HandoverState(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
+class CircleState(enum.StrEnum):
+    PROPOSED = "proposed"
+    ACTIVE = "active"
+    ENDED = "ended"
+
+
 class MentorshipState(enum.StrEnum):
     ACTIVE = "active"
     PAUSED = "paused"
@@ -350,6 +356,8 @@ class MentorRequest(db.Model):
         ForeignKey("person.id", ondelete="SET NULL")
     )
     state: Mapped[RequestState] = mapped_column(_enum(RequestState), default=RequestState.OPEN)
+    # A peer circle rather than one mentor: the batch run proposes circles for these.
+    wants_group: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
@@ -714,3 +722,100 @@ class Community(db.Model):
     link: Mapped[str] = mapped_column(String(500))
     how_to_join: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Circle(db.Model):
+    """A peer circle: volunteers of one rung who share a language, led by a facilitator
+    (a mentor, on one place of their capacity while the circle is active).
+
+    A batch run writes circles as ``proposed`` (``batch_id`` set) for a coordinator to
+    approve; ``starts_on``/``ends_on`` are the current facilitator's term, whose history
+    is in ``terms``. The schedule is a weekday (0 = Monday), a time and its time zone.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    level_id: Mapped[str] = mapped_column(String(20))
+    language: Mapped[str] = mapped_column(String(12))
+    facilitator_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL"), index=True
+    )
+    state: Mapped[CircleState] = mapped_column(_enum(CircleState), default=CircleState.PROPOSED)
+    weekday: Mapped[int | None] = mapped_column(Integer)
+    meets_at: Mapped[str | None] = mapped_column(String(5))
+    timezone: Mapped[str] = mapped_column(String(64), default="UTC")
+    starts_on: Mapped[date | None] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    batch_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    reasons: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    facilitator: Mapped[Person | None] = relationship()
+    members: Mapped[list[CircleMember]] = relationship(
+        back_populates="circle", cascade="all, delete-orphan", order_by="CircleMember.id"
+    )
+    terms: Mapped[list[FacilitatorTerm]] = relationship(
+        back_populates="circle", cascade="all, delete-orphan", order_by="FacilitatorTerm.id"
+    )
+
+
+class CircleMember(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    circle_id: Mapped[int] = mapped_column(ForeignKey("circle.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    request_id: Mapped[int | None] = mapped_column(
+        ForeignKey("mentor_request.id", ondelete="SET NULL")
+    )
+    joined_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    circle: Mapped[Circle] = relationship(back_populates="members")
+    person: Mapped[Person] = relationship()
+
+    __table_args__ = (UniqueConstraint("circle_id", "person_id"),)
+
+
+class FacilitatorTerm(db.Model):
+    """One facilitator's term leading one circle: the term limit counts these."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    circle_id: Mapped[int] = mapped_column(ForeignKey("circle.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+
+    circle: Mapped[Circle] = relationship(back_populates="terms")
+
+
+class CirclePost(db.Model):
+    """A reflection or a good practice on a circle's board: plain text, shown escaped,
+    http(s) links made clickable. The facilitator hides a post (``hidden_at``)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    circle_id: Mapped[int] = mapped_column(ForeignKey("circle.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(20))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    hidden_at: Mapped[datetime | None] = mapped_column(DateTime)
+    hidden_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+
+    circle: Mapped[Circle] = relationship()
+    author: Mapped[Person | None] = relationship(foreign_keys=[author_id])
+
+
+class CircleReport(db.Model):
+    """A member's report of a post, read by coordinators beside mentorship reports."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    post_id: Mapped[int] = mapped_column(ForeignKey("circle_post.id", ondelete="CASCADE"))
+    reporter_id: Mapped[int | None] = mapped_column(
+        ForeignKey("person.id", ondelete="SET NULL"), index=True
+    )
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    post: Mapped[CirclePost] = relationship()

@@ -1,16 +1,23 @@
 """Small helpers shared by the blueprints' views, and the input rules at the URL."""
 
+import re
 from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, abort, flash, request
 from flask_sqlalchemy.pagination import Pagination
 from flask_wtf import FlaskForm
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from werkzeug.routing import IntegerConverter, PathConverter, UnicodeConverter, ValidationError
 
 from .errors import render_error
-from .input_rules import INTEGER_MAX, control_character, control_character_error, parse_whole_number
+from .input_rules import (
+    INTEGER_MAX,
+    control_character,
+    control_character_error,
+    is_web_link,
+    parse_whole_number,
+)
 from .services import DomainError, transaction
 
 
@@ -60,6 +67,28 @@ def with_isolated(message: str, **values: str) -> Markup:
     values are escaped and isolated here, not pasted into the text.
     """
     return Markup.escape(message) % {name: isolate(value) for name, value in values.items()}
+
+
+_LINK = re.compile(r"https?://[^\s<>\"]+", re.IGNORECASE)
+_TRAILING = ".,;:!?)]}'"
+
+
+def linked(text: str) -> Markup:
+    """Plain text escaped, with its http(s) addresses as links that pass no ranking."""
+    parts, last = [], 0
+    for found in _LINK.finditer(text):
+        address = found.group(0).rstrip(_TRAILING)
+        end = found.start() + len(address)
+        parts.append(escape(text[last : found.start()]))
+        if is_web_link(address):
+            parts.append(
+                Markup('<a href="%s" rel="nofollow ugc noopener">%s</a>') % (address, address)
+            )
+        else:
+            parts.append(escape(address))
+        last = end
+    parts.append(escape(text[last:]))
+    return Markup("").join(parts)
 
 
 # Input rules at the URL ----------------------------------------------------------------

@@ -22,6 +22,10 @@ from pathways import create_app
 from pathways.extensions import db, init_migrations
 from pathways.jobs import runner
 from pathways.models import (
+    Circle,
+    CircleMember,
+    CirclePost,
+    CircleState,
     MentorOffer,
     MentorRequest,
     Mentorship,
@@ -74,6 +78,8 @@ class World:
     training_id: int
     signup_id: int
     handover_id: int
+    circle_id: int
+    post_id: int
 
 
 def build_world(make_person, make_mentor) -> World:
@@ -96,6 +102,7 @@ def build_world(make_person, make_mentor) -> World:
         handover = coordinator_terms.nominate_successor(
             coordinator, outsider.username, date.today() + timedelta(days=90), "", date.today()
         )
+    circle, post = led_circle(mentor, [mentee], "Wikidata", "https://w.wiki/x")
     return World(
         people={
             OUTSIDER: outsider.id,
@@ -116,7 +123,28 @@ def build_world(make_person, make_mentor) -> World:
         training_id=training.id,
         signup_id=signup.id,
         handover_id=handover.id,
+        circle_id=circle.id,
+        post_id=post.id,
     )
+
+
+def led_circle(
+    facilitator: Person, members: list[Person], title: str, post: str
+) -> tuple[Circle, CirclePost]:
+    """An active circle ``facilitator`` leads, with one post by its first member (written
+    as rows: the service asks for more members than a route-wide world needs)."""
+    with transaction():
+        circle = Circle(
+            title=title,
+            level_id="fundamental",
+            language="en",
+            facilitator_id=facilitator.id,
+            state=CircleState.ACTIVE,
+            members=[CircleMember(person_id=m.id) for m in members],
+        )
+        entry = CirclePost(circle=circle, author_id=members[0].id, kind="reflection", body=post)
+        db.session.add_all([circle, entry])
+    return circle, entry
 
 
 def hosted_training(host: Person, attendee: Person) -> tuple[Training, TrainingSignup]:
@@ -231,13 +259,13 @@ def empty_all_tables() -> None:
 def slow_down_approvals(monkeypatch, seconds: float = 0.4) -> None:
     """An approval holds its mentor's lock ``seconds`` longer, after counting: whatever
     runs beside it must wait for the lock, or would act on what it read before."""
-    check = mentor_requests._check_can_take_one_more
+    check = mentor_requests.check_can_take_one_more
 
-    def slow_check(offer, today):
+    def slow_check(offer, today, field=None):
         time.sleep(seconds)
-        return check(offer, today)
+        return check(offer, today, field)
 
-    monkeypatch.setattr(mentor_requests, "_check_can_take_one_more", slow_check)
+    monkeypatch.setattr(mentor_requests, "check_can_take_one_more", slow_check)
 
 
 def count(model, *where) -> int:

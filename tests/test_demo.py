@@ -7,8 +7,12 @@ from pathways.catalog import get_catalog
 from pathways.demo import DEMO_PASSWORD, RESOURCES_PATH
 from pathways.extensions import db
 from pathways.models import (
+    Circle,
+    CirclePost,
+    CircleState,
     MatchProposal,
     MentorOffer,
+    MentorRequest,
     Mentorship,
     Person,
     PersonRole,
@@ -38,6 +42,8 @@ def test_demo_load_fills_an_empty_database_with_a_living_program(runner):
     }
     assert len(mentor_languages) >= 4
     assert count(MatchProposal) > 0 and count(Mentorship) > 0 and count(Plan) > 0
+    assert count(Circle, Circle.state == CircleState.ACTIVE) == 1 and count(CirclePost) == 3
+    assert count(MentorRequest, MentorRequest.wants_group.is_(True)) == 2
     for username in ("demo-volunteer", "demo-mentor", "demo-coordinator"):
         assert accounts.authenticate(username, DEMO_PASSWORD) is not None
 

@@ -180,6 +180,21 @@ def test_batch_pairing_runs_the_same_queries_whatever_the_requests(
     assert counts[0] == counts[1]
 
 
+def test_batch_pairing_runs_the_same_queries_whatever_the_circles(
+    app, count_queries, make_person, make_mentor
+):
+    coordinator = make_person(RoleName.COORDINATOR)
+    counts = []
+    for size in (SMALL, LARGE):
+        make_mentor(capacity=size)
+        for _ in range(size * 3):
+            with transaction():
+                mentor_requests.request_mentor(make_person(), ["referencing"], "", wants_group=True)
+        batch = run_counted(count_queries, lambda: mentor_requests.run_batch_pairing(coordinator))
+        counts.append(batch)
+    assert counts[0] == counts[1]
+
+
 def test_succession_runs_the_same_queries_whatever_the_mentees(
     app, count_queries, make_person, make_mentor
 ):

@@ -332,6 +332,7 @@ def _request(request: MentorRequest) -> dict:
         "state": request.state.value,
         "skills": request.skills,
         "note": request.note,
+        "wants_group": request.wants_group,
         "created_at": request.created_at,
         "mentee": {"id": request.mentee_id, "username": request.mentee.username},
         "proposals": [
@@ -380,10 +381,15 @@ def _request_link(operation: str, path: str) -> dict:
 )
 @_documented()
 def request_mentor(body):
-    """Ask for a mentor; the best match is proposed to the coordinators (409 if one waits)."""
+    """Ask for a mentor, or a peer circle (``wants_group``); the best mentor is proposed
+    to the coordinators at once, a circle by the next batch run (409 if one waits)."""
     with transaction():
         created = mentor_requests.request_mentor(
-            current_user, body["skills"], body["note"], body["preferred_mentor_id"]
+            current_user,
+            body["skills"],
+            body["note"],
+            body["preferred_mentor_id"],
+            body["wants_group"],
         )
     return _request(created)
 

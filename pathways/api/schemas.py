@@ -187,6 +187,9 @@ class RequestSchema(Schema):
     state = fields.String(required=True)
     skills = fields.List(fields.String(), required=True)
     note = fields.String(required=True)
+    wants_group = fields.Boolean(
+        required=True, metadata={"description": "A peer circle rather than one mentor."}
+    )
     created_at = UtcDateTime(required=True)
     proposals = fields.List(fields.Nested(ProposalSchema), required=True)
 
@@ -203,6 +206,10 @@ class RequestCreateSchema(Schema):
     )
     note = fields.String(load_default="", validate=validate.Length(max=MAX_TEXT))
     preferred_mentor_id = fields.Integer(load_default=None, allow_none=True, validate=Id)
+    wants_group = fields.Boolean(
+        load_default=False,
+        metadata={"description": "Ask for a peer circle; the next batch run proposes one."},
+    )
 
 
 class QueueArgsSchema(Schema):

@@ -171,6 +171,20 @@ SENTENCES: dict[str, Sentence] = {
     "resource_suggested": lambda e, d, n: _("A learning resource was suggested."),
     "resource_approved": lambda e, d, n: _("A suggested learning resource was approved."),
     "resource_rejected": lambda e, d, n: _("A suggested learning resource was rejected."),
+    "circle_approved": lambda e, d, n: with_isolated(
+        _("A peer circle led by %(name)s was approved."), name=n.person(d["facilitator"])
+    ),
+    "circle_created": lambda e, d, n: with_isolated(
+        _("A peer circle led by %(name)s was gathered by hand."), name=n.person(d["facilitator"])
+    ),
+    "circle_handed_over": lambda e, d, n: with_isolated(
+        _("A peer circle was handed over to %(name)s."), name=n.person(d["facilitator"])
+    ),
+    "circle_ended": lambda e, d, n: _("A peer circle ended."),
+    "circle_post_hidden": lambda e, d, n: _("A post in a peer circle was hidden."),
+    "circle_post_restored": lambda e, d, n: _("A hidden post in a peer circle was shown again."),
+    "circle_post_reported": lambda e, d, n: _("A post in a peer circle was reported."),
+    "circle_report_resolved": lambda e, d, n: _("A report of a post was marked resolved."),
     "badge_issued": lambda e, d, n: _("A %(level)s certificate was issued.", level=_level(d)),
     "badge_revoked": lambda e, d, n: _("A %(level)s certificate was revoked.", level=_level(d)),
     "coordinator_term_added": lambda e, d, n: with_isolated(

@@ -22,6 +22,7 @@ from ..jobs import runner
 from ..jobs.kinds import KINDS
 from ..labels import question_label
 from ..models import (
+    CircleReport,
     Handover,
     MatchProposal,
     MentorRequest,
@@ -35,6 +36,7 @@ from ..services import (
     DomainError,
     accounts,
     backups,
+    circles,
     coordinator_terms,
     events,
     mentor_requests,
@@ -207,6 +209,7 @@ def batch_review(batch_id: str):
         event=review.event,
         unmatched=review.unmatched,
         proposals=review.proposals,
+        circles=circles.proposed_circles(batch_id),
         loads=offers.loads(p.mentor_id for p in review.proposals),
         reject_form=RejectForm(),
     )
@@ -232,7 +235,11 @@ def propose_successors(mentor_id: int):
 
 @bp.get("/reports")
 def reports():
-    return render_template("coordinators/reports.html", reports=mentorships.problem_reports())
+    return render_template(
+        "coordinators/reports.html",
+        reports=mentorships.problem_reports(),
+        circle_reports=circles.circle_reports(),
+    )
 
 
 @bp.post("/reports/<int:report_id>/resolve")
@@ -240,6 +247,15 @@ def resolve_report(report_id: int):
     report = db.get_or_404(ProblemReport, report_id)
     with transaction():
         mentorships.resolve_report(current_user, report)
+    flash(_("The report is marked resolved."), "success")
+    return redirect(url_for("coordinators.reports"))
+
+
+@bp.post("/circle-reports/<int:report_id>/resolve")
+def resolve_circle_report(report_id: int):
+    report = db.get_or_404(CircleReport, report_id)
+    with transaction():
+        circles.resolve_circle_report(current_user, report)
     flash(_("The report is marked resolved."), "success")
     return redirect(url_for("coordinators.reports"))
 

@@ -27,6 +27,7 @@ def _batch_result(batch: mentor_requests.Batch) -> dict:
     return {
         "batch_id": batch.id,
         "proposed": len(batch.proposals),
+        "circles": batch.circles,
         "unmatched": len(batch.unmatched),
     }
 

@@ -124,6 +124,23 @@ SENTENCES: dict[str, Callable[[dict], str]] = {
     "coordinator_welcome": lambda p: _(
         "Welcome: you coordinate the program now, until %(date)s.", date=_on(p, "ends_on")
     ),
+    "circle_joined": lambda p: with_isolated(
+        _("You are in a peer circle now, led by %(name)s. Say hello on its board."),
+        name=_name(p, "facilitator"),
+    ),
+    "circle_leading": lambda p: ngettext(
+        "You lead a peer circle of %(num)d volunteer now: set when it meets.",
+        "You lead a peer circle of %(num)d volunteers now: set when it meets.",
+        int(p["members"]),
+    ),
+    "circle_handed_over": lambda p: with_isolated(
+        _("%(name)s leads your peer circle now."), name=_name(p, "facilitator")
+    ),
+    "circle_ended": lambda p: _("Your peer circle has ended. Its board stays for you to read."),
+    "circle_thanks": lambda p: _(
+        "Thank you for leading your peer circle! Its place in your capacity is free again."
+    ),
+    "circle_post_reported": lambda p: _("A post in a peer circle was reported. Please look at it."),
     "badge_issued": lambda p: _(
         "Your %(level)s certificate is ready.", level=translated(get_catalog().levels[p["level"]])
     ),
@@ -165,6 +182,10 @@ def _succession(subject_id: int) -> str:
     return url_for("coordinators.succession", mentor_id=subject_id)
 
 
+def _circle(subject_id: int) -> str:
+    return url_for("circles.show", circle_id=subject_id)
+
+
 def _certificate(subject_id: int) -> str | None:
     badge = recognition.find_badge_by_id(subject_id)
     return url_for("badges.certificate", public_id=badge.public_id) if badge else None
@@ -195,6 +216,12 @@ LINKS: dict[str, Callable[[int], str | None]] = {
     "problem_reported": lambda _subject_id: url_for("coordinators.reports"),
     "thanked": lambda subject_id: url_for("mentors.profile", person_id=subject_id),
     "badge_issued": _certificate,
+    "circle_joined": _circle,
+    "circle_leading": _circle,
+    "circle_handed_over": _circle,
+    "circle_ended": _circle,
+    "circle_thanks": _circle,
+    "circle_post_reported": lambda _subject_id: url_for("coordinators.reports"),
     "badge_revoked": _certificate,
     "coordinator_term_added": _coordinator_terms,
     "coordinator_term_ending": _coordinator_terms,

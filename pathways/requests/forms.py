@@ -1,5 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import RadioField, SelectMultipleField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..forms import Form
@@ -8,6 +9,17 @@ from ..mentors.forms import skill_choices
 
 
 class RequestForm(Form):
+    help_as = RadioField(
+        _l("How would you like to learn?"),
+        choices=[
+            SelectChoice("mentor", _l("With one mentor")),
+            SelectChoice(
+                "circle", _l("In a peer circle: a small group on my rung, with a facilitator")
+            ),
+        ],
+        default="mentor",
+        validators=[Optional()],
+    )
     skills = SelectMultipleField(
         _l("What do you want to learn?"),
         validators=[DataRequired(message=_l("Choose at least one skill."))],
@@ -28,6 +40,9 @@ class RequestForm(Form):
     def validate_preferred_mentor(self, field: RadioField) -> None:
         if parse_whole_number(field.data) is None:
             raise ValidationError(_l("This person is not a mentor."))
+
+    def wants_group(self) -> bool:
+        return self.help_as.data == "circle"
 
     def preferred_mentor_id(self) -> int | None:
         return parse_whole_number(self.preferred_mentor.data or "")

@@ -48,7 +48,11 @@ def new():
     sent = not previewing and submit(
         form,
         lambda: mentor_requests.request_mentor(
-            current_user, form.skills.data, form.note.data, form.preferred_mentor_id()
+            current_user,
+            form.skills.data,
+            form.note.data,
+            form.preferred_mentor_id(),
+            form.wants_group(),
         ),
     )
     if sent:

@@ -232,7 +232,8 @@ def _serving_mentors() -> list[tuple[_ServingOffer, str]]:
 
 
 def mentor_load(today: date) -> list[MentorLoad]:
-    """Every serving mentor's places used (active and paused mentorships) and capacity.
+    """Every serving mentor's places used (active and paused mentorships, and the peer
+    circles they facilitate) and capacity.
 
     Busiest first (share of capacity used), then by username.
     """

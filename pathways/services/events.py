@@ -103,7 +103,7 @@ SUBJECTS = {
     "handover_cancelled": "person",
 }
 # The fields of an event's data that hold a person's id.
-PERSON_FIELDS = ("mentor", "mentee", "backup")
+PERSON_FIELDS = ("mentor", "mentee", "backup", "facilitator", "previous")
 
 
 @dataclass(frozen=True)

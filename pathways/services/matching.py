@@ -13,7 +13,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, select, union_all
 
 import matcher
 from matcher import (
@@ -31,6 +31,8 @@ if TYPE_CHECKING:  # the engine's numeric side loads on first use, not with ever
 from ..catalog import get_catalog
 from ..extensions import db
 from ..models import (
+    Circle,
+    CircleState,
     MatchProposal,
     MentorOffer,
     MentorRequest,
@@ -74,14 +76,17 @@ def _index_cache() -> "IndexCache":
 
 
 def active_mentee_counts(mentor_ids: Iterable[int] | None = None) -> dict[int, int]:
-    """Mentorships that hold a slot (active or paused), per mentor."""
-    query = (
-        select(Mentorship.mentor_id, func.count())
-        .where(Mentorship.state != MentorshipState.ENDED)
-        .group_by(Mentorship.mentor_id)
-    )
+    """Places held per mentor, in one query: their mentorships that hold one (active or
+    paused) and the active peer circles they facilitate (one place each)."""
+    held = union_all(
+        select(Mentorship.mentor_id.label("mentor_id")).where(
+            Mentorship.state != MentorshipState.ENDED
+        ),
+        select(Circle.facilitator_id).where(Circle.state == CircleState.ACTIVE),
+    ).subquery()
+    query = select(held.c.mentor_id, func.count()).group_by(held.c.mentor_id)
     if mentor_ids is not None:
-        query = query.where(Mentorship.mentor_id.in_(list(mentor_ids)))
+        query = query.where(held.c.mentor_id.in_(list(mentor_ids)))
     return dict(db.session.execute(query).all())
 
 
@@ -389,7 +394,7 @@ def _waiting_rows(only: list[int] | None):
             Person.interests,
         )
         .join(Person, Person.id == MentorRequest.mentee_id)
-        .where(MentorRequest.state.in_(WAITING))
+        .where(MentorRequest.state.in_(WAITING), MentorRequest.wants_group.is_(False))
         .order_by(MentorRequest.created_at, MentorRequest.id)
     )
     if only is not None:

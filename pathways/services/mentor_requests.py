@@ -7,11 +7,11 @@ action; the caller wraps it in :func:`pathways.services.transaction`.
 """
 
 import uuid
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_ngettext as _ln
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import String, cast, insert, select, update
 from sqlalchemy.engine import Row
@@ -21,7 +21,6 @@ from sqlalchemy.orm import aliased, selectinload
 from ..extensions import db
 from ..models import (
     MatchProposal,
-    MentorOffer,
     MentorRequest,
     Mentorship,
     MentorshipState,
@@ -34,20 +33,26 @@ from ..models import (
 )
 from . import DomainError, NotAllowed
 from .accounts import lock_person, usernames_of
+from .circles import ProposedCircles, propose_batch_circles
 from .events import notify, record
 from .matching import (
     WAITING,
     MentorSuggestion,
     WaitingBatch,
     bump_profile_version,
-    is_away,
-    offer_is_open,
     pair_waiting_requests,
     reasons_to_dict,
     suggest_mentors,
 )
 from .mentorships import current_mentorship_of, end_mentorship
-from .offers import loads, lock_offer, mentee_count, needs_successor, offer_of, offer_of_person_id
+from .offers import (
+    check_can_take_one_more,
+    loads,
+    lock_offer,
+    needs_successor,
+    offer_of,
+    offer_of_person_id,
+)
 from .rules import check_skill_count, check_skill_ids, check_text
 
 ALREADY_DECIDED = {
@@ -69,9 +74,15 @@ def open_request_of(person: Person) -> MentorRequest | None:
 
 
 def request_mentor(
-    person: Person, skills: list[str], note: str, preferred_mentor_id: int | None = None
+    person: Person,
+    skills: list[str],
+    note: str,
+    preferred_mentor_id: int | None = None,
+    wants_group: bool = False,
 ) -> MentorRequest:
     """Ask for a mentor; the best match is proposed at once for a coordinator to review.
+    One who asks for a peer circle instead waits for the next batch run, which gathers
+    circles; a circle's facilitator is chosen for the whole group, so no preference.
 
     The person's row lock makes a second, simultaneous request see the first one.
     """
@@ -81,6 +92,8 @@ def request_mentor(
     if not skills:
         raise DomainError(_l("Choose at least one skill."), "skills")
     check_skill_count(skills)
+    if wants_group:
+        preferred_mentor_id = None
     if preferred_mentor_id is not None:
         preferred = db.session.get(Person, preferred_mentor_id)
         if preferred is None or preferred.id == person.id or offer_of(preferred) is None:
@@ -90,11 +103,13 @@ def request_mentor(
         skills=check_skill_ids(skills, "skills"),
         note=check_text(note, "note"),
         preferred_mentor_id=preferred_mentor_id,
+        wants_group=wants_group,
     )
     db.session.add(request)
     db.session.flush()
-    record(person, "request_made", request.id, skills=request.skills)
-    propose_best(request)
+    record(person, "request_made", request.id, skills=request.skills, group=wants_group)
+    if not wants_group:
+        propose_best(request)
     return request
 
 
@@ -204,26 +219,6 @@ def propose_mentor(coordinator: Person, request: MentorRequest, mentor: Person) 
     return proposal
 
 
-def _check_can_take_one_more(offer: MentorOffer, today: date) -> int:
-    if offer.retired_at is not None:
-        raise DomainError(_l("%(name)s has left mentoring.", name=offer.person.username))
-    if is_away(offer, today):
-        raise DomainError(_l("%(name)s is away on a wiki-break.", name=offer.person.username))
-    if not offer_is_open(offer, today):
-        raise DomainError(_l("%(name)s has no current term.", name=offer.person.username))
-    held = mentee_count(offer.person_id)
-    if held >= offer.capacity:
-        raise DomainError(
-            _ln(
-                "%(name)s has no free place left (%(num)d of %(num)d).",
-                "%(name)s has no free place left (%(num)d of %(num)d).",
-                offer.capacity,
-                name=offer.person.username,
-            )
-        )
-    return held + 1
-
-
 def _has_a_mentor(mentee: Person) -> DomainError:
     return DomainError(
         _l(
@@ -267,7 +262,7 @@ def approve_proposal(coordinator: Person, proposal: MatchProposal, today: date) 
     _claim_request(request, RequestState.MATCHED)
     _hand_over(coordinator, request.mentee, today)
     offer = lock_offer(proposal.mentor_id)
-    held = _check_can_take_one_more(offer, today)
+    held = check_can_take_one_more(offer, today)
     if held == offer.capacity:
         offer.full_since = utcnow()
     proposal.state = ProposalState.APPROVED
@@ -325,11 +320,13 @@ class UnmatchedRequest:
 
 @dataclass(frozen=True)
 class Batch:
-    """A batch run's proposals, and the requests left unmatched with the reason."""
+    """A batch run's proposals, how many peer circles it proposed, and the requests left
+    unmatched with the reason."""
 
     id: str
     proposals: list[ProposedPair]
     unmatched: list[UnmatchedRequest]
+    circles: int = 0
 
 
 def run_batch_pairing(coordinator: Person | None, progress=None) -> Batch:
@@ -343,12 +340,22 @@ def run_batch_pairing(coordinator: Person | None, progress=None) -> Batch:
     """
     waiting = pair_waiting_requests(progress)
     _supersede_every_waiting_proposal()
-    return _propose_batch(coordinator, waiting)
+    return _propose_batch(coordinator, waiting, with_circles=True)
 
 
-def _propose_batch(coordinator: Person | None, waiting: WaitingBatch) -> Batch:
+def _propose_batch(
+    coordinator: Person | None, waiting: WaitingBatch, with_circles: bool = False
+) -> Batch:
+    """Write the pairs as proposals and, ``with_circles``, propose peer circles for the
+    group requests on the places the pairs leave."""
     by_mentee = {request.mentee_id: request for request in waiting.requests}
     batch_id = str(uuid.uuid4())
+    taken = Counter(pair.mentor_id for pair in waiting.assignment.pairs)
+    circles = (
+        propose_batch_circles(batch_id, taken, date.today())
+        if with_circles
+        else ProposedCircles(0, [])
+    )
     mentors = usernames_of(pair.mentor_id for pair in waiting.assignment.pairs)
     proposals = [
         ProposedPair(
@@ -364,10 +371,13 @@ def _propose_batch(coordinator: Person | None, waiting: WaitingBatch) -> Batch:
     reasons = {m: reason.value for m, reason in waiting.assignment.unmatched.items()}
     reasons |= dict.fromkeys(waiting.invalid, "invalid_profile")
     unmatched = sorted(
-        (
-            UnmatchedRequest(by_mentee[m].id, by_mentee[m].mentee, reason)
-            for m, reason in reasons.items()
-        ),
+        [
+            *(
+                UnmatchedRequest(by_mentee[m].id, by_mentee[m].mentee, reason)
+                for m, reason in reasons.items()
+            ),
+            *(UnmatchedRequest(*left_out) for left_out in circles.unmatched),
+        ],
         key=lambda u: u.request_id,
     )
     record(
@@ -376,9 +386,10 @@ def _propose_batch(coordinator: Person | None, waiting: WaitingBatch) -> Batch:
         None,
         batch=batch_id,
         proposed=len(proposals),
+        circles=circles.count,
         unmatched={str(u.request_id): u.reason for u in unmatched},
     )
-    return Batch(batch_id, proposals, unmatched)
+    return Batch(batch_id, proposals, unmatched, circles.count)
 
 
 QUEUE_PAGE_SIZE = 25

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from ..extensions import db
 from ..models import (
     CheckIn,
+    CircleReport,
     Handover,
     MatchProposal,
     MentorOffer,
@@ -20,6 +21,7 @@ from ..models import (
     ProposalState,
     RoleName,
 )
+from .circles import active_circle_count
 from .coordinator_terms import invitation_for
 from .matching import WAITING, is_away
 from .mentor_requests import open_request_of
@@ -32,11 +34,13 @@ from .plans import ladder_progress
 @dataclass(frozen=True)
 class VolunteerNext:
     """``steps_left`` is None without a ladder; ``waiting_request`` a request still waiting;
-    ``open_calls`` the skills short of mentors that the person can teach."""
+    ``open_calls`` the skills short of mentors that the person can teach; ``circles`` the
+    active peer circles they belong to or lead."""
 
     steps_left: int | None
     waiting_request: MentorRequest | None
     open_calls: list[OpenCall]
+    circles: int
 
 
 @dataclass(frozen=True)
@@ -88,7 +92,12 @@ def next_steps(person: Person, today: date) -> NextSteps:
 def _volunteer_next(person: Person) -> VolunteerNext:
     progress = ladder_progress(person.id)
     steps_left = None if progress is None else progress[1] - progress[0]
-    return VolunteerNext(steps_left, open_request_of(person), open_calls_for(person))
+    return VolunteerNext(
+        steps_left,
+        open_request_of(person),
+        open_calls_for(person),
+        active_circle_count(person.id),
+    )
 
 
 def _mentor_next(person: Person, today: date) -> MentorNext:
@@ -133,10 +142,19 @@ def coordinator_work() -> CoordinatorNext:
                 select(MentorRequest.id).where(MentorRequest.state.in_(WAITING))
             ),
         ),
-        _count(ProblemReport, ProblemReport.resolved_at.is_(None)),
+        _open_reports(),
         _count(
             Mentorship,
             Mentorship.checkin_overdue_on.is_not(None),
             Mentorship.state != MentorshipState.ENDED,
         ),
     )
+
+
+def _open_reports() -> int:
+    """Open reports on mentorships and on peer circles' posts, in one query."""
+    counts = [
+        select(func.count()).select_from(model).where(model.resolved_at.is_(None)).scalar_subquery()
+        for model in (ProblemReport, CircleReport)
+    ]
+    return db.session.scalar(select(counts[0] + counts[1]))

@@ -33,7 +33,13 @@ from ..models import (
 from . import DomainError
 from .accounts import coordinators, grant_role, lock_person
 from .events import notify, record
-from .matching import active_mentee_counts, bump_profile_version, is_away, teachable_skills
+from .matching import (
+    active_mentee_counts,
+    bump_profile_version,
+    is_away,
+    offer_is_open,
+    teachable_skills,
+)
 from .rules import MAX_CAPACITY, check_capacity, check_new_term, check_skill_ids, check_text
 
 LONG_AWAY_DAYS = 30
@@ -323,6 +329,31 @@ def needs_successor(offer: MentorOffer | None, today: date) -> bool:
         return True
     long_away = today + timedelta(days=LONG_AWAY_DAYS)
     return is_away(offer, today) and (offer.away_until is None or offer.away_until > long_away)
+
+
+def check_can_take_one_more(offer: MentorOffer, today: date, field: str | None = None) -> int:
+    """The places the mentor will hold with one more mentee or circle; refused, naming
+    ``field``, if they left, are away, out of term or full. Call under :func:`lock_offer`."""
+    if offer.retired_at is not None:
+        raise DomainError(_l("%(name)s has left mentoring.", name=offer.person.username), field)
+    if is_away(offer, today):
+        raise DomainError(
+            _l("%(name)s is away on a wiki-break.", name=offer.person.username), field
+        )
+    if not offer_is_open(offer, today):
+        raise DomainError(_l("%(name)s has no current term.", name=offer.person.username), field)
+    held = mentee_count(offer.person_id)
+    if held >= offer.capacity:
+        raise DomainError(
+            _ln(
+                "%(name)s has no free place left (%(num)d of %(num)d).",
+                "%(name)s has no free place left (%(num)d of %(num)d).",
+                offer.capacity,
+                name=offer.person.username,
+            ),
+            field,
+        )
+    return held + 1
 
 
 def lock_offer(mentor_id: int) -> MentorOffer:

@@ -32,7 +32,7 @@ from ..models import (
     WikimediaAccount,
     utcnow,
 )
-from . import DomainError, coordinator_terms, trainings
+from . import DomainError, circles, coordinator_terms, trainings
 from .accounts import end_sessions
 from .events import record
 from .matching import bump_profile_version
@@ -100,6 +100,7 @@ def export_data(person: Person) -> dict:
         "mentor_offer": _export_offer(person),
         **coordinator_terms.export_of(person),
         "trainings": trainings.export_of(person),
+        "peer_circles": circles.export_of(person),
         "requests": _export_requests(person),
         "mentorships": _export_mentorships(person),
         "thanks_received": [
@@ -362,6 +363,7 @@ def delete_account(person: Person) -> None:
     _withdraw_suggestions(person)
     trainings.forget(person)
     coordinator_terms.forget(person)
+    circles.forget(person, date.today())
 
     _replace_name_in_notifications(old_name, stand_in)
     for model, column in (

@@ -113,6 +113,15 @@ def test_request_withdraw_and_a_second_request(client, make_mentor, make_person,
     assert twice.status_code == 409
 
 
+def test_a_request_for_a_peer_circle_waits_for_the_batch(client, make_mentor, make_person, bearer):
+    make_mentor()
+    headers = bearer(make_person(), *READ_WRITE)
+    body = {"skills": ["referencing"], "wants_group": True}
+    created = client.post("/api/v1/me/requests", json=body, headers=headers).get_json()
+    assert created["wants_group"] is True
+    assert created["state"] == "open" and created["proposals"] == []
+
+
 def test_a_coordinator_approves_and_rejects(client, make_mentor, make_person, bearer):
     mentor, other = make_mentor(), make_mentor(username="Other")
     first, second = make_person(), make_person()

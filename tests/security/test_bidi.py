@@ -20,6 +20,7 @@ from pathways.jobs import runner
 from pathways.models import CheckIn, Community, MentorRequest, Person, RoleName, Training
 from pathways.services import (
     access_tokens,
+    circles,
     coordinator_terms,
     imports,
     mentor_requests,
@@ -31,7 +32,7 @@ from pathways.services import (
     trainings,
     transaction,
 )
-from tests.helpers import PASSWORD, person, sign_in, write_csv
+from tests.helpers import PASSWORD, led_circle, person, sign_in, write_csv
 from tests.security.input_world import EVERY_ROLE
 from tests.test_trainings import DRAFT
 
@@ -91,6 +92,7 @@ NO_USER_TEXT = {
     "trainings.new",
     "trainings.calendar",
     "trainings.my_calendar",
+    "circles.new",
 }
 
 
@@ -151,6 +153,9 @@ def world(make_person) -> World:
                 link=f"https://example.org/{MARK}/{language}",
             )
     training = gatherings(mentor, mentee)
+    circle, post = led_circle(mentor, [mentee, second, third], f"{MARK} circle", f"{MARK} post")
+    with transaction():
+        circles.report_post(second, post, f"{MARK} reported")
     job = runner.start("batch_pairing", {}, coordinator)
     m, c = mentorship.id, coordinator
     pages = [
@@ -194,6 +199,10 @@ def world(make_person) -> World:
         (mentor, f"/events/{training.id}"),
         (mentee, "/events/"),
         (mentee, "/communities/"),
+        (c, "/circles/"),
+        (mentee, f"/circles/{circle.id}"),
+        (mentor, f"/circles/{circle.id}/hand-over"),
+        (second, f"/circles/posts/{post.id}/report"),
     ]
     return World(coordinator, mentor, mentee, m, pages)
 

@@ -157,6 +157,7 @@ def routes(w: World) -> dict[str, list[dict]]:
         "dashboard.index": [route("GET", "/coordinators/dashboard/", coordinators)],
         "dashboard.export": [route("GET", "/coordinators/dashboard/hours.csv", coordinators)],
         **gathering_routes(w),
+        **circle_routes(w),
         **api_routes(w),
     }
 
@@ -180,6 +181,35 @@ def gathering_routes(w: World) -> dict[str, list[dict]]:
         "api_v1.trainings_list": [route("GET", "/api/v1/trainings", EVERYONE)],
         "api_v1.communities_list": [route("GET", "/api/v1/communities", EVERYONE)],
         "api_v1.training_signup": [route("POST", f"/api/v1/trainings/{t}/signup", SIGNED_IN)],
+    }
+
+
+def circle_routes(w: World) -> dict[str, list[dict]]:
+    """A circle's board is private to its members (the mentee), its facilitator (the
+    mentor) and coordinators; leading it is the facilitator's and coordinators'."""
+    c, p = w.circle_id, w.post_id
+    party, leads = {MENTOR, MENTEE}, {MENTOR, COORDINATOR}
+    return {
+        "circles.index": [route("GET", "/circles/", SIGNED_IN)],
+        "circles.show": [route("GET", f"/circles/{c}", party | {COORDINATOR})],
+        "circles.add_post": [route("POST", f"/circles/{c}/posts", party)],
+        "circles.schedule": [route("POST", f"/circles/{c}/schedule", leads)],
+        "circles.hide_post": [route("POST", f"/circles/posts/{p}/hide", leads)],
+        "circles.restore_post": [route("POST", f"/circles/posts/{p}/restore", leads)],
+        "circles.report_post": [
+            route("GET", f"/circles/posts/{p}/report", party),
+            route("POST", f"/circles/posts/{p}/report", party),
+        ],
+        "circles.hand_over": [
+            route("GET", f"/circles/{c}/hand-over", leads),
+            route("POST", f"/circles/{c}/hand-over", leads),
+        ],
+        "circles.end": [route("POST", f"/circles/{c}/end", leads)],
+        "circles.approve": [route("POST", f"/circles/{c}/approve", {COORDINATOR})],
+        "circles.new": [route("GET", "/circles/new", {COORDINATOR})],
+        "coordinators.resolve_circle_report": [
+            route("POST", "/coordinators/circle-reports/1/resolve", {COORDINATOR})
+        ],
     }
 
 

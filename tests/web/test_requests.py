@@ -51,8 +51,24 @@ def test_unticking_every_skill_is_an_error_even_with_a_ladder(client, login_as):
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert '<p class="error" id="skills-error">Choose at least one skill.</p>' in page
-    assert "checked" not in page  # the ladder's skills are not ticked again behind the error
+    skills = page.partition("<legend>How would you like to learn?")[0]
+    assert "checked" not in skills  # the ladder's skills are not ticked again behind the error
     assert request_count() == 0
+
+
+def test_a_volunteer_may_ask_for_a_peer_circle_and_no_mentor_is_proposed(
+    client, login_as, make_mentor
+):
+    mentor = make_mentor(username="Citer", skills=("referencing",))
+    login_as(RoleName.VOLUNTEER)
+    response = client.post(
+        "/requests/new",
+        data={"skills": ["referencing"], "help_as": "circle", "preferred_mentor": str(mentor.id)},
+    )
+    assert response.status_code == 302
+    request = db.session.scalar(select(MentorRequest))
+    assert request.wants_group and request.preferred_mentor_id is None
+    assert request.state == RequestState.OPEN and request.proposals == []
 
 
 def test_request_form_errors(client, login_as):
