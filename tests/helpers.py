@@ -22,6 +22,7 @@ from pathways import create_app
 from pathways.extensions import db, init_migrations
 from pathways.jobs import runner
 from pathways.models import (
+    BadgeEndorsement,
     MentorOffer,
     MentorRequest,
     Mentorship,
@@ -32,6 +33,7 @@ from pathways.models import (
     ProfileVersion,
     ProgramEvent,
     RoleName,
+    ShowcaseEntry,
     SignInLink,
     SkillStance,
     Term,
@@ -65,6 +67,8 @@ class World:
     job_id: int
     training_id: int
     signup_id: int
+    endorsement_id: int
+    showcase_entry_id: int
 
 
 def build_world(make_person, make_mentor) -> World:
@@ -81,6 +85,9 @@ def build_world(make_person, make_mentor) -> World:
         second = mentor_requests.request_mentor(mentee, ["referencing"], "", mentor.id)
         plan = plans.build_plan(mentee, ["newcomer"], "", ["en"], 3)
         badge = recognition.issue_level_badge(mentee, "fundamental")
+        endorsement = BadgeEndorsement(person_id=mentee.id, level_id="emerging")
+        entry = ShowcaseEntry(badge=badge, story="My first steps")
+        db.session.add_all([endorsement, entry])
     job = runner.start("lifecycle_sweep", {"today": date.today().isoformat()}, coordinator)
     training, signup = hosted_training(mentor, mentee)
     return World(
@@ -102,6 +109,8 @@ def build_world(make_person, make_mentor) -> World:
         job_id=job.id,
         training_id=training.id,
         signup_id=signup.id,
+        endorsement_id=endorsement.id,
+        showcase_entry_id=entry.id,
     )
 
 

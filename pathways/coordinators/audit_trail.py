@@ -158,6 +158,19 @@ SENTENCES: dict[str, Sentence] = {
     "resource_rejected": lambda e, d, n: _("A suggested learning resource was rejected."),
     "badge_issued": lambda e, d, n: _("A %(level)s certificate was issued.", level=_level(d)),
     "badge_revoked": lambda e, d, n: _("A %(level)s certificate was revoked.", level=_level(d)),
+    "badge_endorsed": lambda e, d, n: with_isolated(
+        _("The %(level)s level of %(mentee)s was endorsed."),
+        level=_level(d),
+        mentee=n.person(d["mentee"]),
+    ),
+    "endorsement_not_yet": lambda e, d, n: with_isolated(
+        _("The %(level)s level of %(mentee)s is not endorsed yet."),
+        level=_level(d),
+        mentee=n.person(d["mentee"]),
+    ),
+    "showcase_hidden": lambda e, d, n: _(
+        "A %(level)s certificate was hidden from the showcase.", level=_level(d)
+    ),
 }
 
 

@@ -38,6 +38,10 @@ def _mentor_away(params: dict) -> str:
 
 # Each kind becomes a sentence in the reader's language; params hold names, not text,
 # and the names are isolated (<bdi>) in the sentence.
+def _level(params: dict) -> str:
+    return translated(get_catalog().levels[params["level"]])
+
+
 SENTENCES: dict[str, Callable[[dict], str]] = {
     "matched": lambda p: with_isolated(_("You were paired with %(name)s."), name=_name(p, "other")),
     "mentor_away": _mentor_away,
@@ -87,8 +91,15 @@ SENTENCES: dict[str, Callable[[dict], str]] = {
     "problem_reported": lambda p: _("A problem was reported on a mentorship. Please look at it."),
     "thanked": lambda p: with_isolated(_("%(name)s sent you a thank-you."), name=_name(p, "other")),
     "badge_revoked": lambda p: _("One of your badges was revoked."),
-    "badge_issued": lambda p: _(
-        "Your %(level)s certificate is ready.", level=translated(get_catalog().levels[p["level"]])
+    "badge_issued": lambda p: _("Your %(level)s certificate is ready.", level=_level(p)),
+    "endorsement_requested": lambda p: _(
+        "A mentee finished the %(level)s level and waits for your endorsement.", level=_level(p)
+    ),
+    "endorsement_not_yet": lambda p: _(
+        "Your %(level)s certificate is not endorsed yet: see what to work on.", level=_level(p)
+    ),
+    "showcase_hidden": lambda p: _(
+        "A coordinator hid your %(level)s certificate from the showcase.", level=_level(p)
     ),
 }
 
@@ -133,6 +144,10 @@ def _certificate(subject_id: int) -> str | None:
     return url_for("badges.certificate", public_id=badge.public_id) if badge else None
 
 
+def _endorsement(subject_id: int) -> str:
+    return url_for("badges.endorsement_request", endorsement_id=subject_id)
+
+
 # Where each kind of notification leads, from the id of what it is about.
 LINKS: dict[str, Callable[[int], str | None]] = {
     "matched": _mentorship,
@@ -151,6 +166,9 @@ LINKS: dict[str, Callable[[int], str | None]] = {
     "thanked": lambda subject_id: url_for("mentors.profile", person_id=subject_id),
     "badge_issued": _certificate,
     "badge_revoked": _certificate,
+    "endorsement_requested": _endorsement,
+    "endorsement_not_yet": lambda _subject_id: url_for("badges.mine"),
+    "showcase_hidden": _certificate,
 }
 
 

@@ -19,6 +19,7 @@ from ..models import (
     ProposalState,
     RoleName,
 )
+from .endorsements import awaiting
 from .matching import WAITING, is_away
 from .mentor_requests import open_request_of
 from .mentorships import checkin_due
@@ -56,11 +57,13 @@ class CoordinatorNext:
 
 @dataclass(frozen=True)
 class NextSteps:
-    """One part per role the person holds; None for a role they do not hold."""
+    """One part per role the person holds; None for a role they do not hold; and the
+    levels waiting for this person's endorsement."""
 
     volunteer: VolunteerNext | None
     mentor: MentorNext | None
     coordinator: CoordinatorNext | None
+    endorsements_to_give: int
 
 
 def next_steps(person: Person, today: date) -> NextSteps:
@@ -68,6 +71,7 @@ def next_steps(person: Person, today: date) -> NextSteps:
         _volunteer_next(person) if person.has_role(RoleName.VOLUNTEER) else None,
         _mentor_next(person, today) if person.has_role(RoleName.MENTOR) else None,
         _coordinator_next() if person.has_role(RoleName.COORDINATOR) else None,
+        len(awaiting(person)),
     )
 
 

@@ -14,6 +14,7 @@ from ..services import (
     DomainError,
     NotAllowed,
     communities,
+    endorsements,
     plans,
     recognition,
     resources,
@@ -105,6 +106,7 @@ def _render_ladder(plan: Plan, failed: StepForm | None = None, failed_id: int | 
         rungs=plans.progress_by_rung(plan),
         step_forms=forms,
         badges={badge.level_id: badge for badge in recognition.badges_of(current_user)},
+        endorsements=endorsements.endorsements_of(current_user),
         resources=resources.for_skills((row.skill_id for row in plan.steps), reader_languages()),
         open_calls=open_calls_for(current_user),
         gatherings={
