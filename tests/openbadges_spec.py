@@ -19,3 +19,4 @@ BADGE_CLASS_REQUIRED = {
 ASSERTION_REQUIRED = {"@context", "type", "id", "recipient", "badge", "verification", "issuedOn"}
 IDENTITY_REQUIRED = {"type", "hashed", "identity"}
 EVIDENCE_PROPERTIES = {"type", "id", "narrative", "name", "description", "genre", "audience"}
+ENDORSEMENT_REQUIRED = {"@context", "type", "id", "claim", "issuer", "issuedOn", "verification"}
