@@ -81,7 +81,10 @@ def shown_entries(page: int, per_page: int) -> Pagination:
         select(ShowcaseEntry)
         .join(ShowcaseEntry.badge)
         .where(ShowcaseEntry.hidden_at.is_(None), Badge.revoked_at.is_(None))
-        .options(selectinload(ShowcaseEntry.badge).selectinload(Badge.person))
+        .options(
+            selectinload(ShowcaseEntry.badge).selectinload(Badge.person),
+            selectinload(ShowcaseEntry.badge).selectinload(Badge.endorsement),
+        )
         .order_by(ShowcaseEntry.created_at.desc(), ShowcaseEntry.id.desc()),
         page=page,
         per_page=per_page,
