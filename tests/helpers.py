@@ -86,7 +86,7 @@ def build_world(make_person, make_mentor) -> World:
         plan = plans.build_plan(mentee, ["newcomer"], "", ["en"], 3)
         badge = recognition.issue_level_badge(mentee, "fundamental")
         endorsement = BadgeEndorsement(person_id=mentee.id, level_id="emerging")
-        entry = ShowcaseEntry(badge=badge, story="My first steps")
+        entry = ShowcaseEntry(badge=badge, story="")
         db.session.add_all([endorsement, entry])
     job = runner.start("lifecycle_sweep", {"today": date.today().isoformat()}, coordinator)
     training, signup = hosted_training(mentor, mentee)
