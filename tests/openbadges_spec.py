@@ -1,5 +1,5 @@
 """Required properties of the Open Badges 2.0 specification: Profile used as an Issuer,
-BadgeClass, Assertion, IdentityObject and Evidence.
+BadgeClass, Assertion, IdentityObject, Evidence and Endorsement.
 
 Evidence has no required property in the specification.
 """

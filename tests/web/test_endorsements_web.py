@@ -34,7 +34,7 @@ def endorse_on_the_page(client, pair, row, comment="Careful, well-sourced edits.
     return db.session.get(Badge, row.badge_id)
 
 
-def test_the_holder_sees_the_wait_and_the_mentor_endorses_from_the_page(client, waiting):
+def test_the_holder_sees_the_wait_and_the_mentor_endorses_from_the_page(client, waiting, login_as):
     pair, row = waiting
     sign_in(client, pair.mentee)
     assert "Waiting for endorsement" in client.get("/ladder/").get_data(as_text=True)
@@ -45,6 +45,9 @@ def test_the_holder_sees_the_wait_and_the_mentor_endorses_from_the_page(client, 
     assert badge.level_id == "emerging" and row.state == EndorsementState.ENDORSED
     again = client.post(f"/badges/endorsements/{row.id}/endorse", data={})
     assert again.status_code == 409 and "already endorsed" in again.get_data(as_text=True)
+    login_as(RoleName.COORDINATOR)
+    audit = client.get("/coordinators/audit").get_data(as_text=True)
+    assert 'level of <bdi><a href="/people/Mentee">Mentee</a></bdi> was endorsed.' in audit
 
 
 def test_without_a_mentor_the_holder_is_pointed_to_asking_for_one(client, make_person, app):
