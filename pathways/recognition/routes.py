@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from ..auth import role_required
 from ..catalog import get_catalog
 from ..forms import Form
-from ..models import Badge, BadgeEndorsement, EndorsementState, RoleName
+from ..models import Badge, BadgeEndorsement, RoleName
 from ..services import DomainError, endorsements, recognition, showcase, transaction
 from ..services.mentorships import current_mentorship_of
 from ..web import show_domain_error
@@ -150,11 +150,7 @@ def mine():
     return render_template(
         "badges/mine.html",
         badges=recognition.badges_of(current_user),
-        endorsements=[
-            row
-            for row in endorsements.endorsements_of(current_user).values()
-            if row.state != EndorsementState.ENDORSED
-        ],
+        endorsements=endorsements.not_endorsed_of(current_user),
         has_mentor=current_mentorship_of(current_user.id) is not None,
         catalog=get_catalog(),
     )

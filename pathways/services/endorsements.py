@@ -18,6 +18,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from ..catalog import get_catalog
 from ..extensions import db
 from ..models import (
     Badge,
@@ -82,6 +83,16 @@ def endorsements_of(person: Person) -> dict[str, BadgeEndorsement]:
         select(BadgeEndorsement).where(BadgeEndorsement.person_id == person.id)
     )
     return {row.level_id: row for row in rows}
+
+
+def not_endorsed_of(person: Person) -> list[BadgeEndorsement]:
+    """The person's levels still waiting for a mentor's word, or answered "not yet",
+    lowest level first."""
+    levels = get_catalog().levels
+    rows = [
+        row for row in endorsements_of(person).values() if row.state != EndorsementState.ENDORSED
+    ]
+    return sorted(rows, key=lambda row: levels[row.level_id].rank)
 
 
 def awaiting(endorser: Person, holder: Person | None = None) -> list[BadgeEndorsement]:
