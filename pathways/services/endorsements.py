@@ -14,7 +14,7 @@ again after "not yet" asks again.
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -173,9 +173,6 @@ def endorse(endorser: Person, row: BadgeEndorsement, comment: str) -> Badge:
     comment = _checked_text(comment, required=False)
     _lock_answerable(endorser, row)
     _decide(endorser, row, EndorsementState.ENDORSED, comment)
-    # Written first: SQLite's driver opens the transaction only at a write, and a savepoint
-    # opened outside one (the badge's) would commit on its own.
-    db.session.flush()
     row.badge_id = recognition.issue_level_badge(row.person, row.level_id).id
     record(endorser, "badge_endorsed", row.id, level=row.level_id, mentee=row.person_id)
     return row.badge
@@ -205,7 +202,16 @@ def _lock_answerable(endorser: Person, row: BadgeEndorsement) -> None:
     row stays locked so that two answers at once are one after the other."""
     if not may_endorse(endorser, row.person):
         raise NotAllowed(_l("Only a mentor of this volunteer or a coordinator can endorse."))
-    db.session.refresh(row, with_for_update=True)
+    # A no-op UPDATE takes the row lock on PostgreSQL and MariaDB and the write lock on
+    # SQLite (whose driver opens a transaction only at a write): the state read after it
+    # is the one the other answer committed.
+    db.session.execute(
+        update(BadgeEndorsement)
+        .where(BadgeEndorsement.id == row.id)
+        .values(id=BadgeEndorsement.id)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(row)
     if row.state == EndorsementState.ENDORSED:
         raise DomainError(_l("This level is already endorsed."))
     if not recognition.level_complete(row.person, row.level_id):
