@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from ..extensions import db
 from ..models import Badge, Person, RoleName, ShowcaseEntry, utcnow
 from . import DomainError, NotAllowed, too_long
+from .accounts import lock_person
 from .events import notify, record
 
 MAX_STORY_LENGTH = 1000
@@ -19,8 +20,11 @@ MAX_REASON_LENGTH = 1000
 
 
 def _own_badge(holder: Person, badge: Badge) -> None:
+    """Refuse anyone but the holder; the holder's double clicks queue up behind each other."""
     if badge.person_id != holder.id:
         raise NotAllowed(_l("Only the holder of a badge can show it on the showcase."))
+    lock_person(holder)
+    db.session.refresh(badge)
 
 
 def _text(value: str | None, field: str, limit: int) -> str:

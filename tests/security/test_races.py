@@ -16,13 +16,23 @@ from flask.testing import FlaskClient
 from sqlalchemy.exc import IntegrityError
 
 from pathways.extensions import db
-from pathways.models import Badge, MentorOffer, MentorRequest, Person, ProgramEvent, Term
+from pathways.models import (
+    Badge,
+    MentorOffer,
+    MentorRequest,
+    Person,
+    ProgramEvent,
+    ShowcaseEntry,
+    Term,
+)
 from pathways.services import (
     accounts,
     endorsements,
     mentor_requests,
     offers,
+    recognition,
     rules,
+    showcase,
     transaction,
 )
 from tests.helpers import build_pair, count
@@ -151,3 +161,13 @@ def test_two_endorsements_of_one_level_at_once(app, make_person, monkeypatch):
     assert statuses == [303, 409]
     assert count(Badge) == 1
     assert count(ProgramEvent, ProgramEvent.kind == "badge_endorsed") == 1
+
+
+def test_two_clicks_on_show_on_the_showcase(app, make_person, monkeypatch):
+    holder = make_person()
+    with app.test_request_context(), transaction():
+        badge = recognition.issue_level_badge(holder, "fundamental")
+    monkeypatch.setattr(showcase, "_text", slowed_until_both_arrive(showcase._text))
+    url = f"/badges/{badge.public_id}/showcase"
+    assert at_once(app, holder, "POST", url, {"story": "Mine"}) == [303, 303]
+    assert count(ShowcaseEntry) == 1
