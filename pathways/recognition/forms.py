@@ -31,7 +31,7 @@ class NotYetForm(Form):
             DataRequired(message=_l("Say what to work on before the endorsement.")),
             Length(max=1000),
         ],
-        description=_l("Only the volunteer sees this."),
+        description=_l("The volunteer sees this, and so do their mentors and coordinators."),
     )
 
 

@@ -3,12 +3,12 @@
 The levels in ``BADGE_ENDORSEMENT_LEVELS`` are not issued when their last step is done:
 the holder's request waits (``pending``) until someone who may endorse them (see
 :func:`may_endorse`) looks at the evidence and either endorses it, which issues the badge
-in the same transaction, or answers "not yet" with what to work on. Finishing the level
-again after "not yet" asks again.
+in the same transaction, or answers "not yet" with what to work on; the holder then asks
+again (:func:`ask_again`), as finishing the level once more does.
 
     BadgeEndorsement: pending ──endorse──▶ endorsed (badge issued)
                         │ ▲
-               not yet  ▼ │ level finished again
+               not yet  ▼ │ ask again, or level finished again
                       not_yet ──endorse──▶ endorsed
 """
 
@@ -179,8 +179,8 @@ def endorse(endorser: Person, row: BadgeEndorsement, comment: str) -> Badge:
 
 
 def not_yet(endorser: Person, row: BadgeEndorsement, note: str) -> None:
-    """Not endorsed yet: the holder is told what to work on, and asks again by finishing
-    the level once more."""
+    """Not endorsed yet: the holder is told what to work on, and asks again when they
+    have worked on it."""
     note = _checked_text(note, required=True)
     _lock_answerable(endorser, row)
     _decide(endorser, row, EndorsementState.NOT_YET, note)
