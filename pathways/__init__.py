@@ -99,6 +99,7 @@ def _register_blueprints(app: Flask) -> None:
     from .people import bp as people_bp
     from .recognition import bp as badges_bp
     from .resources import bp as resources_bp
+    from .showcase import bp as showcase_bp
     from .volunteers import bp as volunteers_bp
 
     app.register_blueprint(volunteers_bp, url_prefix="/ladder")
@@ -107,6 +108,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(jobs_bp, url_prefix="/jobs")
     app.register_blueprint(resources_bp, url_prefix="/resources")
     from .circles import bp as circles_bp
+
+    app.register_blueprint(showcase_bp, url_prefix="/showcase")
     from .communities import bp as communities_bp
     from .trainings import bp as trainings_bp
 

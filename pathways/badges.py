@@ -119,12 +119,14 @@ def assertion_document(
     recipient: dict[str, Any],
     issued_on: datetime,
     evidence: Sequence[dict[str, Any]] = (),
+    endorsements: Sequence[str] = (),
 ) -> dict[str, Any]:
     """Build the hosted Assertion served at ``assertion_url``.
 
     ``recipient`` comes from :func:`recipient_object`, each item of ``evidence``
-    from :func:`evidence_object`. ``issued_on`` must be timezone-aware so the
-    ISO 8601 date carries its offset.
+    from :func:`evidence_object`; ``endorsements`` are the URLs of hosted
+    :func:`endorsement_document` s about it. ``issued_on`` must be timezone-aware so
+    the ISO 8601 date carries its offset.
     """
     document: dict[str, Any] = {
         "@context": OPEN_BADGES_CONTEXT,
@@ -137,19 +139,45 @@ def assertion_document(
     }
     if evidence:
         document["evidence"] = list(evidence)
+    if endorsements:
+        document["endorsement"] = list(endorsements)
     return document
 
 
-def revoked_assertion_document(*, assertion_url: str, reason: str | None) -> dict[str, Any]:
-    """Build what a revoked hosted assertion's URL serves instead of the assertion.
+def endorsement_document(
+    *,
+    endorsement_url: str,
+    assertion_url: str,
+    comment: str,
+    issuer_url: str,
+    issued_on: datetime,
+) -> dict[str, Any]:
+    """Build the hosted Endorsement served at ``endorsement_url``: the issuer claims, in
+    ``comment`` (Markdown), that someone vouched for the assertion's evidence."""
+    return {
+        "@context": OPEN_BADGES_CONTEXT,
+        "type": "Endorsement",
+        "id": endorsement_url,
+        "claim": {"id": assertion_url, "endorsementComment": comment},
+        "issuer": issuer_url,
+        "issuedOn": _iso_date(issued_on),
+        "verification": {"type": "hosted"},
+    }
+
+
+def revoked_document(
+    *, url: str, reason: str | None, document_type: str = "Assertion"
+) -> dict[str, Any]:
+    """Build what a revoked hosted assertion's ``url`` (or its endorsement's, with
+    ``document_type="Endorsement"``) serves instead of the document.
 
     The specification asks for the id, ``revoked: true`` and, optionally, the
     reason; the web layer serves it with HTTP status 410 Gone.
     """
     document: dict[str, Any] = {
         "@context": OPEN_BADGES_CONTEXT,
-        "type": "Assertion",
-        "id": assertion_url,
+        "type": document_type,
+        "id": url,
         "revoked": True,
     }
     return document | _present(revocationReason=reason)

@@ -86,6 +86,15 @@ class Config:
     CHECKIN_OVERDUE_DAYS = int(os.environ.get("CHECKIN_OVERDUE_DAYS", "30"))
     DASHBOARD_CACHE_SECONDS = int(os.environ.get("DASHBOARD_CACHE_SECONDS", "60"))
     MATCH_MIN_SCORE = float(os.environ.get("MATCH_MIN_SCORE", "0.05"))
+    # The levels whose badge waits for a mentor's endorsement of the evidence. Fundamental
+    # is issued at once: newcomers often have no mentor yet.
+    BADGE_ENDORSEMENT_LEVELS = frozenset(
+        level.strip()
+        for level in os.environ.get(
+            "BADGE_ENDORSEMENT_LEVELS", "emerging,deepening,elevated"
+        ).split(",")
+        if level.strip()
+    )
     REDIS_URL = os.environ.get("REDIS_URL")
     JOB_QUEUE = os.environ.get("JOB_QUEUE", "pathways")
     JOB_TIMEOUT = int(os.environ.get("JOB_TIMEOUT", "3600"))

@@ -14,8 +14,18 @@ from sqlalchemy import func, select
 from .catalog import get_catalog
 from .demo_trainings import add_demo_trainings
 from .extensions import db
-from .models import MentorOffer, Person, RoleName, SkillStance, Stance, Term
-from .services import DomainError, circles, mentor_requests, mentorships, offers, plans, resources
+from .models import MentorOffer, Mentorship, Person, RoleName, SkillStance, Stance, Term
+from .services import (
+    DomainError,
+    circles,
+    endorsements,
+    mentor_requests,
+    mentorships,
+    offers,
+    plans,
+    resources,
+    showcase,
+)
 from .services.accounts import create_person, hash_password
 from .services.communities import load_directory
 from .services.matching import offer_is_open
@@ -220,6 +230,7 @@ def _add_mentoring_activity(
             "Reviewed a draft.",
             today,
         )
+    _add_recognition(approved[:2])
     ending = approved[-1]
     mentorships.end_mentorship(
         ending.mentor,
@@ -269,6 +280,36 @@ def _add_circles(
         circles.post(author, circle, kind, body)
     for person in volunteers[-2:]:
         mentor_requests.request_mentor(person, ["referencing"], "", wants_group=True)
+
+
+def _finish_levels_up_to_emerging(person: Person) -> None:
+    plan = plans.plan_of(person) or plans.build_plan(
+        person, ["editor"], person.interests, person.language_codes, 3
+    )
+    catalog = get_catalog()
+    for step in plan.steps:
+        level = catalog.levels[catalog.skills[step.skill_id].level]
+        if level.rank <= catalog.levels["emerging"].rank:
+            plans.mark_step(person, step.id, "done", "I practised this on my own wiki.")
+
+
+def _add_recognition(pairs: list[Mentorship]) -> None:
+    """One mentee's Emerging level endorsed by their mentor and on the showcase with a
+    story; another's waiting for their mentor's endorsement."""
+    for mentorship in pairs:
+        _finish_levels_up_to_emerging(mentorship.mentee)
+    endorsed = pairs[0]
+    badge = endorsements.endorse(
+        endorsed.mentor,
+        endorsements.endorsement_of(endorsed.mentee, "emerging"),
+        "Every article cites reliable sources, and the talk page discussions stayed friendly.",
+    )
+    showcase.show(
+        endorsed.mentee,
+        badge,
+        "I started with one missing article about my town's library; now I help newcomers "
+        "find sources for theirs.",
+    )
 
 
 def add_resources(coordinator: Person, path: Path = RESOURCES_PATH) -> int:

@@ -88,6 +88,12 @@ class JobState(enum.StrEnum):
     FAILED = "failed"
 
 
+class EndorsementState(enum.StrEnum):
+    PENDING = "pending"
+    NOT_YET = "not_yet"
+    ENDORSED = "endorsed"
+
+
 class ResourceFormat(enum.StrEnum):
     GUIDE = "guide"
     VIDEO = "video"
@@ -258,8 +264,53 @@ class Badge(db.Model):
     revocation_reason: Mapped[str | None] = mapped_column(Text)
 
     person: Mapped[Person] = relationship()
+    endorsement: Mapped[BadgeEndorsement | None] = relationship(back_populates="badge")
+    showcase: Mapped[ShowcaseEntry | None] = relationship(
+        back_populates="badge", cascade="all, delete-orphan"
+    )
 
     __table_args__ = (UniqueConstraint("person_id", "level_id"),)
+
+
+class BadgeEndorsement(db.Model):
+    """A level that needs a mentor's word before its badge: asked for when the holder
+    finishes its steps (``pending``), answered ``not_yet`` (``comment`` says what to work
+    on) or ``endorsed`` (``comment`` goes public with the badge, which ``badge_id`` names).
+    One row per holder and level; a new completion after "not yet" asks again."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    level_id: Mapped[str] = mapped_column(String(20))
+    state: Mapped[EndorsementState] = mapped_column(
+        _enum(EndorsementState), default=EndorsementState.PENDING
+    )
+    requested_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    endorser_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    badge_id: Mapped[int | None] = mapped_column(
+        ForeignKey("badge.id", ondelete="SET NULL"), unique=True
+    )
+
+    person: Mapped[Person] = relationship(foreign_keys=[person_id])
+    endorser: Mapped[Person | None] = relationship(foreign_keys=[endorser_id])
+    badge: Mapped[Badge | None] = relationship(back_populates="endorsement")
+
+    __table_args__ = (UniqueConstraint("person_id", "level_id"),)
+
+
+class ShowcaseEntry(db.Model):
+    """A badge its holder chose to show on the public showcase, with a short story;
+    a coordinator may hide it (``hidden_reason`` says why), the holder withdraw it."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    badge_id: Mapped[int] = mapped_column(ForeignKey("badge.id", ondelete="CASCADE"), unique=True)
+    story: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    hidden_at: Mapped[datetime | None] = mapped_column(DateTime)
+    hidden_reason: Mapped[str | None] = mapped_column(Text)
+
+    badge: Mapped[Badge] = relationship(back_populates="showcase")
 
 
 class MentorOffer(db.Model):

@@ -22,6 +22,7 @@ from pathways import create_app
 from pathways.extensions import db, init_migrations
 from pathways.jobs import runner
 from pathways.models import (
+    BadgeEndorsement,
     Circle,
     CircleMember,
     CirclePost,
@@ -36,6 +37,7 @@ from pathways.models import (
     ProfileVersion,
     ProgramEvent,
     RoleName,
+    ShowcaseEntry,
     SignInLink,
     SkillStance,
     Term,
@@ -80,6 +82,8 @@ class World:
     handover_id: int
     circle_id: int
     post_id: int
+    endorsement_id: int
+    showcase_entry_id: int
 
 
 def build_world(make_person, make_mentor) -> World:
@@ -96,6 +100,9 @@ def build_world(make_person, make_mentor) -> World:
         second = mentor_requests.request_mentor(mentee, ["referencing"], "", mentor.id)
         plan = plans.build_plan(mentee, ["newcomer"], "", ["en"], 3)
         badge = recognition.issue_level_badge(mentee, "fundamental")
+        endorsement = BadgeEndorsement(person_id=mentee.id, level_id="emerging")
+        entry = ShowcaseEntry(badge=badge, story="")
+        db.session.add_all([endorsement, entry])
     job = runner.start("lifecycle_sweep", {"today": date.today().isoformat()}, coordinator)
     training, signup = hosted_training(mentor, mentee)
     with transaction():
@@ -125,6 +132,8 @@ def build_world(make_person, make_mentor) -> World:
         handover_id=handover.id,
         circle_id=circle.id,
         post_id=post.id,
+        endorsement_id=endorsement.id,
+        showcase_entry_id=entry.id,
     )
 
 

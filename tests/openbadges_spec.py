@@ -1,5 +1,5 @@
 """Required properties of the Open Badges 2.0 specification: Profile used as an Issuer,
-BadgeClass, Assertion, IdentityObject and Evidence.
+BadgeClass, Assertion, IdentityObject, Evidence and Endorsement.
 
 Evidence has no required property in the specification.
 """
@@ -19,3 +19,4 @@ BADGE_CLASS_REQUIRED = {
 ASSERTION_REQUIRED = {"@context", "type", "id", "recipient", "badge", "verification", "issuedOn"}
 IDENTITY_REQUIRED = {"type", "hashed", "identity"}
 EVIDENCE_PROPERTIES = {"type", "id", "narrative", "name", "description", "genre", "audience"}
+ENDORSEMENT_REQUIRED = {"@context", "type", "id", "claim", "issuer", "issuedOn", "verification"}

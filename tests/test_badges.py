@@ -13,7 +13,7 @@ from pathways.badges import (
     issuer_document,
     new_salt,
     recipient_object,
-    revoked_assertion_document,
+    revoked_document,
 )
 from tests.openbadges_spec import (
     ASSERTION_REQUIRED,
@@ -182,7 +182,7 @@ def test_new_salt_is_fresh_each_time():
 
 
 def test_revoked_assertion_says_so_with_its_reason():
-    document = revoked_assertion_document(assertion_url=ASSERTION_URL, reason="Issued in error")
+    document = revoked_document(url=ASSERTION_URL, reason="Issued in error")
     assert document["id"] == ASSERTION_URL
     assert document["revoked"] is True
     assert document["revocationReason"] == "Issued in error"
@@ -190,6 +190,6 @@ def test_revoked_assertion_says_so_with_its_reason():
 
 
 def test_revoked_assertion_reason_is_optional():
-    document = revoked_assertion_document(assertion_url=ASSERTION_URL, reason=None)
+    document = revoked_document(url=ASSERTION_URL, reason=None)
     assert document["revoked"] is True
     assert "revocationReason" not in document

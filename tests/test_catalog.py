@@ -541,3 +541,9 @@ def test_loader_rejects_invalid_yaml(tmp_path):
     path.write_text("levels: [unclosed", encoding="utf-8")
     with pytest.raises(CatalogError):
         load_catalog(path)
+
+
+def test_the_showcase_serves_showing_community_work(catalog):
+    served = {r.id: r for r in catalog.recommendations.values() if r.feature == "showcase"}
+    assert set(served) == {"elevate-community-work"}
+    assert served["elevate-community-work"].page == "showcase.index"

@@ -7,9 +7,11 @@ from pathways.catalog import get_catalog
 from pathways.demo import DEMO_PASSWORD, RESOURCES_PATH
 from pathways.extensions import db
 from pathways.models import (
+    BadgeEndorsement,
     Circle,
     CirclePost,
     CircleState,
+    EndorsementState,
     MatchProposal,
     MentorOffer,
     MentorRequest,
@@ -19,6 +21,7 @@ from pathways.models import (
     Plan,
     Resource,
     RoleName,
+    ShowcaseEntry,
 )
 from pathways.services import accounts, communities, trainings
 from tests.helpers import count
@@ -46,6 +49,10 @@ def test_demo_load_fills_an_empty_database_with_a_living_program(runner):
     assert count(MentorRequest, MentorRequest.wants_group.is_(True)) == 2
     for username in ("demo-volunteer", "demo-mentor", "demo-coordinator"):
         assert accounts.authenticate(username, DEMO_PASSWORD) is not None
+    states = sorted(db.session.scalars(select(BadgeEndorsement.state)))
+    assert states == [EndorsementState.ENDORSED, EndorsementState.PENDING]
+    [entry] = db.session.scalars(select(ShowcaseEntry))
+    assert entry.story and entry.badge.endorsement is not None
 
 
 def test_demo_lists_every_seed_resource_once_with_its_translations(runner):

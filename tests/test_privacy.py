@@ -23,6 +23,7 @@ from pathways.models import (
     ProposalState,
     RequestState,
     RoleName,
+    ShowcaseEntry,
     SignInLink,
     SkillStance,
     Stance,
@@ -36,6 +37,8 @@ from pathways.services import (
     mentor_requests,
     mentorships,
     privacy,
+    recognition,
+    showcase,
     transaction,
 )
 from tests.helpers import PASSWORD, build_pair, count
@@ -259,3 +262,15 @@ def test_deleting_a_backup_frees_the_mentorship_of_them(pair, backed_up):
     db.session.refresh(pair)
     assert pair.backup_id is None
     assert pair.state == MentorshipState.ACTIVE
+
+
+def test_a_showcase_story_is_exported_and_deletion_takes_it_off_the_showcase(pair, app):
+    mentee = pair.mentee
+    with app.test_request_context(), transaction():
+        badge = recognition.issue_level_badge(mentee, "fundamental")
+        showcase.show(mentee, badge, "How I learned to cite")
+    [exported] = privacy.export_data(mentee)["badges"]
+    assert exported["showcase_story"] == "How I learned to cite"
+    delete(mentee)
+    assert count(ShowcaseEntry) == 0
+    assert showcase.shown_entries(1, 20).items == []

@@ -11,8 +11,9 @@ from datetime import date, timedelta
 import pytest
 from flask.testing import FlaskClient
 
+from pathways.extensions import db
 from pathways.jobs import runner
-from pathways.models import Person, RoleName
+from pathways.models import BadgeEndorsement, Person, RoleName
 from pathways.services import (
     coordinator_terms,
     events,
@@ -20,6 +21,7 @@ from pathways.services import (
     mentorships,
     plans,
     recognition,
+    showcase,
     transaction,
 )
 from pathways.services.open_calls import open_calls_for
@@ -36,11 +38,13 @@ class Program:
     mentee: Person
     batch_id: str
     job_id: int
+    mentorship_id: int
 
 
 def grow(make_person, make_mentor, size: int) -> Program:
     """``size`` mentors, each with one mentee and a check-in, ``size`` requests waiting
-    with proposals, notifications, badges and audit events that grow with it."""
+    with proposals, notifications, badges (on the showcase), endorsements waiting and
+    audit events that grow with it."""
     coordinator = make_person(RoleName.COORDINATOR)
     pairs = []
     for _ in range(size):
@@ -52,17 +56,19 @@ def grow(make_person, make_mentor, size: int) -> Program:
             mentorships.save_agreement(mentor, mentorship, "Goals", "Weekly", 7)
             mentorships.log_checkin(mentor, mentorship, TODAY, 30, "notes", TODAY)
             plans.build_plan(mentee, ["newcomer"], "history", ["en"], 3)
-            recognition.issue_level_badge(mentee, "fundamental")
+            badge = recognition.issue_level_badge(mentee, "fundamental")
+            showcase.show(mentee, badge, "What I learned")
+            db.session.add(BadgeEndorsement(person_id=mentee.id, level_id="emerging"))
             mentorships.report_problem(mentee, mentorship, "a problem")
-        pairs.append((mentor, mentee))
+        pairs.append((mentor, mentee, mentorship.id))
     for _ in range(size):
         with transaction():
             mentor_requests.request_mentor(make_person(), ["referencing"], "waiting", None)
     job = runner.start("batch_pairing", {}, coordinator)
     with transaction():
         events.notify(coordinator, "problem_reported", 1)
-    mentor, mentee = pairs[0]
-    return Program(coordinator, mentor, mentee, job.result["batch_id"], job.id)
+    mentor, mentee, mentorship_id = pairs[0]
+    return Program(coordinator, mentor, mentee, job.result["batch_id"], job.id, mentorship_id)
 
 
 def statements_for(client: FlaskClient, count_queries, person: Person, url: str) -> int:
@@ -89,6 +95,10 @@ PAGES = {
     "imported people": ("coordinator", "/coordinators/people"),
     "dashboard": ("coordinator", "/coordinators/dashboard/"),
     "my badges": ("mentee", "/badges/"),
+    "showcase": ("coordinator", "/showcase/"),
+    "endorsements waiting": ("coordinator", "/badges/endorsements"),
+    "start page of a mentor": ("mentor", "/"),
+    "mentorship with an endorsement waiting": ("mentor", "/mentorships/{mentorship_id}"),
     "job status": ("coordinator", "/jobs/{job_id}"),
 }
 
@@ -113,7 +123,11 @@ def test_a_list_page_runs_the_same_queries_whatever_the_rows(
                 client,
                 count_queries,
                 person_for(program, role),
-                url.format(batch_id=program.batch_id, job_id=program.job_id),
+                url.format(
+                    batch_id=program.batch_id,
+                    job_id=program.job_id,
+                    mentorship_id=program.mentorship_id,
+                ),
             )
         )
     assert counts[0] == counts[1], (

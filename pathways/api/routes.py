@@ -16,6 +16,7 @@ from ..models import MatchProposal, MentorRequest, Mentorship, Person, PlanStep,
 from ..services import (
     capx,
     dashboard,
+    endorsements,
     mentor_requests,
     mentorships,
     offers,
@@ -216,12 +217,18 @@ def ladder():
     plan = plans.plan_of(current_user)
     if plan is None:
         abort(404)
+    asked = endorsements.endorsements_of(current_user)
     return {
         "goal_roles": plan.goal_roles,
         "hours_per_week": plan.hours_per_week,
         "steps": [_step(row) for row in plan.steps],
         "rungs": [
-            {"level": r.level_id, "done": r.done, "total": r.total}
+            {
+                "level": r.level_id,
+                "done": r.done,
+                "total": r.total,
+                "endorsement": asked[r.level_id].state.value if r.level_id in asked else None,
+            }
             for r in plans.progress_by_rung(plan)
         ],
     }

@@ -7,7 +7,7 @@ from datetime import UTC
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from ..input_rules import INTEGER_MAX
-from ..models import ResourceFormat, StepStatus
+from ..models import EndorsementState, ResourceFormat, StepStatus
 from ..services.capx import MAX_LIST_ITEMS as MAX_CAPX_ITEMS
 from ..services.rules import MAX_TEXT
 
@@ -126,6 +126,16 @@ class RungSchema(Schema):
     level = fields.String(required=True)
     done = fields.Integer(required=True)
     total = fields.Integer(required=True)
+    endorsement = fields.String(
+        allow_none=True,
+        required=True,
+        metadata={
+            "enum": [s.value for s in EndorsementState],
+            "description": "The mentor's endorsement that this level's badge waits for "
+            "(pending), that said what to work on first (not_yet), or that was given "
+            "(endorsed); null when the level was not finished or needs none.",
+        },
+    )
 
 
 class LadderSchema(Schema):
@@ -145,7 +155,10 @@ class StepUpdatedSchema(Schema):
     badge_level = fields.String(
         allow_none=True,
         required=True,
-        metadata={"description": "The level whose badge this step earned, if any."},
+        metadata={
+            "description": "The level whose badge this step earned, if any (a level that "
+            "needs a mentor's endorsement earns none yet: see the ladder's rungs)."
+        },
     )
 
 

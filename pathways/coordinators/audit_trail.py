@@ -216,6 +216,19 @@ SENTENCES: dict[str, Sentence] = {
         _("%(outgoing)s withdrew the invitation to %(successor)s to take over as coordinator."),
         **_handover(e, n, by_successor=False),
     ),
+    "badge_endorsed": lambda e, d, n: with_isolated(
+        _("The %(level)s level of %(mentee)s was endorsed."),
+        level=_level(d),
+        mentee=n.person(d["mentee"]),
+    ),
+    "endorsement_not_yet": lambda e, d, n: with_isolated(
+        _("The %(level)s level of %(mentee)s is not endorsed yet."),
+        level=_level(d),
+        mentee=n.person(d["mentee"]),
+    ),
+    "showcase_hidden": lambda e, d, n: _(
+        "A %(level)s certificate was hidden from the showcase.", level=_level(d)
+    ),
 }
 
 

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
+from ..catalog import get_catalog
 from ..errors import render_error
 from ..extensions import db
 from ..models import (
@@ -19,6 +20,7 @@ from ..services import (
     DomainError,
     NotAllowed,
     backups,
+    endorsements,
     mentorships,
     offers,
     plans,
@@ -100,6 +102,8 @@ def _render_show(mentorship: Mentorship, status: int = 200, **forms: FlaskForm):
         overdue=due is not None and due < _today(),
         total_minutes=sum(c.minutes for c in mentorship.checkins),
         progress=plans.ladder_progress(mentorship.mentee_id),
+        endorsements_waiting=endorsements.awaiting(current_user, mentorship.mentee),
+        catalog=get_catalog(),
         ended_by_name=ended_by.username if ended_by else "—",
         graduated=mentorship.end_reason == mentorships.GRADUATED,
         can_graduate=is_party

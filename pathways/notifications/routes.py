@@ -42,6 +42,10 @@ def _on(params: dict, key: str) -> str:
 
 # Each kind becomes a sentence in the reader's language; params hold names, not text,
 # and the names are isolated (<bdi>) in the sentence.
+def _level(params: dict) -> str:
+    return translated(get_catalog().levels[params["level"]])
+
+
 SENTENCES: dict[str, Callable[[dict], str]] = {
     "matched": lambda p: with_isolated(_("You were paired with %(name)s."), name=_name(p, "other")),
     "mentor_away": _mentor_away,
@@ -141,8 +145,15 @@ SENTENCES: dict[str, Callable[[dict], str]] = {
         "Thank you for leading your peer circle! Its place in your capacity is free again."
     ),
     "circle_post_reported": lambda p: _("A post in a peer circle was reported. Please look at it."),
-    "badge_issued": lambda p: _(
-        "Your %(level)s certificate is ready.", level=translated(get_catalog().levels[p["level"]])
+    "badge_issued": lambda p: _("Your %(level)s certificate is ready.", level=_level(p)),
+    "endorsement_requested": lambda p: _(
+        "A mentee finished the %(level)s level and waits for your endorsement.", level=_level(p)
+    ),
+    "endorsement_not_yet": lambda p: _(
+        "Your %(level)s certificate is not endorsed yet: see what to work on.", level=_level(p)
+    ),
+    "showcase_hidden": lambda p: _(
+        "A coordinator hid your %(level)s certificate from the showcase.", level=_level(p)
     ),
 }
 
@@ -199,6 +210,10 @@ def _start_page(_subject_id: int) -> str:
     return url_for("main.index")
 
 
+def _endorsement(subject_id: int) -> str:
+    return url_for("badges.endorsement_request", endorsement_id=subject_id)
+
+
 # Where each kind of notification leads, from the id of what it is about.
 LINKS: dict[str, Callable[[int], str | None]] = {
     "matched": _mentorship,
@@ -232,6 +247,9 @@ LINKS: dict[str, Callable[[int], str | None]] = {
     "handover_declined": _coordinator_terms,
     "handover_cancelled": _start_page,
     "coordinator_welcome": _coordinator_terms,
+    "endorsement_requested": _endorsement,
+    "endorsement_not_yet": lambda _subject_id: url_for("badges.mine"),
+    "showcase_hidden": _certificate,
 }
 
 

@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 
 from .. import badges
 from ..catalog import get_catalog
-from ..models import Badge, Person
+from ..models import Badge, BadgeEndorsement, Person
 from ..services import recognition
 
 
@@ -72,19 +72,57 @@ def badge_class_json(level_id: str) -> dict[str, Any]:
         )
 
 
+def endorsement_url(badge: Badge) -> str:
+    return url_for("badges.endorsement", public_id=badge.public_id, _external=True)
+
+
 def assertion_json(badge: Badge) -> dict[str, Any]:
     """The hosted Assertion, or the revocation notice that replaces it once revoked."""
     if badge.revoked_at is not None:
-        return badges.revoked_assertion_document(
-            assertion_url=assertion_url(badge), reason=badge.revocation_reason
-        )
+        return badges.revoked_document(url=assertion_url(badge), reason=badge.revocation_reason)
     return badges.assertion_document(
         assertion_url=assertion_url(badge),
         badge_class_url=badge_class_url(badge.level_id),
         recipient=badges.recipient_object(profile_url=profile_url(badge.person), salt=badge.salt),
         issued_on=badge.issued_at.replace(tzinfo=UTC),
         evidence=_evidence(badge),
+        endorsements=[endorsement_url(badge)] if badge.endorsement else [],
     )
+
+
+def endorsement_json(badge: Badge) -> dict[str, Any]:
+    """The hosted Endorsement of an endorsed badge (revoked with it); ``LookupError``
+    for a badge nobody endorsed."""
+    endorsement = badge.endorsement
+    if endorsement is None:
+        raise LookupError(badge.public_id)
+    if badge.revoked_at is not None:
+        return badges.revoked_document(
+            url=endorsement_url(badge),
+            reason=badge.revocation_reason,
+            document_type="Endorsement",
+        )
+    return badges.endorsement_document(
+        endorsement_url=endorsement_url(badge),
+        assertion_url=assertion_url(badge),
+        comment=_endorsement_comment(badge, endorsement),
+        issuer_url=issuer_url(),
+        issued_on=endorsement.decided_at.replace(tzinfo=UTC),
+    )
+
+
+def _endorsement_comment(badge: Badge, endorsement: BadgeEndorsement) -> str:
+    """Who endorsed, by name only when both they and the holder show their profiles (a
+    mentor's name would narrow down an anonymous holder), then the endorser's comment."""
+    endorser = endorsement.endorser
+    named = endorser is not None and endorser.public_profile and badge.person.public_profile
+    with force_locale(_document_locale()):
+        who = (
+            _("Endorsed by %(name)s, who saw the evidence.", name=endorser.username)
+            if named
+            else _("Endorsed by a Pathways mentor or coordinator who saw the evidence.")
+        )
+    return "\n\n".join(filter(None, [who, endorsement.comment]))
 
 
 def _evidence(badge: Badge) -> list[dict[str, Any]]:

@@ -16,7 +16,7 @@ from datetime import date
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext as _ln
-from sqlalchemy import delete, exists, func, insert, or_, select, update
+from sqlalchemy import Select, delete, func, insert, or_, select, update
 from sqlalchemy.orm import selectinload
 
 import matcher
@@ -55,16 +55,30 @@ _TIME = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
 # Who is who ----------------------------------------------------------------------------
 
 
+def members_led_by(facilitator_id: int) -> Select:
+    """The ids of the members of the active circles ``facilitator_id`` leads, as a query
+    a caller can combine with its own."""
+    return (
+        select(CircleMember.person_id)
+        .join(Circle, Circle.id == CircleMember.circle_id)
+        .where(Circle.facilitator_id == facilitator_id, Circle.state == CircleState.ACTIVE)
+    )
+
+
 def facilitates(facilitator_id: int, member_id: int) -> bool:
     """True while ``facilitator_id`` leads an active circle that ``member_id`` belongs to."""
-    return db.session.scalar(
-        select(
-            exists().where(
-                Circle.id == CircleMember.circle_id,
-                Circle.state == CircleState.ACTIVE,
-                Circle.facilitator_id == facilitator_id,
-                CircleMember.person_id == member_id,
-            )
+    led = members_led_by(facilitator_id).where(CircleMember.person_id == member_id)
+    return db.session.scalar(select(led.exists()))
+
+
+def facilitators_of(member_id: int) -> list[Person]:
+    """Who leads the active circles ``member_id`` belongs to."""
+    return list(
+        db.session.scalars(
+            select(Person)
+            .join(Circle, Circle.facilitator_id == Person.id)
+            .join(CircleMember, CircleMember.circle_id == Circle.id)
+            .where(CircleMember.person_id == member_id, Circle.state == CircleState.ACTIVE)
         )
     )
 

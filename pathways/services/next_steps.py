@@ -23,6 +23,7 @@ from ..models import (
 )
 from .circles import active_circle_count
 from .coordinator_terms import invitation_for
+from .endorsements import awaiting
 from .matching import WAITING, is_away
 from .mentor_requests import open_request_of
 from .mentorships import checkin_due
@@ -65,13 +66,14 @@ class CoordinatorNext:
 
 @dataclass(frozen=True)
 class NextSteps:
-    """One part per role the person holds; None for a role they do not hold.
-    ``handover`` is an invitation to take over as coordinator, with the open work
-    (``handover_work``) the successor would find."""
+    """One part per role the person holds; None for a role they do not hold; the levels
+    waiting for this person's endorsement. ``handover`` is an invitation to take over as
+    coordinator, with the open work (``handover_work``) the successor would find."""
 
     volunteer: VolunteerNext | None
     mentor: MentorNext | None
     coordinator: CoordinatorNext | None
+    endorsements_to_give: int
     handover: Handover | None = None
     handover_work: CoordinatorNext | None = None
 
@@ -84,6 +86,7 @@ def next_steps(person: Person, today: date) -> NextSteps:
         _volunteer_next(person) if person.has_role(RoleName.VOLUNTEER) else None,
         _mentor_next(person, today) if person.has_role(RoleName.MENTOR) else None,
         work,
+        len(awaiting(person)),
         invitation,
         (work or coordinator_work()) if invitation else None,
     )

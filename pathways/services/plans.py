@@ -3,7 +3,8 @@
 The engine (:mod:`pathways.ladder`) chooses and orders the steps; this module
 stores them as a :class:`~pathways.models.Plan` and keeps each step's progress.
 Re-planning keeps the progress of every step whose skill stays on the ladder.
-Finishing every step of a level issues that level's badge.
+Finishing every step of a level issues that level's badge, or asks a mentor to
+endorse it first (:mod:`pathways.services.endorsements`).
 """
 
 import math
@@ -27,7 +28,7 @@ from ..ladder import (
     build_ladder,
 )
 from ..models import Badge, Person, PersonLanguage, Plan, PlanStep, SkillStance, StepStatus, utcnow
-from . import DomainError, NotAllowed, recognition, too_long
+from . import DomainError, NotAllowed, endorsements, recognition, too_long
 from .accounts import check_languages
 from .matching import bump_profile_version
 
@@ -292,7 +293,7 @@ def mark_step(
     """Record progress on one of the person's own steps.
 
     Returns the level's badge when this change completed the level and the badge
-    is new; None otherwise.
+    is new; None otherwise (also when the level now waits for an endorsement).
     """
     row = db.session.get(PlanStep, step_id)
     if row is None or row.plan.person_id != person.id:
@@ -315,13 +316,18 @@ def mark_step(
     row.reflection = reflection
     row.plan.updated_at = now
     db.session.flush()
-    return _badge_if_level_complete(person, row)
+    return _recognise_level(person, row)
 
 
-def _badge_if_level_complete(person: Person, row: PlanStep) -> Badge | None:
+def _recognise_level(person: Person, row: PlanStep) -> Badge | None:
+    """A level just finished earns its badge, or asks for a mentor's endorsement; a level
+    no longer finished withdraws that request."""
     catalog = get_catalog()
     level_id = catalog.skills[row.skill_id].level
-    rung = next(r for r in progress_by_rung(row.plan) if r.level_id == level_id)
-    if not rung.complete or recognition.badge_of(person, level_id) is not None:
+    if recognition.badge_of(person, level_id) is not None:
         return None
-    return recognition.issue_level_badge(person, level_id)
+    rung = next(r for r in progress_by_rung(row.plan) if r.level_id == level_id)
+    if not rung.complete:
+        endorsements.level_unfinished(person, level_id)
+        return None
+    return endorsements.level_finished(person, level_id)

@@ -15,6 +15,7 @@ from ..extensions import db
 from ..models import (
     AccessToken,
     Badge,
+    BadgeEndorsement,
     MatchProposal,
     MentorRequest,
     Mentorship,
@@ -32,7 +33,7 @@ from ..models import (
     WikimediaAccount,
     utcnow,
 )
-from . import DomainError, circles, coordinator_terms, trainings
+from . import DomainError, circles, coordinator_terms, endorsements, showcase, trainings
 from .accounts import end_sessions
 from .events import record
 from .matching import bump_profile_version
@@ -94,8 +95,34 @@ def export_data(person: Person) -> dict:
                 "issued_at": _iso(b.issued_at),
                 "revoked_at": _iso(b.revoked_at),
                 "revocation_reason": b.revocation_reason,
+                "showcase_story": b.showcase.story if b.showcase else None,
             }
             for b in db.session.scalars(select(Badge).where(Badge.person_id == person.id))
+        ],
+        "endorsements_asked": [
+            {
+                "level": e.level_id,
+                "state": e.state.value,
+                "requested_at": _iso(e.requested_at),
+                "by": _username(e.endorser_id),
+                "comment": e.comment,
+                "decided_at": _iso(e.decided_at),
+            }
+            for e in endorsements.endorsements_of(person).values()
+        ],
+        "endorsements_given": [
+            {
+                "to": e.person.username,
+                "level": e.level_id,
+                "state": e.state.value,
+                "comment": e.comment,
+                "decided_at": _iso(e.decided_at),
+            }
+            for e in db.session.scalars(
+                select(BadgeEndorsement)
+                .where(BadgeEndorsement.endorser_id == person.id)
+                .order_by(BadgeEndorsement.id)
+            )
         ],
         "mentor_offer": _export_offer(person),
         **coordinator_terms.export_of(person),
@@ -332,6 +359,8 @@ def delete_account(person: Person) -> None:
     person.public_profile = False
     end_sessions(person)
     revoke_badges_of_deleted(person)
+    showcase.remove_entries_of(person)
+    db.session.execute(delete(BadgeEndorsement).where(BadgeEndorsement.person_id == person.id))
     person.email = person.password_hash = person.locale = person.last_login_at = None
     person.last_seen_on = None
     person.interests = ""

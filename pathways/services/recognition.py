@@ -16,7 +16,16 @@ from sqlalchemy.orm import selectinload
 from .. import badges
 from ..catalog import get_catalog
 from ..extensions import db
-from ..models import Badge, Person, Plan, PlanStep, RoleName, TrainingSignup, utcnow
+from ..models import (
+    Badge,
+    Person,
+    Plan,
+    PlanStep,
+    RoleName,
+    StepStatus,
+    TrainingSignup,
+    utcnow,
+)
 from . import DomainError, NotAllowed, too_long
 from .events import notify, record
 
@@ -76,8 +85,22 @@ class LevelEvidence:
     trainings: list[TrainingSignup]
 
 
+def _skill_ids(level_id: str) -> set[str]:
+    return {skill.id for skill in get_catalog().skills.values() if skill.level == level_id}
+
+
+def level_complete(person: Person, level_id: str) -> bool:
+    """Whether the person's ladder has steps on this level and every one is done."""
+    statuses = db.session.scalars(
+        select(PlanStep.status)
+        .join(Plan)
+        .where(Plan.person_id == person.id, PlanStep.skill_id.in_(_skill_ids(level_id)))
+    ).all()
+    return bool(statuses) and all(status == StepStatus.DONE for status in statuses)
+
+
 def level_evidence(person: Person, level_id: str) -> LevelEvidence:
-    skill_ids = {skill.id for skill in get_catalog().skills.values() if skill.level == level_id}
+    skill_ids = _skill_ids(level_id)
     steps = db.session.scalars(
         select(PlanStep)
         .join(Plan)

@@ -14,6 +14,7 @@ from ..services import (
     DomainError,
     NotAllowed,
     communities,
+    endorsements,
     plans,
     recognition,
     resources,
@@ -96,6 +97,7 @@ def _render_ladder(plan: Plan, failed: StepForm | None = None, failed_id: int | 
         failed=failed,
         failed_id=failed_id,
         badges={badge.level_id: badge for badge in recognition.badges_of(current_user)},
+        endorsements=endorsements.endorsements_of(current_user),
         resources=resources.for_skills((row.skill_id for row in plan.steps), reader_languages()),
         open_calls=open_calls_for(current_user),
         gatherings={

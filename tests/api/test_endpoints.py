@@ -53,6 +53,21 @@ def test_my_ladder_read_and_a_step_marked(client, make_person, bearer):
     assert response.get_json()["step"]["status"] == "done"
 
 
+def test_a_level_finished_through_the_api_waits_for_endorsement(client, make_person, bearer):
+    person = make_person()
+    with transaction():
+        plan = plans.onboard(person, {"wiki-basics": "confident"}, ["editor"], "", ["en"], 3)
+    emerging = next(r for r in plans.progress_by_rung(plan) if r.level_id == "emerging")
+    headers = bearer(person, *READ_WRITE)
+    answers = [
+        client.post(f"/api/v1/me/ladder/steps/{row.id}", json={"status": "done"}, headers=headers)
+        for row in emerging.steps
+    ]
+    assert [a.get_json()["badge_level"] for a in answers] == [None] * len(answers)
+    rungs = client.get("/api/v1/me/ladder", headers=headers).get_json()["rungs"]
+    assert {r["level"]: r["endorsement"] for r in rungs}["emerging"] == "pending"
+
+
 def test_a_ladder_before_onboarding_is_a_404(client, make_person, bearer):
     response = client.get("/api/v1/me/ladder", headers=bearer(make_person()))
     assert response.status_code == 404

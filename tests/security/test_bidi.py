@@ -17,7 +17,15 @@ from pathways.auth.links import MAY_SET_PASSWORD
 from pathways.extensions import db
 from pathways.forms import Form
 from pathways.jobs import runner
-from pathways.models import CheckIn, Community, MentorRequest, Person, RoleName, Training
+from pathways.models import (
+    BadgeEndorsement,
+    CheckIn,
+    Community,
+    MentorRequest,
+    Person,
+    RoleName,
+    Training,
+)
 from pathways.services import (
     access_tokens,
     circles,
@@ -29,6 +37,7 @@ from pathways.services import (
     plans,
     recognition,
     resources,
+    showcase,
     trainings,
     transaction,
 )
@@ -54,7 +63,7 @@ NO_USER_TEXT = {
     "badges.badge_class",
     "badges.image",
     "badges.assertion",
-    "badges.mine",
+    "badges.endorsement",
     "volunteers.onboarding",
     "volunteers.replan",
     "coordinators.offboarding_template",
@@ -137,6 +146,13 @@ def world(make_person) -> World:
         batch_id = mentor_requests.run_batch_pairing(coordinator).id
         badge = recognition.issue_level_badge(mentee, "fundamental")
         recognition.revoke_badge(coordinator, badge, f"{MARK} revoked")
+        shown = recognition.issue_level_badge(second, "fundamental")
+        showcase.show(second, shown, f"{MARK} story")
+        waits = BadgeEndorsement(person_id=mentee.id, level_id="emerging")
+        answered = BadgeEndorsement(
+            person_id=second.id, level_id="emerging", state="not_yet", comment=f"{MARK} first"
+        )
+        db.session.add_all([waits, answered])
         offers.go_away(mentor, None, f"{MARK} away", TODAY)
         access_tokens.create_token(mentee, f"{MARK} token", ["read"])
         coordinator_terms.nominate_successor(
@@ -173,6 +189,10 @@ def world(make_person) -> World:
         (c, f"/mentorships/{m}"),
         (c, f"/mentorships/{ended.id}"),
         (c, f"/badges/{badge.public_id}"),
+        (c, "/badges/endorsements"),
+        (c, f"/badges/endorsements/{waits.id}"),
+        (second, "/badges/"),
+        (newcomer, "/showcase/"),
         (c, "/mentors/"),
         (c, f"/mentors/{mentor.id}"),
         (c, "/notifications/"),

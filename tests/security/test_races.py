@@ -16,9 +16,29 @@ from flask.testing import FlaskClient
 from sqlalchemy.exc import IntegrityError
 
 from pathways.extensions import db
-from pathways.models import MentorOffer, MentorRequest, Person, RoleName, RoleTerm, Term
-from pathways.services import accounts, mentor_requests, offers, rules, transaction
-from tests.helpers import count
+from pathways.models import (
+    Badge,
+    MentorOffer,
+    MentorRequest,
+    Person,
+    ProgramEvent,
+    RoleName,
+    RoleTerm,
+    ShowcaseEntry,
+    Term,
+)
+from pathways.services import (
+    accounts,
+    endorsements,
+    mentor_requests,
+    offers,
+    recognition,
+    rules,
+    showcase,
+    transaction,
+)
+from tests.helpers import build_pair, count
+from tests.test_endorsements import finish, level_rows
 
 WAIT_FOR_THE_OTHER = 1.5
 
@@ -142,3 +162,29 @@ def test_the_database_refuses_overlapping_terms_whoever_writes_them(make_mentor)
     with transaction():
         db.session.add(adjacent)
     assert count(Term) == 2
+
+
+def test_two_endorsements_of_one_level_at_once(app, make_person, monkeypatch):
+    """The request's row is locked before its state is read: one endorsement, one badge."""
+    with app.test_request_context():
+        pair = build_pair(make_person)
+        finish(pair.mentee, level_rows(pair.mentee))
+    row = endorsements.endorsement_of(pair.mentee, "emerging")
+    monkeypatch.setattr(
+        endorsements, "may_endorse", slowed_until_both_arrive(endorsements.may_endorse)
+    )
+    url = f"/badges/endorsements/{row.id}/endorse"
+    statuses = at_once(app, pair.mentor, "POST", url, {"endorse-comment": "Well done"})
+    assert statuses == [303, 409]
+    assert count(Badge) == 1
+    assert count(ProgramEvent, ProgramEvent.kind == "badge_endorsed") == 1
+
+
+def test_two_clicks_on_show_on_the_showcase(app, make_person, monkeypatch):
+    holder = make_person()
+    with app.test_request_context(), transaction():
+        badge = recognition.issue_level_badge(holder, "fundamental")
+    monkeypatch.setattr(showcase, "_text", slowed_until_both_arrive(showcase._text))
+    url = f"/badges/{badge.public_id}/showcase"
+    assert at_once(app, holder, "POST", url, {"story": "Mine"}) == [303, 303]
+    assert count(ShowcaseEntry) == 1

@@ -35,6 +35,7 @@ def routes(w: World) -> dict[str, list[dict]]:
     m, r, p, h = w.mentorship_id, w.open_request_id, w.proposal_id, w.handover_id
     coordinators = {COORDINATOR}
     parties = {MENTOR, MENTEE}
+    e, endorsers = w.endorsement_id, {MENTOR, COORDINATOR}
     return {
         "main.index": [route("GET", "/", EVERYONE)],
         "main.catalog": [route("GET", "/skills", EVERYONE)],
@@ -75,6 +76,22 @@ def routes(w: World) -> dict[str, list[dict]]:
         "badges.certificate": [route("GET", f"/badges/{w.badge_id}", EVERYONE)],
         "badges.mine": [route("GET", "/badges/", SIGNED_IN)],
         "badges.revoke": [route("POST", f"/badges/{w.badge_id}/revoke", coordinators)],
+        "badges.endorsement": [
+            route("GET", f"/badges/assertions/{w.badge_id}/endorsement.json", EVERYONE)
+        ],
+        "badges.show_on_showcase": [route("POST", f"/badges/{w.badge_id}/showcase", {MENTEE})],
+        "badges.withdraw_from_showcase": [
+            route("POST", f"/badges/{w.badge_id}/showcase/withdraw", {MENTEE})
+        ],
+        "badges.endorsements_awaiting": [route("GET", "/badges/endorsements", SIGNED_IN)],
+        "badges.endorsement_request": [
+            route("GET", f"/badges/endorsements/{e}", endorsers),
+        ],
+        "badges.endorse": [route("POST", f"/badges/endorsements/{e}/endorse", endorsers)],
+        "badges.not_yet": [route("POST", f"/badges/endorsements/{e}/not-yet", endorsers)],
+        "badges.ask_again": [route("POST", "/badges/endorsements/ask/emerging", SIGNED_IN)],
+        "showcase.index": [route("GET", "/showcase/", EVERYONE)],
+        "showcase.hide": [route("POST", f"/showcase/{w.showcase_entry_id}/hide", coordinators)],
         "volunteers.ladder": [route("GET", "/ladder/", SIGNED_IN)],
         "volunteers.onboarding": [route("GET", "/ladder/start", SIGNED_IN)],
         "volunteers.replan": [route("GET", "/ladder/goals", SIGNED_IN)],

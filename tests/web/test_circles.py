@@ -8,15 +8,18 @@ from sqlalchemy import select
 from pathways.extensions import db
 from pathways.jobs import runner
 from pathways.models import (
+    Badge,
     Circle,
     CirclePost,
     CircleState,
+    EndorsementState,
     MentorRequest,
     RequestState,
     RoleName,
 )
-from pathways.services import circles, mentor_requests, offers, transaction
+from pathways.services import circles, endorsements, mentor_requests, offers, transaction
 from tests.helpers import led_circle, sign_in
+from tests.test_endorsements import finish, level_rows
 
 TODAY = date.today()
 
@@ -34,8 +37,8 @@ def batch_circle(coordinator) -> Circle:
     return circle
 
 
-def test_a_volunteer_asks_for_a_group_posts_a_reflection_and_the_facilitator_reads_it(
-    client, make_person, make_mentor
+def test_a_volunteer_asks_for_a_group_posts_a_reflection_and_the_facilitator_endorses_them(
+    client, app, make_person, make_mentor
 ):
     facilitator = make_mentor(username="Guide", capacity=2)
     coordinator = make_person(RoleName.COORDINATOR, username="Coord")
@@ -73,6 +76,26 @@ def test_a_volunteer_asks_for_a_group_posts_a_reflection_and_the_facilitator_rea
     assert "Citing sources &lt;script&gt;" in page
     assert '<a href="https://w.wiki/x" rel="nofollow ugc noopener">' in page
     assert circles.facilitates(facilitator.id, volunteer.id)
+    facilitator_endorses_the_level(client, app, volunteer, facilitator)
+
+
+def facilitator_endorses_the_level(client, app, volunteer, facilitator) -> None:
+    """The volunteer finishes the Fundamental level, which (here) waits for an
+    endorsement; the facilitator, told, endorses it from the evidence page."""
+    app.config["BADGE_ENDORSEMENT_LEVELS"] = frozenset({"fundamental"})
+    with app.test_request_context():
+        finish(volunteer, level_rows(volunteer, "fundamental"))
+    row = endorsements.endorsement_of(volunteer, "fundamental")
+    sign_in(client, facilitator)
+    assert f"/badges/endorsements/{row.id}" in client.get("/notifications/").get_data(as_text=True)
+    response = client.post(
+        f"/badges/endorsements/{row.id}/endorse",
+        data={"endorse-comment": "A kind, careful editor."},
+    )
+    assert response.status_code == 303
+    db.session.expire_all()
+    assert row.state == EndorsementState.ENDORSED and row.endorser_id == facilitator.id
+    assert db.session.get(Badge, row.badge_id).level_id == "fundamental"
 
 
 def test_approving_a_circle_whose_facilitator_is_full_is_a_clear_409(
