@@ -44,8 +44,9 @@ def needs_endorsement(level_id: str) -> bool:
 def may_endorse(endorser: Person, holder: Person, *, mentees: set[int] | None = None) -> bool:
     """Who may vouch for a holder's work: a coordinator, a mentor of theirs (the primary
     of any mentorship with them, current or past, or its backup while standing in), or
-    the facilitator of an active peer circle they belong to. Never the holder themself. Every endorsement, list and page asks this one rule;
-    a list passes ``mentees`` (from :func:`mentees_of`) so as to read them once."""
+    the facilitator of an active peer circle they belong to. Never the holder themself.
+    Every endorsement, list and page asks this one rule; a list passes ``mentees`` (from
+    :func:`mentees_of`) so as to read them once."""
     if endorser.id == holder.id or not endorser.is_active:
         return False
     if mentees is None:
