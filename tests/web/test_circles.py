@@ -14,6 +14,7 @@ from pathways.models import (
     CircleState,
     EndorsementState,
     MentorRequest,
+    Notification,
     RequestState,
     RoleName,
 )
@@ -86,8 +87,13 @@ def facilitator_endorses_the_level(client, app, volunteer, facilitator) -> None:
     with app.test_request_context():
         finish(volunteer, level_rows(volunteer, "fundamental"))
     row = endorsements.endorsement_of(volunteer, "fundamental")
+    told = db.session.scalars(
+        select(Notification.kind).where(Notification.person_id == facilitator.id)
+    )
+    assert "endorsement_requested" in set(told)
     sign_in(client, facilitator)
-    assert f"/badges/endorsements/{row.id}" in client.get("/notifications/").get_data(as_text=True)
+    waiting = client.get("/badges/endorsements").get_data(as_text=True)
+    assert f"/badges/endorsements/{row.id}" in waiting
     response = client.post(
         f"/badges/endorsements/{row.id}/endorse",
         data={"endorse-comment": "A kind, careful editor."},
