@@ -243,8 +243,10 @@ def _assignment(index, mentees, min_score, candidates, progress, choose) -> Assi
     q, r, s = found.mentee_rows[chosen], found.mentor_rows[chosen], found.scores[chosen]
     reasons = index.reasons(encoded, q, r)
     pairs = [
-        Pair(ordered[i].id, int(index.ids[j]), float(score), why)
-        for i, j, score, why in zip(q, r, s, reasons, strict=True)
+        Pair(ordered[i].id, mentor_id, score, why)
+        for i, mentor_id, score, why in zip(
+            q.tolist(), index.ids[r].tolist(), s.tolist(), reasons, strict=True
+        )
     ]
     matched = np.zeros(len(ordered), dtype=bool)
     matched[q] = True

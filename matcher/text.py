@@ -216,9 +216,9 @@ def top_terms(contributions: sp.csr_matrix, limit: int) -> list[list[int]]:
     rows, cols = rows[order], cols[order]
     starts = np.searchsorted(rows, np.arange(contributions.shape[0]))
     rank = np.arange(len(rows)) - starts[rows]
-    rows, cols = rows[rank < limit], cols[rank < limit]
-    bounds = np.searchsorted(rows, np.arange(1, contributions.shape[0]))
-    return [part.tolist() for part in np.split(cols, bounds)]
+    rows, cols = rows[rank < limit], cols[rank < limit].tolist()
+    bounds = np.searchsorted(rows, np.arange(contributions.shape[0] + 1)).tolist()
+    return [cols[start:end] for start, end in itertools.pairwise(bounds)]
 
 
 class TokenCounts(NamedTuple):
@@ -352,17 +352,16 @@ class TextIndex:
         return np.array([forms.get(term, term) for term in self.terms.tolist()], dtype=object)
 
     def _display_forms(self) -> dict[str, str]:
-        # The most frequent written form of each token in the documents: the token itself
-        # has lost its accents and plural -s, which would garble Hindi or Spanish.
-        token_of: dict[str, list[str]] = {}
-        counts: defaultdict[str, Counter] = defaultdict(Counter)
-        for text in self._texts:
-            for word in _SURFACE_WORD.findall(_HYPHEN.sub("", text.lower())):
-                if word not in token_of:
-                    token_of[word] = analyze(word)
-                for token in token_of[word]:
-                    counts[token][word] += 1
-        return {
-            token: min(forms.items(), key=lambda item: (-item[1], item[0]))[0]
-            for token, forms in counts.items()
-        }
+        # The most frequent written form of each token in the documents (ties: the first
+        # in code point order): the token itself has lost its accents and plural -s,
+        # which would garble Hindi or Spanish.
+        written = Counter(
+            itertools.chain.from_iterable(
+                _SURFACE_WORD.findall(_HYPHEN.sub("", text.lower())) for text in self._texts
+            )
+        )
+        best: dict[str, tuple[int, str]] = {}
+        for word, count in written.items():
+            for token, times in Counter(analyze(word)).items():
+                best[token] = min(best.get(token, (0, word)), (-count * times, word))
+        return {token: word for token, (_, word) in best.items()}

@@ -34,6 +34,7 @@ from ..models import (
 )
 from . import DomainError, NotAllowed
 from .accounts import lock_person, usernames_of
+from .bulk import insert_rows
 from .events import notify, record
 from .matching import (
     WAITING,
@@ -360,7 +361,7 @@ def _propose_batch(coordinator: Person | None, waiting: WaitingBatch) -> Batch:
         )
         for pair in waiting.assignment.pairs
     ]
-    _insert_proposals(batch_id, waiting.assignment.pairs, by_mentee)
+    _insert_proposals(batch_id, proposals, waiting.assignment.pairs)
     reasons = {m: reason.value for m, reason in waiting.assignment.unmatched.items()}
     reasons |= dict.fromkeys(waiting.invalid, "invalid_profile")
     unmatched = sorted(
@@ -537,22 +538,23 @@ def _supersede_every_waiting_proposal() -> None:
     )
 
 
-def _insert_proposals(batch_id: str, pairs, by_mentee: dict) -> None:
+def _insert_proposals(batch_id: str, proposals: list[ProposedPair], pairs) -> None:
     now = utcnow()
-    rows = [
-        {
-            "request_id": by_mentee[pair.mentee_id].id,
-            "mentor_id": pair.mentor_id,
-            "score": pair.score,
-            "reasons": reasons_to_dict(pair.reasons),
-            "batch_id": batch_id,
-            "state": ProposalState.PENDING,
-            "created_at": now,
-        }
-        for pair in pairs
-    ]
-    if rows:
-        db.session.execute(insert(MatchProposal), rows)
+    insert_rows(
+        MatchProposal,
+        [
+            {
+                "request_id": proposal.request_id,
+                "mentor_id": pair.mentor_id,
+                "score": proposal.score,
+                "reasons": proposal.reasons,
+                "batch_id": batch_id,
+                "state": ProposalState.PENDING,
+                "created_at": now,
+            }
+            for proposal, pair in zip(proposals, pairs, strict=True)
+        ],
+    )
     proposed = select(MatchProposal.request_id).where(MatchProposal.batch_id == batch_id)
     db.session.execute(
         update(MentorRequest)
