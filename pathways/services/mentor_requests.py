@@ -480,20 +480,22 @@ def batch_listing(batch_id: str) -> BatchListing | None:
         .where(MatchProposal.batch_id == batch_id)
         .order_by(MatchProposal.score.desc(), MatchProposal.id)
     ).all()
-    return BatchListing(proposals, _unmatched_rows(event.data.get("unmatched", {})))
+    return BatchListing(proposals, _unmatched_rows(batch_id, event.data.get("unmatched", {})))
 
 
-def _unmatched_rows(reasons: dict[str, str]) -> list[tuple[int, str, str]]:
+def _unmatched_rows(batch_id: str, reasons: dict[str, str]) -> list[tuple[int, str, str]]:
     """The requests of ``reasons`` (id → why) with their mentees' names, by id. They are
     asked by their range of ids, not an ``IN`` list, which a large batch would take past
-    PostgreSQL's limit on a statement's parameters."""
+    PostgreSQL's limit on a statement's parameters; those the batch proposed a mentor for
+    are left out by the database, not read to be dropped."""
     if not reasons:
         return []
     ids = [int(request_id) for request_id in reasons]
+    proposed = select(MatchProposal.request_id).where(MatchProposal.batch_id == batch_id)
     rows = db.session.execute(
         select(MentorRequest.id, Person.username)
         .join(Person, Person.id == MentorRequest.mentee_id)
-        .where(MentorRequest.id.between(min(ids), max(ids)))
+        .where(MentorRequest.id.between(min(ids), max(ids)), MentorRequest.id.not_in(proposed))
         .order_by(MentorRequest.id)
     )
     return [(row_id, name, reasons[str(row_id)]) for row_id, name in rows if str(row_id) in reasons]
