@@ -1,5 +1,9 @@
+import re
+
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sklearn.feature_extraction.text import (
     ENGLISH_STOP_WORDS,
     TfidfVectorizer,
@@ -81,6 +85,18 @@ def test_arabic_words_survive_and_optional_vowel_marks_are_ignored():
 )
 def test_function_words_of_movement_languages_are_stop_words(text):
     assert analyze(text) == []
+
+
+PIECES = [
+    "Edit", "-a-", "thons", "s ", "é", "e\u0301", "Σ", "ΟΔΟΣ", "हिंदी", "ﬁ", "½", "2024",
+    " ", "\t", "\n", "\u00a0", "\u3000", "‐", "the", "WWW", "class", "ideas", "-",
+]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(PIECES), max_size=12).map("".join))
+def test_plain_text_analysed_word_by_word_gives_the_whole_texts_tokens(text):
+    whole = [t for t in re.findall(TOKEN_PATTERN, preprocess(text)) if t not in STOP_WORDS]
+    assert analyze(text) == whole
 
 
 def test_english_stop_words_are_scikit_learns_list():
