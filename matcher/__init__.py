@@ -70,7 +70,6 @@ _HOME = {
     "TextIndex": "text",
     "strip_markup": "text",
     "analyze": "text",
-    "make_vectorizer": "text",
     "SKILL_WEIGHT": "vectorize",
     "TEXT_WEIGHT": "vectorize",
 }
