@@ -15,7 +15,7 @@ from .profiles import (
     Suggestion,
     UnmatchedReason,
 )
-from .text import TextIndex, analyze, count_tokens, top_terms
+from .text import TextIndex, analyze, top_terms
 from .vectorize import ProfileSpace, SkillSpace
 
 __all__ = ["MentorIndex"]
@@ -122,10 +122,9 @@ class MentorIndex:
         for mentee, found in zip(mentees, tokens, strict=True):
             _check_content("mentee", mentee.id, mentee.wants, found)
         wants = self.space.skills.weights(m.wants for m in mentees)
-        counted = count_tokens(tokens)
-        texts = self.space.text.transform_counts(counted)
+        texts = self.space.text.transform_tokens(tokens)
         rows = self.space.encode(self.space.skills.expand(wants), texts)
-        return Encoded(rows, wants, self.words.transform_counts(counted))
+        return Encoded(rows, wants, self.words.transform_tokens(tokens))
 
     def language_mask(self, languages: Iterable[str]) -> np.ndarray:
         """Mentors sharing at least one of `languages`, as a boolean array over rows."""

@@ -7,10 +7,12 @@ inside those words (``TextIndex(..., chars=True)``, scikit-learn's ``analyzer="c
 what the matcher scores interest text with, so "editatonas", "editatones" and
 "editathons", or "monumentos" and "monuments", meet across languages; 4-grams scored
 best on the labelled set, 1.000 against 0.975 for 3-5 and 5-grams, at a third of 3-5's
-density). The vectors are exactly scikit-learn's ``TfidfVectorizer`` with the settings
-below (tests/test_matcher_text.py compares them), computed with sparse products over the
-distinct words instead, so the matcher does not load scikit-learn (~0.7 s of CPU per
-process) and cuts each distinct word into n-grams once. Settings and why:
+density). The vectors are scikit-learn's ``TfidfVectorizer`` with the settings below,
+given each document as its `analyze` tokens (a callable ``analyzer``), so a text is
+analysed once for both kinds of vector and each distinct word is folded and cut into
+4-grams once per process. scikit-learn is imported when an index is first fitted, not
+with this module: `analyze` alone (an import's row checks) does not load it (~0.85 s of
+CPU). Settings and why:
 
 * Markup goes first (`strip_markup`): wikitext templates, file and category links, link
   targets (a link's label stays), HTML tags with script/style content, entities, URLs
@@ -38,11 +40,11 @@ process) and cuts each distinct word into n-grams once. Settings and why:
   stemmer, since a profile's language is not known: the character 4-grams catch the
   variants, at ~3× the density of word vectors (and of every sparse product).
 * Stop words: small lists shipped in ``matcher/stopwords/<language>.txt`` (English:
-  scikit-learn's list) for every language the app offers (en, es, fr, ar, hi, id, pt)
-  and a few more used in the movement (de, it, ru), with the words of asking ("want",
-  "learn", "help", "quiero", "apprendre"…); lists cannot be complete, so idf does the
-  rest. They are removed before n-grams are cut. The list goes through the same
-  preprocessing as the text.
+  a copy of scikit-learn's list, so that `analyze` does not load scikit-learn) for every
+  language the app offers (en, es, fr, ar, hi, id, pt) and a few more used in the
+  movement (de, it, ru), with the words of asking ("want", "learn", "help", "quiero",
+  "apprendre"…); lists cannot be complete, so idf does the rest. They are removed
+  before n-grams are cut. The list goes through the same preprocessing as the text.
 * Scripts written without spaces (Chinese, Japanese, Thai) become one token per phrase:
   text matching is weak there and the skill part carries those profiles.
 """
@@ -50,20 +52,21 @@ process) and cuts each distinct word into n-grams once. Settings and why:
 import itertools
 import re
 import unicodedata
-from collections import Counter, defaultdict
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse as sp
 
+if TYPE_CHECKING:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
 __all__ = [
     "TextIndex",
-    "TokenCounts",
     "analyze",
-    "count_tokens",
     "l2_rows",
     "strip_accents",
     "strip_markup",
@@ -239,44 +242,36 @@ def top_terms(contributions: sp.csr_matrix, limit: int) -> list[list[int]]:
     return [cols[start:end] for start, end in itertools.pairwise(bounds)]
 
 
-class TokenCounts(NamedTuple):
-    """Documents × distinct tokens, holding counts, and those tokens in column order."""
-
-    matrix: sp.csr_matrix
-    tokens: list[str]
+def _grams_of_words(tokens: list[str]) -> Iterator[str]:
+    """The ``char_wb`` 4-grams of a document's tokens, each distinct word cut once."""
+    return itertools.chain.from_iterable(map(_word_grams, tokens))
 
 
-def count_tokens(tokens: Sequence[list[str]]) -> TokenCounts:
-    """`analyze` of each document, counted: what every `TextIndex` transform starts from."""
-    ids: defaultdict[str, int] = defaultdict(itertools.count().__next__)
-    indices = list(map(ids.__getitem__, itertools.chain.from_iterable(tokens)))
-    return TokenCounts(_summed(indices, [0, *map(len, tokens)], len(ids)), list(ids))
+def _vectorizer(chars: bool, documents: int) -> "TfidfVectorizer":
+    """scikit-learn's TF-IDF with the settings above, over documents given as their
+    `analyze` tokens (each text analysed once, each distinct word cut once)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
-
-def _summed_rows(rows: Sequence[tuple[int, ...]], width: int) -> sp.csr_matrix:
-    """One row per tuple of column ids, counting each id's repeats."""
-    return _summed(list(itertools.chain.from_iterable(rows)), [0, *map(len, rows)], width)
-
-
-def _summed(indices: list[int], lengths: list[int], width: int) -> sp.csr_matrix:
-    """Rows of ones at `indices` (row i has lengths[i + 1] of them), duplicates summed."""
-    matrix = sp.csr_matrix(
-        (np.ones(len(indices), np.float32), np.array(indices, np.int32), np.cumsum(lengths)),
-        shape=(len(lengths) - 1, width),
+    common = chars and documents >= COMMON_GRAM_MIN_DOCUMENTS
+    return TfidfVectorizer(
+        analyzer=_grams_of_words if chars else list,
+        min_df=1,
+        max_df=COMMON_GRAM_DF if common else 1.0,
+        sublinear_tf=True,
+        dtype=np.float32,
     )
-    matrix.sum_duplicates()  # one entry per column, holding its count
-    return matrix
 
 
 class TextIndex:
     """TF-IDF vectors of keyed documents, for "which documents is this text about".
 
-    The vocabulary and idf are fitted on the documents once; queries are transformed
-    with them, so words no document uses are ignored. Keys keep their insertion order.
-    With ``chars=True`` the terms are the character 4-grams of the words (``char_wb``),
-    and on a large set of documents (`COMMON_GRAM_MIN_DOCUMENTS`) a 4-gram more than
-    `COMMON_GRAM_DF` of them use is dropped, as ``max_df`` does. `tokens`, if given,
-    are `analyze` of each document, for a caller that already has them.
+    The vocabulary and idf are fitted on the documents once (scikit-learn's
+    ``TfidfVectorizer``); queries are transformed with them, so words no document uses
+    are ignored. Keys keep their insertion order. With ``chars=True`` the terms are the
+    character 4-grams of the words (``char_wb``), and on a large set of documents
+    (`COMMON_GRAM_MIN_DOCUMENTS`) a 4-gram more than `COMMON_GRAM_DF` of them use is
+    dropped (``max_df``). `tokens`, if given, are `analyze` of each document, for a
+    caller that already has them.
     """
 
     def __init__(
@@ -289,64 +284,31 @@ class TextIndex:
         self._row = {key: i for i, key in enumerate(self.keys)}
         self._texts = list(documents.values())
         self.chars = chars
-        # each distinct token's vocabulary columns (with repeats: a count each)
-        self._token_columns: dict[str, tuple[int, ...]] = {}
         if tokens is None:
             tokens = [analyze(text) for text in self._texts]
-        self.vocabulary, self.matrix, self._idf = self._fit(tokens)
-        self.terms = np.array(list(self.vocabulary), dtype=object)
-
-    def _terms_of(self, token: str) -> tuple[str, ...]:
-        return _word_grams(token) if self.chars else (token,)
-
-    def _fit(self, tokens: Sequence[list[str]]) -> tuple[dict[str, int], sp.csr_matrix, np.ndarray]:
-        # Smooth idf, sublinear tf and L2 rows, as TfidfVectorizer.fit_transform computes
-        # them: documents × tokens, times tokens × terms, gives each term's count.
-        documents, distinct = count_tokens(tokens)
-        found: dict[str, int] = {}
-        columns = [
-            tuple(found.setdefault(term, len(found)) for term in self._terms_of(token))
-            for token in distinct
-        ]
-        counts = documents @ _summed_rows(columns, len(found))
-        n = len(tokens)
-        df = np.bincount(counts.indices, minlength=len(found))
-        if self.chars and n >= COMMON_GRAM_MIN_DOCUMENTS:
-            found = {
-                term: column for term, column in found.items() if df[column] <= COMMON_GRAM_DF * n
-            }
-        vocabulary = {term: i for i, term in enumerate(sorted(found))}
-        df = df[[found[term] for term in vocabulary]]
-        idf = (np.log((1 + n) / (1 + df)) + 1).astype(np.float32)
-        self._token_columns = {token: self._columns(token, vocabulary) for token in distinct}
-        rows = [self._token_columns[token] for token in distinct]
-        counts = documents @ _summed_rows(rows, len(vocabulary))
-        return vocabulary, self._weighted(counts, idf), idf
-
-    @staticmethod
-    def _weighted(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
-        counts.sort_indices()
-        weights = (1 + np.log(counts.data)) * idf[counts.indices]
-        return l2_rows(sp.csr_matrix((weights, counts.indices, counts.indptr), counts.shape))
+        self.vectorizer: TfidfVectorizer | None = _vectorizer(chars, len(tokens))
+        try:
+            self.matrix: sp.csr_matrix = self.vectorizer.fit_transform(tokens).tocsr()
+        except ValueError:  # scikit-learn's "empty vocabulary" or, with max_df, "no terms remain"
+            if any(tokens) and self.vectorizer.max_df == 1.0:
+                raise
+            self.vectorizer = None  # no content word, or every 4-gram is common
+            self.matrix = sp.csr_matrix((len(self.keys), 0), dtype=np.float32)
+        self.terms: np.ndarray = (
+            self.vectorizer.get_feature_names_out()
+            if self.vectorizer
+            else np.array([], dtype=object)
+        )
 
     def transform(self, texts: Iterable[str]) -> sp.csr_matrix:
         """L2-normalised query vectors (float32, one row per text) in this index's space."""
-        return self.transform_counts(count_tokens([analyze(text) for text in texts]))
+        return self.transform_tokens([analyze(text) for text in texts])
 
-    def transform_counts(self, counted: TokenCounts) -> sp.csr_matrix:
-        """`transform` of texts whose tokens the caller has already counted."""
-        if not len(self.terms):
-            return sp.csr_matrix((counted.matrix.shape[0], 0), dtype=np.float32)
-        known = self._token_columns
-        rows = [
-            known[token] if token in known else known.setdefault(token, self._columns(token))
-            for token in counted.tokens
-        ]
-        return self._weighted(counted.matrix @ _summed_rows(rows, len(self.terms)), self._idf)
-
-    def _columns(self, token: str, vocabulary: Mapping[str, int] | None = None) -> tuple[int, ...]:
-        vocabulary = self.vocabulary if vocabulary is None else vocabulary
-        return tuple(vocabulary[term] for term in self._terms_of(token) if term in vocabulary)
+    def transform_tokens(self, tokens: Sequence[list[str]]) -> sp.csr_matrix:
+        """`transform` of texts the caller has already analysed (`analyze`)."""
+        if self.vectorizer is None:
+            return sp.csr_matrix((len(tokens), 0), dtype=np.float32)
+        return self.vectorizer.transform(tokens).tocsr()
 
     def similarities(self, query: str) -> dict[Hashable, float]:
         """Cosine similarity in [0, 1] of `query` to every document, keyed like the documents."""
