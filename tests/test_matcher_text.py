@@ -147,6 +147,14 @@ def test_text_index_of_stop_words_only_is_empty_not_an_error():
     assert index.shared_terms("anything", "a") == ()
 
 
+def test_character_index_whose_every_gram_is_common_is_empty_not_an_error():
+    from matcher.text import COMMON_GRAM_MIN_DOCUMENTS
+
+    index = TextIndex({n: "wiki" for n in range(COMMON_GRAM_MIN_DOCUMENTS)}, chars=True)
+    assert index.matrix.shape == (COMMON_GRAM_MIN_DOCUMENTS, 0)
+    assert index.similarities("wiki")[0] == 0.0
+
+
 def test_query_with_unknown_words_scores_zero():
     index = TextIndex({"a": "citations and sources"})
     assert index.similarities("zzyzx qwerty") == {"a": 0.0}
