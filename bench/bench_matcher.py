@@ -148,7 +148,7 @@ def run_size(name: str, seed: int) -> dict:
         started = time.perf_counter()
         index.suggest(mentee, top=10)
         timings.append(time.perf_counter() - started)
-    encoded = index.encode(probes)[0]
+    encoded = index.encode(probes).rows
     for i, mentee in enumerate(probes):
         started = time.perf_counter()
         scores = index.scores(encoded[i])

@@ -48,7 +48,8 @@ import importlib
 
 # What each public name is, and the module that defines it. The modules are imported
 # on first use (PEP 562), so that a program importing only the profiles (an app's
-# models, its command-line start-up) does not pay for scikit-learn, SciPy and OR-Tools.
+# models, its command-line start-up) does not pay for SciPy, sparse_dot_topn and OR-Tools
+# (nor scikit-learn, which `text` imports only when it fits an index).
 _HOME = {
     "IndexCache": "cache",
     "CirclePlan": "circles",
@@ -76,7 +77,6 @@ _HOME = {
     "TextIndex": "text",
     "strip_markup": "text",
     "analyze": "text",
-    "make_vectorizer": "text",
     "SKILL_WEIGHT": "vectorize",
     "TEXT_WEIGHT": "vectorize",
 }

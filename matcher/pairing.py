@@ -69,7 +69,9 @@ def candidate_pairs(
 
     `progress(done, total)` is called after each chunk of rows."""
     ordered = _sorted_mentees(mentees)
-    return _candidates(index, ordered, index.encode(ordered)[0], min_score, candidates, progress, 0)
+    return _candidates(
+        index, ordered, index.encode(ordered).rows, min_score, candidates, progress, 0
+    )
 
 
 def _candidates(
@@ -224,23 +226,27 @@ def _greedy_choice(index: MentorIndex, found: Candidates) -> np.ndarray:
 
 def _assignment(index, mentees, min_score, candidates, progress, choose) -> Assignment:
     ordered = _sorted_mentees(mentees)
-    encoded, wants = index.encode(ordered)
+    encoded = index.encode(ordered)
     total = [1]
 
     def advance(done: int, steps: int) -> None:
         total[0] = steps
         progress(done, steps)
 
-    found = _candidates(index, ordered, encoded, min_score, candidates, progress and advance, 1)
-    found = _teachers_first(index, found, wants)
+    found = _candidates(
+        index, ordered, encoded.rows, min_score, candidates, progress and advance, 1
+    )
+    found = _teachers_first(index, found, encoded.wants)
     chosen = choose(index, found)
     if progress:
         progress(total[0], total[0])
     q, r, s = found.mentee_rows[chosen], found.mentor_rows[chosen], found.scores[chosen]
-    reasons = index.reasons(ordered, encoded, wants, q, r)
+    reasons = index.reasons(encoded, q, r)
     pairs = [
-        Pair(ordered[i].id, int(index.ids[j]), float(score), why)
-        for i, j, score, why in zip(q, r, s, reasons, strict=True)
+        Pair(ordered[i].id, mentor_id, score, why)
+        for i, mentor_id, score, why in zip(
+            q.tolist(), index.ids[r].tolist(), s.tolist(), reasons, strict=True
+        )
     ]
     matched = np.zeros(len(ordered), dtype=bool)
     matched[q] = True
@@ -248,7 +254,7 @@ def _assignment(index, mentees, min_score, candidates, progress, choose) -> Assi
     had[found.mentee_rows] = True
     left = np.flatnonzero(~matched)
     why_not = index.unmatched_reasons(
-        [ordered[i] for i in left], encoded[left], had[left].tolist(), min_score
+        [ordered[i] for i in left], encoded.rows[left], had[left].tolist(), min_score
     )
     return Assignment(pairs, {ordered[i].id: code for i, code in zip(left, why_not, strict=True)})
 

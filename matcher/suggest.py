@@ -2,6 +2,7 @@
 
 import itertools
 from collections.abc import Iterable, Mapping, Sequence
+from typing import NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
@@ -14,7 +15,7 @@ from .profiles import (
     Suggestion,
     UnmatchedReason,
 )
-from .text import TextIndex, analyze, strongest_shared
+from .text import TextIndex, analyze, top_terms
 from .vectorize import ProfileSpace, SkillSpace
 
 __all__ = ["MentorIndex"]
@@ -33,11 +34,19 @@ def score_units(scores: np.ndarray) -> np.ndarray:
     return np.rint(np.asarray(scores, dtype=np.float64) * SCORE_UNITS).astype(np.int64)
 
 
-def _check_content(kind: str, profile_id: int, has_skills: bool, text: str) -> None:
-    if not has_skills and not analyze(text):
+def _check_content(kind: str, profile_id: int, weights: Mapping[str, float], tokens: list[str]):
+    if not tokens and not any(weights.values()):
         raise ProfileError(
             kind, profile_id, "text", "holds only stop words and there are no skills"
         )
+
+
+class Encoded(NamedTuple):
+    """Mentees in the mentors' space (`MentorIndex.encode`), one row each in every part."""
+
+    rows: sp.csr_matrix  # the score vectors: a dot product with a mentor row is the score
+    wants: sp.csr_matrix  # raw (unexpanded) wanted-skill weights
+    words: sp.csr_matrix  # whole-word vectors, for the words named in reasons
 
 
 def unusable_mentees(mentees: Iterable[MenteeProfile]) -> dict[int, ProfileError]:
@@ -49,7 +58,7 @@ def unusable_mentees(mentees: Iterable[MenteeProfile]) -> dict[int, ProfileError
     for mentee in mentees:
         try:
             if not any(mentee.wants.values()):
-                _check_content("mentee", mentee.id, False, mentee.text)
+                _check_content("mentee", mentee.id, mentee.wants, analyze(mentee.text))
         except ProfileError as error:
             refused[mentee.id] = error
     return refused
@@ -74,15 +83,15 @@ class MentorIndex:
         for before, after in itertools.pairwise(self.mentors):
             if before.id == after.id:
                 raise ProfileError("mentor", after.id, "id", "appears more than once")
-        for m in self.mentors:
-            if not any(m.skills.values()):
-                _check_content("mentor", m.id, False, m.text)
+        tokens = [analyze(m.text) for m in self.mentors]
+        for m, found in zip(self.mentors, tokens, strict=True):
+            _check_content("mentor", m.id, m.skills, found)
         texts = {m.id: m.text for m in self.mentors}
         self.space = ProfileSpace(
             SkillSpace([m.skills for m in self.mentors], skill_context),
-            TextIndex(texts, chars=True),
+            TextIndex(texts, chars=True, tokens=tokens),
         )
-        self.words = TextIndex(texts)  # whole words, for the reasons
+        self.words = TextIndex(texts, tokens=tokens)  # whole words, for the reasons
         taught = self.space.skills.weights(m.skills for m in self.mentors)
         self.matrix = self.space.encode(taught, self.space.text.matrix)
         self.taught = (taught > 0).astype(np.float32).tocsr()
@@ -103,18 +112,19 @@ class MentorIndex:
     def __len__(self) -> int:
         return len(self.mentors)
 
-    def encode(self, mentees: Sequence[MenteeProfile]) -> tuple[sp.csr_matrix, sp.csr_matrix]:
-        """Mentee rows in the mentors' space, and their raw (unexpanded) wanted-skill weights.
+    def encode(self, mentees: Sequence[MenteeProfile]) -> Encoded:
+        """Mentees in the mentors' space: score rows, wanted skills and words.
 
         Raises `ProfileError` for a mentee without wants whose text holds only stop words.
         Skill ids no mentor teaches (and absent from the skill context) are ignored.
         """
-        for mentee in mentees:
-            if not any(mentee.wants.values()):
-                _check_content("mentee", mentee.id, False, mentee.text)
+        tokens = [analyze(m.text) for m in mentees]
+        for mentee, found in zip(mentees, tokens, strict=True):
+            _check_content("mentee", mentee.id, mentee.wants, found)
         wants = self.space.skills.weights(m.wants for m in mentees)
-        texts = self.space.text.transform(m.text for m in mentees)
-        return self.space.encode(self.space.skills.expand(wants), texts), wants
+        texts = self.space.text.transform_tokens(tokens)
+        rows = self.space.encode(self.space.skills.expand(wants), texts)
+        return Encoded(rows, wants, self.words.transform_tokens(tokens))
 
     def language_mask(self, languages: Iterable[str]) -> np.ndarray:
         """Mentors sharing at least one of `languages`, as a boolean array over rows."""
@@ -145,12 +155,12 @@ class MentorIndex:
     ) -> list[Suggestion]:
         """The `top` best eligible mentors for `mentee`, best first (score desc, then mentor
         id); only mentors scoring above 0 and at least `min_score`."""
-        encoded, wants = self.encode([mentee])
-        scores = self.scores(encoded)
+        encoded = self.encode([mentee])
+        scores = self.scores(encoded.rows)
         rows = np.flatnonzero(self.eligible_mask(mentee) & (scores >= min_score) & (scores > 0))
-        teaches = (wants @ self._taught_t).toarray().ravel() > 0
+        teaches = (encoded.wants @ self._taught_t).toarray().ravel() > 0
         rows = self.best(rows, scores[rows], top, teaches[rows])
-        reasons = self.reasons([mentee], encoded, wants, np.zeros(len(rows), dtype=np.int64), rows)
+        reasons = self.reasons(encoded, np.zeros(len(rows), dtype=np.int64), rows)
         return [
             Suggestion(int(self.ids[r]), float(scores[r]), why)
             for r, why in zip(rows, reasons, strict=True)
@@ -183,35 +193,34 @@ class MentorIndex:
         return np.asarray(shared.sum(axis=1)).ravel() > 0
 
     def reasons(
-        self,
-        mentees: Sequence[MenteeProfile],
-        encoded: sp.csr_matrix,
-        wants: sp.csr_matrix,
-        mentee_rows: np.ndarray,
-        mentor_rows: np.ndarray,
+        self, encoded: Encoded, mentee_rows: np.ndarray, mentor_rows: np.ndarray
     ) -> list[Reasons]:
-        """Reasons for pairs (mentee i of `mentees`, rows of `encoded` and `wants` alike,
-        mentor row j). Shared terms are whole content words both wrote (after markup and
-        stop words are gone), never character fragments."""
+        """Reasons for pairs (mentee row i of `encoded`, mentor row j). Shared terms are
+        whole content words both wrote (after markup and stop words are gone), never
+        character fragments."""
         ids = self.space.skills.ids
-        asked = np.diff(wants.indptr) > 0
-        skill_rows = encoded[:, : self.space.skill_columns].tocsr()
-        needed = np.unique(mentee_rows)
-        words = self.words.transform(mentees[i].text for i in needed.tolist())
-        word_row = {i: n for n, i in enumerate(needed.tolist())}
+        asked = np.diff(encoded.wants.indptr) > 0
+        skill_rows = encoded.rows[:, : self.space.skill_columns].tocsr()
+        # per pair, the columns both use, by product of their weights desc, then column
+        skills = top_terms(
+            skill_rows[mentee_rows].multiply(self._skill_block[mentor_rows]).tocsr(), len(ids)
+        )
+        terms = top_terms(
+            encoded.words[mentee_rows].multiply(self.words.matrix[mentor_rows]).tocsr(),
+            REASON_TERMS,
+        )
+        wants = encoded.wants
         result = []
-        for i, j in zip(mentee_rows.tolist(), mentor_rows.tolist(), strict=True):
-            skills = strongest_shared(skill_rows, i, self._skill_block, j)
+        for i, shared, words in zip(mentee_rows.tolist(), skills, terms, strict=True):
             wanted = set(wants.indices[wants.indptr[i] : wants.indptr[i + 1]].tolist())
-            teaching = tuple(ids[c] for c in skills if c in wanted)
-            terms = strongest_shared(words, word_row[i], self.words.matrix, j)
+            teaching = tuple(ids[c] for c in shared if c in wanted)
             result.append(
                 Reasons(
                     shared_skills=teaching[:REASON_SKILLS],
-                    related_skills=tuple(ids[c] for c in skills if c not in wanted)[
+                    related_skills=tuple(ids[c] for c in shared if c not in wanted)[
                         :REASON_RELATED
                     ],
-                    shared_terms=self.words.display(terms[:REASON_TERMS]),
+                    shared_terms=self.words.display(words),
                     teaches_none_wanted=bool(asked[i]) and not teaching,
                 )
             )

@@ -1,13 +1,18 @@
 """Free-text vectorizing shared by the matcher and the learning-ladder engine.
 
 One definition of how profile text becomes a vector and a small `TextIndex` over keyed
-documents. Two kinds of vector share the same cleaning and tokens: whole words
-(`make_vectorizer`: the ladder, the skill context, the words named in reasons) and
-character 4-grams inside those words (`make_char_vectorizer`, ``analyzer="char_wb"``:
+documents. Two kinds of vector share the same cleaning and tokens (`analyze`): whole
+words (the ladder, the skill context, the words named in reasons) and character 4-grams
+inside those words (``TextIndex(..., chars=True)``, scikit-learn's ``analyzer="char_wb"``:
 what the matcher scores interest text with, so "editatonas", "editatones" and
 "editathons", or "monumentos" and "monuments", meet across languages; 4-grams scored
 best on the labelled set, 1.000 against 0.975 for 3-5 and 5-grams, at a third of 3-5's
-density). Settings and why:
+density). The vectors are scikit-learn's ``TfidfVectorizer`` with the settings below,
+given each document as its `analyze` tokens (a callable ``analyzer``), so a text is
+analysed once for both kinds of vector and each distinct word is folded and cut into
+4-grams once per process. scikit-learn is imported when an index is first fitted, not
+with this module: `analyze` alone (an import's row checks) does not load it (~0.85 s of
+CPU). Settings and why:
 
 * Markup goes first (`strip_markup`): wikitext templates, file and category links, link
   targets (a link's label stays), HTML tags with script/style content, entities, URLs
@@ -24,10 +29,9 @@ density). Settings and why:
   ("Wikisource", "Commons", "OpenRefine") is the most telling match for a mentee who
   uses it too. Frequent words are handled by idf, not by ``max_df`` (which on a small
   program would delete real topics).
-* Accents folded with scikit-learn's ``strip_accents_unicode`` ("organización" =
-  "organizacion", and Arabic short-vowel marks disappear), never ``"ascii"``, which
-  would delete every non-Latin script. It is called in `preprocess` (with lowercasing)
-  because a custom preprocessor replaces scikit-learn's own ``strip_accents``.
+* Accents folded as scikit-learn's ``strip_accents_unicode`` does (`strip_accents`:
+  "organización" = "organizacion", and Arabic short-vowel marks disappear), never
+  ``"ascii"``, which would delete every non-Latin script.
 * Token pattern: a run of letters, digits and combining marks that starts with a letter
   (``\\w`` alone splits Devanagari at every vowel sign, which is a mark, not a letter).
   Hyphenated compounds are joined ("edit-a-thons" = "editathons") and a final plural
@@ -35,39 +39,36 @@ density). Settings and why:
   u: "class", "status"). Deliberately tiny and language-blind: no per-language
   stemmer, since a profile's language is not known: the character 4-grams catch the
   variants, at ~3× the density of word vectors (and of every sparse product).
-* Stop words: scikit-learn's English list plus small lists shipped in
-  ``matcher/stopwords/<language>.txt`` for every language the app offers (en, es, fr,
-  ar, hi, id, pt) and a few more used in the movement (de, it, ru), with the words of
-  asking ("want", "learn", "help", "quiero", "apprendre"…); lists cannot be complete, so
-  idf does the rest. They are removed before n-grams are cut. The list goes through the
-  same preprocessing as the text, so scikit-learn finds it consistent.
+* Stop words: small lists shipped in ``matcher/stopwords/<language>.txt`` (English:
+  a copy of scikit-learn's list, so that `analyze` does not load scikit-learn) for every
+  language the app offers (en, es, fr, ar, hi, id, pt) and a few more used in the
+  movement (de, it, ru), with the words of asking ("want", "learn", "help", "quiero",
+  "apprendre"…); lists cannot be complete, so idf does the rest. They are removed
+  before n-grams are cut. The list goes through the same preprocessing as the text.
 * Scripts written without spaces (Chinese, Japanese, Thai) become one token per phrase:
   text matching is weak there and the skill part carries those profiles.
 """
 
+import itertools
 import re
 import unicodedata
-from collections import Counter, defaultdict
-from collections.abc import Hashable, Iterable, Mapping
+from collections import Counter
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import (
-    ENGLISH_STOP_WORDS,
-    TfidfVectorizer,
-    strip_accents_unicode,
-)
+
+if TYPE_CHECKING:
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
 __all__ = [
     "TextIndex",
     "analyze",
-    "char_grams",
-    "content_words",
     "l2_rows",
-    "make_char_vectorizer",
-    "make_vectorizer",
+    "strip_accents",
     "strip_markup",
     "strongest_shared",
     "top_terms",
@@ -93,6 +94,7 @@ TOKEN_PATTERN = rf"[^\W\d_]{_WORD_CHAR}+"
 _HYPHEN = re.compile(rf"[-‐‑](?<={_WORD_CHAR}[-‐‑])(?={_WORD_CHAR})")
 _PLURAL_S = re.compile(rf"s(?<={_WORD_CHAR}{{2}}[^\Wsu]s)(?!{_WORD_CHAR})")
 _SURFACE_WORD = re.compile(TOKEN_PATTERN)
+_TOKENIZE = _SURFACE_WORD.findall
 
 STOP_WORD_FILES = Path(__file__).parent / "stopwords"  # <language>.txt, "#" comments
 CHAR_NGRAMS = (4, 4)
@@ -125,14 +127,19 @@ _MARKUP = [
     (re.compile(r"__[A-Z]+__|'{2,}|={2,}|[\[\]{}|]"), " "),
 ]
 _TEMPLATE = re.compile(r"\{\{[^{}]*\}\}")
-_MAYBE_MARKUP = re.compile(r"[<\[{}&@'=_]|//|www\.", re.I)  # plain text skips the rest
+_MARKUP_SIGNS = frozenset("<[{}&@'=_")  # text with none of these (nor // or www.) is plain
+
+
+def _is_plain(text: str) -> bool:
+    """No sign of markup, a URL or an address (a set test: ~3× faster than a regex)."""
+    return _MARKUP_SIGNS.isdisjoint(text) and "//" not in text and "www." not in text.lower()
 
 
 def strip_markup(text: str) -> str:
     """Text without wikitext (templates, file links, link targets, formatting), HTML
     (tags, comments, script and style elements), entities, URLs and e-mail addresses;
     a link's label stays, as it is what a person wrote."""
-    if not _MAYBE_MARKUP.search(text):
+    if _is_plain(text):
         return text
     while True:  # templates nest: remove the innermost until none is left
         text, found = _TEMPLATE.subn(" ", text)
@@ -143,62 +150,46 @@ def strip_markup(text: str) -> str:
     return text
 
 
+def strip_accents(text: str) -> str:
+    """`text` without combining marks after NFKD (scikit-learn's ``strip_accents_unicode``)."""
+    if text.isascii():
+        return text
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
 def preprocess(text: str) -> str:
     """Strip markup, lower-case, fold accents, join hyphenated compounds, fold a plural -s."""
-    text = strip_accents_unicode(strip_markup(text).lower())
+    text = strip_accents(strip_markup(text).lower())
     return _PLURAL_S.sub("", _HYPHEN.sub("", text))
 
 
 def _stop_words() -> frozenset[str]:
-    words = set(ENGLISH_STOP_WORDS)
+    words = set()
     for path in sorted(STOP_WORD_FILES.glob("*.txt")):
         for line in path.read_text("utf-8").splitlines():
             words.update(line.partition("#")[0].split())
-    tokenize = re.compile(TOKEN_PATTERN).findall
-    return frozenset(token for word in words for token in tokenize(preprocess(word)))
+    return frozenset(token for word in words for token in _TOKENIZE(preprocess(word)))
 
 
 STOP_WORDS = _stop_words()
 
 
-def make_vectorizer() -> TfidfVectorizer:
-    """A fresh, unfitted TF-IDF vectorizer with the project's free-text settings."""
-    return TfidfVectorizer(
-        preprocessor=preprocess,
-        token_pattern=TOKEN_PATTERN,
-        stop_words=sorted(STOP_WORDS),
-        ngram_range=(1, 1),
-        min_df=1,
-        sublinear_tf=True,
-        dtype=np.float32,
-    )
-
-
-_ANALYZER = make_vectorizer().build_analyzer()
-
-
 def analyze(text: str) -> list[str]:
-    """The tokens the vectorizer keeps from `text` (empty for blank or stop-word-only text)."""
-    return _ANALYZER(text)
+    """The tokens the vectors are made of (empty for blank or stop-word-only text)."""
+    if _is_plain(text):
+        # No step of `preprocess` looks across whitespace in text without markup, so
+        # such text is analysed word by word, and each distinct word once per process
+        return [token for word in text.split() for token in _word_tokens(word)]
+    return _content_tokens(preprocess(text))
 
 
-def content_words(text: str) -> str:
-    """The kept tokens of `text` joined by spaces: what the character n-grams are cut from."""
-    return " ".join(_ANALYZER(text))
+def _content_tokens(text: str) -> list[str]:
+    return [token for token in _TOKENIZE(text) if token not in STOP_WORDS]
 
 
-def make_char_vectorizer() -> TfidfVectorizer:
-    """A fresh, unfitted TF-IDF vectorizer over character n-grams inside the content words
-    (markup, URLs and stop words already gone), for text written in different languages."""
-    return TfidfVectorizer(
-        analyzer="char_wb",
-        preprocessor=content_words,
-        lowercase=False,
-        ngram_range=CHAR_NGRAMS,
-        min_df=1,
-        sublinear_tf=True,
-        dtype=np.float32,
-    )
+@lru_cache(maxsize=100_000)
+def _word_tokens(word: str) -> tuple[str, ...]:
+    return tuple(_content_tokens(preprocess(word)))
 
 
 @lru_cache(maxsize=100_000)
@@ -210,13 +201,6 @@ def _word_grams(word: str) -> tuple[str, ...]:
         if len(padded) <= n:
             break
     return tuple(grams)
-
-
-def char_grams(text: str) -> list[str]:
-    """The character n-grams `make_char_vectorizer` cuts from `text`, the same list as its
-    ``char_wb`` analyzer but each distinct word cut once (words repeat across profiles,
-    and this is the matcher's hot path)."""
-    return [gram for token in _ANALYZER(text) for gram in _word_grams(token)]
 
 
 def l2_rows(matrix: sp.csr_matrix, scale: float = 1.0) -> sp.csr_matrix:
@@ -253,117 +237,78 @@ def top_terms(contributions: sp.csr_matrix, limit: int) -> list[list[int]]:
     rows, cols = rows[order], cols[order]
     starts = np.searchsorted(rows, np.arange(contributions.shape[0]))
     rank = np.arange(len(rows)) - starts[rows]
-    rows, cols = rows[rank < limit], cols[rank < limit]
-    bounds = np.searchsorted(rows, np.arange(1, contributions.shape[0]))
-    return [part.tolist() for part in np.split(cols, bounds)]
+    rows, cols = rows[rank < limit], cols[rank < limit].tolist()
+    bounds = np.searchsorted(rows, np.arange(contributions.shape[0] + 1)).tolist()
+    return [cols[start:end] for start, end in itertools.pairwise(bounds)]
+
+
+def _grams_of_words(tokens: list[str]) -> Iterator[str]:
+    """The ``char_wb`` 4-grams of a document's tokens, each distinct word cut once."""
+    return itertools.chain.from_iterable(map(_word_grams, tokens))
+
+
+def _vectorizer(chars: bool, documents: int) -> "TfidfVectorizer":
+    """scikit-learn's TF-IDF with the settings above, over documents given as their
+    `analyze` tokens (each text analysed once, each distinct word cut once)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    common = chars and documents >= COMMON_GRAM_MIN_DOCUMENTS
+    return TfidfVectorizer(
+        analyzer=_grams_of_words if chars else list,
+        min_df=1,
+        max_df=COMMON_GRAM_DF if common else 1.0,
+        sublinear_tf=True,
+        dtype=np.float32,
+    )
 
 
 class TextIndex:
     """TF-IDF vectors of keyed documents, for "which documents is this text about".
 
-    The vocabulary and idf are fitted on the documents once; queries are transformed
-    with them, so words no document uses are ignored. Keys keep their insertion order.
+    The vocabulary and idf are fitted on the documents once (scikit-learn's
+    ``TfidfVectorizer``); queries are transformed with them, so words no document uses
+    are ignored. Keys keep their insertion order. With ``chars=True`` the terms are the
+    character 4-grams of the words (``char_wb``), and on a large set of documents
+    (`COMMON_GRAM_MIN_DOCUMENTS`) a 4-gram more than `COMMON_GRAM_DF` of them use is
+    dropped (``max_df``). `tokens`, if given, are `analyze` of each document, for a
+    caller that already has them.
     """
 
-    def __init__(self, documents: Mapping[Hashable, str], chars: bool = False):
+    def __init__(
+        self,
+        documents: Mapping[Hashable, str],
+        chars: bool = False,
+        tokens: Sequence[list[str]] | None = None,
+    ):
         self.keys: tuple[Hashable, ...] = tuple(documents)
         self._row = {key: i for i, key in enumerate(self.keys)}
         self._texts = list(documents.values())
         self.chars = chars
-        self._word_columns: dict[str, tuple[int, ...]] = {}
-        if chars:
-            self.vectorizer = None
-            self.vocabulary, self.matrix, self._idf = self._fit_grams()
-            self.terms = np.array(list(self.vocabulary), dtype=object)
-            return
-        self.vectorizer = make_vectorizer()
+        if tokens is None:
+            tokens = [analyze(text) for text in self._texts]
+        self.vectorizer: TfidfVectorizer | None = _vectorizer(chars, len(tokens))
         try:
-            self.matrix: sp.csr_matrix = self.vectorizer.fit_transform(self._texts).tocsr()
-        except ValueError:
-            if any(analyze(text) for text in self._texts):
+            self.matrix: sp.csr_matrix = self.vectorizer.fit_transform(tokens).tocsr()
+        except ValueError:  # scikit-learn's "empty vocabulary" or, with max_df, "no terms remain"
+            if any(tokens) and self.vectorizer.max_df == 1.0:
                 raise
-            self.vectorizer = None  # no document has a single content word
+            self.vectorizer = None  # no content word, or every 4-gram is common
             self.matrix = sp.csr_matrix((len(self.keys), 0), dtype=np.float32)
-        self._idf = self.vectorizer.idf_.astype(np.float32) if self.vectorizer else None
-        self.vocabulary: dict[str, int] = self.vectorizer.vocabulary_ if self.vectorizer else {}
-        self.terms = (
+        self.terms: np.ndarray = (
             self.vectorizer.get_feature_names_out()
             if self.vectorizer
             else np.array([], dtype=object)
         )
 
-    def _fit_grams(self) -> tuple[dict[str, int], sp.csr_matrix, np.ndarray]:
-        # What make_char_vectorizer().fit_transform computes (smooth idf, sublinear tf, L2,
-        # max_df on a large program; tests/test_matcher_text.py compares the two), with
-        # each distinct word cut into n-grams and looked up once instead of every time.
-        grown: dict[str, int] = {}
-        columns: dict[str, tuple[int, ...]] = {}
-        tokens = [_ANALYZER(text) for text in self._texts]
-        for found in tokens:
-            for token in found:
-                if token not in columns:
-                    columns[token] = tuple(
-                        grown.setdefault(gram, len(grown)) for gram in _word_grams(token)
-                    )
-        counts = self._counts(tokens, columns, len(grown))
-        n = len(self._texts)
-        df = np.bincount(counts.indices, minlength=len(grown))
-        keep = np.ones(len(grown), dtype=bool)
-        if n >= COMMON_GRAM_MIN_DOCUMENTS:
-            keep = df <= COMMON_GRAM_DF * n
-        order = sorted((gram for gram, column in grown.items() if keep[column]))
-        vocabulary = {gram: i for i, gram in enumerate(order)}
-        remap = np.full(len(grown), -1, dtype=np.int64)
-        remap[[grown[gram] for gram in order]] = np.arange(len(order))
-        counts = counts[:, np.flatnonzero(keep)] if len(grown) else counts
-        new_columns = remap[np.flatnonzero(keep)]
-        counts = sp.csr_matrix(
-            (counts.data, new_columns[counts.indices], counts.indptr), shape=(n, len(order))
-        )
-        counts.sort_indices()
-        idf = (np.log((1 + n) / (1 + df[keep][np.argsort(new_columns)])) + 1).astype(np.float32)
-        return vocabulary, self._weighted(counts, idf), idf
-
-    @staticmethod
-    def _counts(
-        tokens: Iterable[list[str]], columns: Mapping[str, tuple[int, ...]], width: int
-    ) -> sp.csr_matrix:
-        indptr, indices = [0], []
-        for found in tokens:
-            for token in found:
-                indices.extend(columns[token])
-            indptr.append(len(indices))
-        counts = sp.csr_matrix(
-            (np.ones(len(indices), np.float32), np.array(indices, np.int32), np.array(indptr)),
-            shape=(len(indptr) - 1, width),
-        )
-        counts.sum_duplicates()  # one entry per term, holding its count
-        return counts
-
-    @staticmethod
-    def _weighted(counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
-        weights = (1 + np.log(counts.data)) * idf[counts.indices]
-        return l2_rows(sp.csr_matrix((weights, counts.indices, counts.indptr), counts.shape))
-
     def transform(self, texts: Iterable[str]) -> sp.csr_matrix:
         """L2-normalised query vectors (float32, one row per text) in this index's space."""
-        # The fitted vectorizer's own steps (analyzer, vocabulary, 1 + log tf, idf, L2),
-        # without scikit-learn's per-call input validation, which costs ~1 ms a query.
-        texts = list(texts)
-        if not len(self.terms):
-            return sp.csr_matrix((len(texts), 0), dtype=np.float32)
-        columns = self._word_columns
-        tokens = [_ANALYZER(text) for text in texts]
-        for found in tokens:
-            for token in found:
-                if token not in columns:
-                    columns[token] = self._columns(token)
-        return self._weighted(self._counts(tokens, columns, len(self.terms)), self._idf)
+        return self.transform_tokens([analyze(text) for text in texts])
 
-    def _columns(self, token: str) -> tuple[int, ...]:
-        vocabulary = self.vocabulary
-        grams = _word_grams(token) if self.chars else (token,)
-        return tuple(vocabulary[gram] for gram in grams if gram in vocabulary)
+    def transform_tokens(self, tokens: Sequence[list[str]]) -> sp.csr_matrix:
+        """`transform` of texts the caller has already analysed (`analyze`)."""
+        if self.vectorizer is None:
+            return sp.csr_matrix((len(tokens), 0), dtype=np.float32)
+        return self.vectorizer.transform(tokens).tocsr()
 
     def similarities(self, query: str) -> dict[Hashable, float]:
         """Cosine similarity in [0, 1] of `query` to every document, keyed like the documents."""
@@ -376,23 +321,27 @@ class TextIndex:
         shared = strongest_shared(self.transform([query]), 0, self.matrix, self._row[key])
         return self.display(shared[:limit])
 
-    def display(self, columns: Iterable[int]) -> tuple[str, ...]:
+    def display(self, columns: Sequence[int]) -> tuple[str, ...]:
         """Human-readable words for vocabulary column ids."""
-        return tuple(self._display_forms.get(self.terms[c], self.terms[c]) for c in columns)
+        return tuple(self._shown[columns].tolist()) if len(columns) else ()
 
     @cached_property
+    def _shown(self) -> np.ndarray:
+        # each vocabulary column as shown to a person, aligned with `terms`
+        forms = self._display_forms()
+        return np.array([forms.get(term, term) for term in self.terms.tolist()], dtype=object)
+
     def _display_forms(self) -> dict[str, str]:
-        # The most frequent written form of each token in the documents: the token itself
-        # has lost its accents and plural -s, which would garble Hindi or Spanish.
-        token_of: dict[str, list[str]] = {}
-        counts: defaultdict[str, Counter] = defaultdict(Counter)
-        for text in self._texts:
-            for word in _SURFACE_WORD.findall(_HYPHEN.sub("", text.lower())):
-                if word not in token_of:
-                    token_of[word] = analyze(word)
-                for token in token_of[word]:
-                    counts[token][word] += 1
-        return {
-            token: min(forms.items(), key=lambda item: (-item[1], item[0]))[0]
-            for token, forms in counts.items()
-        }
+        # The most frequent written form of each token in the documents (ties: the first
+        # in code point order): the token itself has lost its accents and plural -s,
+        # which would garble Hindi or Spanish.
+        written = Counter(
+            itertools.chain.from_iterable(
+                _SURFACE_WORD.findall(_HYPHEN.sub("", text.lower())) for text in self._texts
+            )
+        )
+        best: dict[str, tuple[int, str]] = {}
+        for word, count in written.items():
+            for token, times in Counter(analyze(word)).items():
+                best[token] = min(best.get(token, (0, word)), (-count * times, word))
+        return {token: word for token, (_, word) in best.items()}

@@ -50,18 +50,18 @@ class SkillSpace:
 
     def weights(self, profiles_skills: Iterable[Mapping[str, float]]) -> sp.csr_matrix:
         """Raw weights, one row per profile; skill ids outside the space are dropped."""
-        indptr, indices, data = [0], [], []
-        for skills in profiles_skills:
-            for skill, weight in sorted(skills.items()):
-                column = self._column.get(skill)
-                if column is not None and weight > 0:
-                    indices.append(column)
-                    data.append(weight)
-            indptr.append(len(indices))
-        return sp.csr_matrix(
-            (np.array(data, dtype=np.float32), np.array(indices, dtype=np.int32), np.array(indptr)),
-            shape=(len(indptr) - 1, len(self.ids)),
+        profiles = list(profiles_skills)
+        items = [item for skills in profiles for item in skills.items()]
+        columns = np.array([self._column.get(skill, -1) for skill, _ in items], dtype=np.int64)
+        values = np.array([weight for _, weight in items], dtype=np.float64)
+        rows = np.repeat(np.arange(len(profiles)), [len(skills) for skills in profiles])
+        keep = (columns >= 0) & (values > 0)
+        matrix = sp.csr_matrix(
+            (values[keep].astype(np.float32), (rows[keep], columns[keep])),
+            shape=(len(profiles), len(self.ids)),
         )
+        matrix.sort_indices()
+        return matrix
 
     def transform(self, weights: sp.csr_matrix, norm: float = 1.0) -> sp.csr_matrix:
         """Weights × idf, each row scaled to L2 norm `norm` (an all-zero row stays zero)."""

@@ -269,3 +269,9 @@ def test_the_matcher_never_imports_flask_or_the_app():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_every_public_name_of_the_matcher_resolves():
+    import matcher
+
+    assert all(getattr(matcher, name) is not None for name in matcher.__all__)

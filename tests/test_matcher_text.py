@@ -1,6 +1,51 @@
-import pytest
+import re
 
-from matcher.text import TextIndex, analyze, make_vectorizer, top_terms
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from sklearn.feature_extraction.text import (
+    ENGLISH_STOP_WORDS,
+    TfidfVectorizer,
+    strip_accents_unicode,
+)
+
+from matcher.text import (
+    CHAR_NGRAMS,
+    STOP_WORDS,
+    TOKEN_PATTERN,
+    TextIndex,
+    analyze,
+    preprocess,
+    strip_accents,
+    top_terms,
+)
+
+
+def word_vectorizer() -> TfidfVectorizer:
+    """scikit-learn's vectorizer with the matcher's word settings: the reference."""
+    return TfidfVectorizer(
+        preprocessor=preprocess,
+        token_pattern=TOKEN_PATTERN,
+        stop_words=sorted(STOP_WORDS),
+        ngram_range=(1, 1),
+        min_df=1,
+        sublinear_tf=True,
+        dtype=np.float32,
+    )
+
+
+def char_vectorizer() -> TfidfVectorizer:
+    """scikit-learn's ``char_wb`` vectorizer over the content words: the reference."""
+    return TfidfVectorizer(
+        analyzer="char_wb",
+        preprocessor=lambda text: " ".join(analyze(text)),
+        lowercase=False,
+        ngram_range=CHAR_NGRAMS,
+        min_df=1,
+        sublinear_tf=True,
+        dtype=np.float32,
+    )
 
 
 def test_hyphenated_compounds_and_plurals_match_their_paraphrase():
@@ -42,12 +87,36 @@ def test_function_words_of_movement_languages_are_stop_words(text):
     assert analyze(text) == []
 
 
-def test_vectorizer_is_float32_sublinear_unigrams():
-    vectorizer = make_vectorizer()
-    assert vectorizer.ngram_range == (1, 1)
-    assert vectorizer.sublinear_tf
-    matrix = vectorizer.fit_transform(["wiki wiki wiki events", "wiki commons"])
-    assert matrix.dtype.name == "float32"
+PIECES = [
+    "Edit", "-a-", "thons", "s ", "é", "e\u0301", "Σ", "ΟΔΟΣ", "हिंदी", "ﬁ", "½", "2024",
+    " ", "\t", "\n", "\u00a0", "\u3000", "‐", "the", "WWW", "class", "ideas", "-",
+]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(PIECES), max_size=12).map("".join))
+def test_plain_text_analysed_word_by_word_gives_the_whole_texts_tokens(text):
+    whole = [t for t in re.findall(TOKEN_PATTERN, preprocess(text)) if t not in STOP_WORDS]
+    assert analyze(text) == whole
+
+
+def test_english_stop_words_are_scikit_learns_list():
+    assert {token for word in ENGLISH_STOP_WORDS for token in analyze(word)} == set()
+    assert {"want", "learn", "help"} <= STOP_WORDS
+
+
+@pytest.mark.parametrize("text", ["plain", "organización", "مُحَرِّر", "हिंदी", "Ｆｕｌｌ ﬁ", "ñandú"])
+def test_accents_are_folded_as_scikit_learn_does(text):
+    assert strip_accents(text) == strip_accents_unicode(text)
+
+
+def test_word_index_is_scikit_learns_float32_sublinear_unigram_tfidf():
+    texts = ["wiki wiki wiki events", "wiki commons", "the and", "Plantillas, módulos Lua"]
+    index = TextIndex(dict(enumerate(texts)))
+    reference = word_vectorizer()
+    expected = reference.fit_transform(texts)
+    assert index.matrix.dtype.name == "float32"
+    assert list(index.terms) == list(reference.get_feature_names_out())
+    assert abs(index.matrix - expected).max() < 1e-6
 
 
 def test_text_index_ranks_documents_by_similarity():
@@ -78,6 +147,14 @@ def test_text_index_of_stop_words_only_is_empty_not_an_error():
     assert index.shared_terms("anything", "a") == ()
 
 
+def test_character_index_whose_every_gram_is_common_is_empty_not_an_error():
+    from matcher.text import COMMON_GRAM_MIN_DOCUMENTS
+
+    index = TextIndex({n: "wiki" for n in range(COMMON_GRAM_MIN_DOCUMENTS)}, chars=True)
+    assert index.matrix.shape == (COMMON_GRAM_MIN_DOCUMENTS, 0)
+    assert index.similarities("wiki")[0] == 0.0
+
+
 def test_query_with_unknown_words_scores_zero():
     index = TextIndex({"a": "citations and sources"})
     assert index.similarities("zzyzx qwerty") == {"a": 0.0}
@@ -92,7 +169,7 @@ def test_query_vectors_equal_the_fitted_vectorizers_own_transform():
     index = TextIndex(documents)
     queries = ["meetups and Lua bots bots", "संपादन", "", "unknown words only"]
     mine = index.transform(queries).toarray()
-    reference = index.vectorizer.transform(queries).toarray()
+    reference = word_vectorizer().fit(documents.values()).transform(queries).toarray()
     assert mine == pytest.approx(reference, abs=1e-6)
     assert index.transform(documents.values()).toarray() == pytest.approx(
         index.matrix.toarray(), abs=1e-6
@@ -110,7 +187,7 @@ def test_top_terms_per_row_strongest_first_ties_by_column():
 
 @pytest.mark.parametrize("documents", [30, 60])
 def test_character_index_is_scikit_learns_char_wb_tfidf(documents):
-    from matcher.text import COMMON_GRAM_DF, COMMON_GRAM_MIN_DOCUMENTS, make_char_vectorizer
+    from matcher.text import COMMON_GRAM_DF, COMMON_GRAM_MIN_DOCUMENTS
 
     words = [
         "edit-a-thons",
@@ -125,7 +202,7 @@ def test_character_index_is_scikit_learns_char_wb_tfidf(documents):
     ]
     texts = [" ".join(words[i % 7 : i % 7 + 1 + i % 4]) for i in range(documents)]
     index = TextIndex(dict(enumerate(texts)), chars=True)
-    reference = make_char_vectorizer()
+    reference = char_vectorizer()
     if documents >= COMMON_GRAM_MIN_DOCUMENTS:
         reference.set_params(max_df=COMMON_GRAM_DF)
     expected = reference.fit_transform(texts)

@@ -59,8 +59,11 @@ def test_starting_loads_no_heavy_library(start):
     assert loaded_after(start) == []
 
 
-def test_the_matcher_still_loads_when_used():
-    assert "sklearn" in loaded_after("from matcher import MentorIndex")
+def test_the_matcher_loads_its_libraries_when_used():
+    loaded = loaded_after("from matcher import MentorIndex, analyze, pair\nanalyze('wiki')")
+    assert {"scipy", "ortools", "sparse_dot_topn"} <= set(loaded)
+    assert "sklearn" not in loaded, "analysing text (an import's row checks) fits nothing"
+    assert "sklearn" in loaded_after("from matcher import TextIndex\nTextIndex({1: 'wiki'})")
 
 
 def test_the_confusables_table_loads_when_a_name_is_checked():

@@ -27,7 +27,7 @@ from ..services.events import record
 from . import queue
 from .kinds import FORGOTTEN_WHEN_FINISHED, KINDS, Kind, Progress
 
-PROGRESS_INTERVAL_SECONDS = 0.5
+PROGRESS_SHARES = 4  # progress is written as the work crosses each quarter of its total
 SQLITE_PROGRESS_WAIT_MS = 100
 REFUSAL_DETAILS_SHOWN = 5
 SEND_GRACE = timedelta(seconds=30)
@@ -258,8 +258,11 @@ def _refusal_text(refusal: DomainError) -> str:
 
 class ProgressRecorder:
     """The ``progress(done, total)`` a job's work is given: written to the job's row in a
-    short transaction of its own at most every half second (the work's transaction does
-    not see it), and passed on to ``also`` (the command line's bar).
+    short transaction of its own each time the work crosses one of `PROGRESS_SHARES`
+    equal shares of its total (the work's transaction does not see it), and passed on to
+    ``also`` (the command line's bar). By share, not by time: the same work makes the same
+    writes however long it takes and however many rows it has (a total of at least
+    `PROGRESS_SHARES` steps makes exactly that many writes).
 
     On SQLite, whose one write lock the work may hold, a progress write waits a tenth of a
     second at most; when it cannot, progress is kept for the end. ``JOB_STEP_DELAY``
@@ -271,7 +274,7 @@ class ProgressRecorder:
         self.also = also
         self.done = self.total = 0
         self.delay = current_app.config["JOB_STEP_DELAY"]
-        self.written_at = float("-inf")
+        self.written_share = 0
         self.writable = True
 
     def __call__(self, done: int, total: int) -> None:
@@ -280,9 +283,9 @@ class ProgressRecorder:
         self.done, self.total = done, total
         if self.also:
             self.also(done, total)
-        now = time.monotonic()
-        if self.writable and (now - self.written_at >= PROGRESS_INTERVAL_SECONDS or done >= total):
-            self.written_at = now
+        share = PROGRESS_SHARES if done >= total else done * PROGRESS_SHARES // total
+        if self.writable and share > self.written_share:
+            self.written_share = share
             self._write(done, total)
 
     def _write(self, done: int, total: int) -> None:

@@ -33,6 +33,7 @@ from ..models import (
 )
 from . import DomainError, NotAllowed
 from .accounts import lock_person, usernames_of
+from .bulk import insert_rows
 from .circles import ProposedCircles, propose_batch_circles
 from .events import notify, record
 from .matching import (
@@ -367,7 +368,7 @@ def _propose_batch(
         )
         for pair in waiting.assignment.pairs
     ]
-    _insert_proposals(batch_id, waiting.assignment.pairs, by_mentee)
+    _insert_proposals(batch_id, proposals, waiting.assignment.pairs)
     reasons = {m: reason.value for m, reason in waiting.assignment.unmatched.items()}
     reasons |= dict.fromkeys(waiting.invalid, "invalid_profile")
     unmatched = sorted(
@@ -490,20 +491,22 @@ def batch_listing(batch_id: str) -> BatchListing | None:
         .where(MatchProposal.batch_id == batch_id)
         .order_by(MatchProposal.score.desc(), MatchProposal.id)
     ).all()
-    return BatchListing(proposals, _unmatched_rows(event.data.get("unmatched", {})))
+    return BatchListing(proposals, _unmatched_rows(batch_id, event.data.get("unmatched", {})))
 
 
-def _unmatched_rows(reasons: dict[str, str]) -> list[tuple[int, str, str]]:
+def _unmatched_rows(batch_id: str, reasons: dict[str, str]) -> list[tuple[int, str, str]]:
     """The requests of ``reasons`` (id → why) with their mentees' names, by id. They are
     asked by their range of ids, not an ``IN`` list, which a large batch would take past
-    PostgreSQL's limit on a statement's parameters."""
+    PostgreSQL's limit on a statement's parameters; those the batch proposed a mentor for
+    are left out by the database, not read to be dropped."""
     if not reasons:
         return []
     ids = [int(request_id) for request_id in reasons]
+    proposed = select(MatchProposal.request_id).where(MatchProposal.batch_id == batch_id)
     rows = db.session.execute(
         select(MentorRequest.id, Person.username)
         .join(Person, Person.id == MentorRequest.mentee_id)
-        .where(MentorRequest.id.between(min(ids), max(ids)))
+        .where(MentorRequest.id.between(min(ids), max(ids)), MentorRequest.id.not_in(proposed))
         .order_by(MentorRequest.id)
     )
     return [(row_id, name, reasons[str(row_id)]) for row_id, name in rows if str(row_id) in reasons]
@@ -548,22 +551,23 @@ def _supersede_every_waiting_proposal() -> None:
     )
 
 
-def _insert_proposals(batch_id: str, pairs, by_mentee: dict) -> None:
+def _insert_proposals(batch_id: str, proposals: list[ProposedPair], pairs) -> None:
     now = utcnow()
-    rows = [
-        {
-            "request_id": by_mentee[pair.mentee_id].id,
-            "mentor_id": pair.mentor_id,
-            "score": pair.score,
-            "reasons": reasons_to_dict(pair.reasons),
-            "batch_id": batch_id,
-            "state": ProposalState.PENDING,
-            "created_at": now,
-        }
-        for pair in pairs
-    ]
-    if rows:
-        db.session.execute(insert(MatchProposal), rows)
+    insert_rows(
+        MatchProposal,
+        [
+            {
+                "request_id": proposal.request_id,
+                "mentor_id": pair.mentor_id,
+                "score": proposal.score,
+                "reasons": proposal.reasons,
+                "batch_id": batch_id,
+                "state": ProposalState.PENDING,
+                "created_at": now,
+            }
+            for proposal, pair in zip(proposals, pairs, strict=True)
+        ],
+    )
     proposed = select(MatchProposal.request_id).where(MatchProposal.batch_id == batch_id)
     db.session.execute(
         update(MentorRequest)
