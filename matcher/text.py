@@ -306,8 +306,9 @@ class TextIndex:
 
     def transform_tokens(self, tokens: Sequence[list[str]]) -> sp.csr_matrix:
         """`transform` of texts the caller has already analysed (`analyze`)."""
-        if self.vectorizer is None:
-            return sp.csr_matrix((len(tokens), 0), dtype=np.float32)
+        if self.vectorizer is None or not tokens:
+            # scikit-learn refuses to transform no documents at all
+            return sp.csr_matrix((len(tokens), len(self.terms)), dtype=np.float32)
         return self.vectorizer.transform(tokens).tocsr()
 
     def similarities(self, query: str) -> dict[Hashable, float]:

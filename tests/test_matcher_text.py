@@ -223,3 +223,9 @@ def test_markup_urls_and_stop_words_never_become_interests():
         "editathon",
         "university",
     ]
+
+
+def test_transforming_no_texts_gives_no_rows_in_the_index_space():
+    index = TextIndex({1: "wikidata queries", 2: "citing sources"}, chars=True)
+    empty = index.transform([])
+    assert empty.shape == (0, len(index.terms))
