@@ -580,6 +580,36 @@ def end_circle(person: Person, circle: Circle, today: date) -> None:
     bump_profile_version()
 
 
+def _membership(person: Person, circle: Circle) -> CircleMember:
+    """The person's place in an active circle, or a refusal that says why not."""
+    membership = next((m for m in circle.members if m.person_id == person.id), None)
+    if membership is None:
+        raise DomainError(_l("You are not a member of this circle."), "circle")
+    _require_active(circle)
+    return membership
+
+
+def check_can_leave(person: Person, circle: Circle) -> None:
+    """Refuse, before asking for confirmation, a person who cannot leave the circle."""
+    _membership(person, circle)
+
+
+def leave_circle(person: Person, circle: Circle) -> None:
+    """A member leaves an active circle. Their posts stay on the board (deleting their
+    account removes them); the facilitator is told, and also when the circle is now
+    smaller than a circle is gathered (it goes on: ending it is theirs to decide)."""
+    circle.members.remove(_membership(person, circle))
+    remaining = len(circle.members)
+    record(person, "circle_left", circle.id, facilitator=circle.facilitator_id, members=remaining)
+    facilitator = circle.facilitator
+    if facilitator is None:
+        return
+    notify(facilitator, "circle_member_left", circle.id, member=person.username)
+    minimum = current_app.config["CIRCLE_MIN_SIZE"]
+    if remaining < minimum:
+        notify(facilitator, "circle_too_small", circle.id, members=remaining, minimum=minimum)
+
+
 # The board -----------------------------------------------------------------------------
 
 

@@ -221,6 +221,7 @@ def world(make_person) -> World:
         (mentee, "/communities/"),
         (c, "/circles/"),
         (mentee, f"/circles/{circle.id}"),
+        (mentee, f"/circles/{circle.id}/leave"),
         (mentor, f"/circles/{circle.id}/hand-over"),
         (second, f"/circles/posts/{post.id}/report"),
     ]

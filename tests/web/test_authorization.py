@@ -222,6 +222,12 @@ def circle_routes(w: World) -> dict[str, list[dict]]:
             route("POST", f"/circles/{c}/hand-over", leads),
         ],
         "circles.end": [route("POST", f"/circles/{c}/end", leads)],
+        # Those who see the circle reach the leave page; the service refuses the
+        # facilitator and coordinators (not members) with a 409 that says why.
+        "circles.leave": [
+            route("GET", f"/circles/{c}/leave", party | {COORDINATOR}),
+            route("POST", f"/circles/{c}/leave", party | {COORDINATOR}),
+        ],
         "circles.approve": [route("POST", f"/circles/{c}/approve", {COORDINATOR})],
         "circles.new": [route("GET", "/circles/new", {COORDINATOR})],
         "coordinators.resolve_circle_report": [

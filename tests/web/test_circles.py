@@ -270,3 +270,48 @@ def test_handing_over_to_a_mentor_without_a_free_place_is_refused_at_the_field(
     assert 'id="facilitator-error">' in response.get_data(as_text=True)
     assert "no free place left" in response.get_data(as_text=True)
     assert db.session.get(Circle, circle.id).facilitator_id == leaving.id
+
+
+def test_a_member_confirms_leaving_on_a_page_that_says_their_posts_stay(client, make_person):
+    facilitator = make_person(RoleName.VOLUNTEER, RoleName.MENTOR, username="Guide")
+    member = make_person(username="Asha")
+    circle, _ = led_circle(facilitator, [member, make_person(), make_person()], "Wikidata", "Hi")
+    sign_in(client, member)
+    assert f"/circles/{circle.id}/leave" in client.get(f"/circles/{circle.id}").get_data(
+        as_text=True
+    )
+    page = client.get(f"/circles/{circle.id}/leave").get_data(as_text=True)
+    assert "Only deleting your account removes your posts." in page
+    unconfirmed = client.post(f"/circles/{circle.id}/leave", data={})
+    assert unconfirmed.status_code == 422
+    assert "Tick the box" in unconfirmed.get_data(as_text=True)
+    assert circles.is_member(member, circle)
+    response = client.post(f"/circles/{circle.id}/leave", data={"confirm": "y"})
+    assert response.status_code == 302 and response.headers["Location"] == "/circles/"
+    db.session.expire_all()
+    assert not circles.is_member(member, circle)
+    assert client.get(f"/circles/{circle.id}").status_code == 403
+    sign_in(client, facilitator)
+    told = client.get("/notifications/").get_data(as_text=True)
+    assert "<bdi>Asha</bdi> left your peer circle." in told
+    assert "fewer than the 3 a circle starts with" in told
+    assert "Hi" in client.get(f"/circles/{circle.id}").get_data(as_text=True)
+
+
+def test_the_facilitator_or_a_member_of_an_ended_circle_cannot_leave_and_is_told_why(
+    client, make_person
+):
+    facilitator = make_person(RoleName.VOLUNTEER, RoleName.MENTOR)
+    member = make_person()
+    circle, _ = led_circle(facilitator, [member, make_person(), make_person()], "Wikidata", "Hi")
+    sign_in(client, facilitator)
+    refused = client.post(f"/circles/{circle.id}/leave", data={"confirm": "y"})
+    assert refused.status_code == 409
+    assert "You are not a member of this circle." in refused.get_data(as_text=True)
+    with transaction():
+        circles.end_circle(facilitator, circle, TODAY)
+    sign_in(client, member)
+    refused = client.post(f"/circles/{circle.id}/leave", data={"confirm": "y"})
+    assert refused.status_code == 409
+    assert "This circle is not active." in refused.get_data(as_text=True)
+    assert circles.is_member(member, circle)
