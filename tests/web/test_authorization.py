@@ -260,6 +260,7 @@ def api_routes(w: World) -> dict[str, list[dict]]:
         "api_v1.mentors": [route("GET", f"{v1}/mentors", SIGNED_IN)],
         "api_v1.mentor": [route("GET", f"{v1}/mentors/{w.people[MENTOR]}", SIGNED_IN)],
         "api_v1.my_requests": [route("GET", f"{v1}/me/requests", SIGNED_IN)],
+        "api_v1.my_circles": [route("GET", f"{v1}/me/circles", SIGNED_IN)],
         "api_v1.request_mentor": [route("POST", f"{v1}/me/requests", SIGNED_IN)],
         "api_v1.my_request": [route("GET", f"{v1}/me/requests/{r}", {MENTEE})],
         "api_v1.withdraw": [route("POST", f"{v1}/me/requests/{r}/withdraw", {MENTEE})],
