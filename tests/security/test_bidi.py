@@ -86,6 +86,7 @@ NO_USER_TEXT = {
     "api_v1.mentors",
     "api_v1.mentor",
     "api_v1.my_requests",
+    "api_v1.my_circles",
     "api_v1.my_request",
     "api_v1.capx_profile",
     "api_v1.queue",
