@@ -9,7 +9,7 @@ from ..auth import role_required
 from ..extensions import db
 from ..models import Circle, CirclePost, Person, RoleName
 from ..services import circles, transaction
-from ..web import form_status, submit, with_isolated
+from ..web import form_status, submit, whole_number_arg, with_isolated
 from . import bp
 from .forms import (
     HandoverForm,
@@ -43,11 +43,11 @@ def _show(circle: Circle):
 @bp.get("/")
 @login_required
 def index():
-    coordinating = current_user.has_role(RoleName.COORDINATOR)
+    everyone = None
+    if current_user.has_role(RoleName.COORDINATOR):
+        everyone = circles.all_circles(whole_number_arg("page", 1, minimum=1))
     return render_template(
-        "circles/index.html",
-        mine=circles.circles_of(current_user),
-        everyone=circles.all_circles() if coordinating else None,
+        "circles/index.html", mine=circles.circles_of(current_user), everyone=everyone
     )
 
 

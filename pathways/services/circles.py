@@ -16,6 +16,7 @@ from datetime import date
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext as _ln
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, delete, func, insert, or_, select, update
 from sqlalchemy.orm import selectinload
 
@@ -46,6 +47,7 @@ from .matching import WAITING, bump_profile_version, mentor_profiles
 from .offers import check_can_take_one_more, lock_offer
 from .rules import BREAK_DAYS, check_text, consecutive_terms
 
+CIRCLES_PAGE_SIZE = 25
 MAX_POST = 2000
 MAX_TITLE = 200
 POST_KINDS = ("reflection", "practice")
@@ -115,15 +117,16 @@ def _require_active(circle: Circle) -> None:
 # Lists ---------------------------------------------------------------------------------
 
 
-def _listed(query) -> list[Circle]:
-    return list(
-        db.session.scalars(
-            query.options(
-                selectinload(Circle.facilitator),
-                selectinload(Circle.members).selectinload(CircleMember.person),
-            ).order_by(Circle.state, Circle.created_at.desc(), Circle.id.desc())
-        )
-    )
+def _in_list_order(query: Select) -> Select:
+    """Circles by state, newest first, with facilitators and members loaded."""
+    return query.options(
+        selectinload(Circle.facilitator),
+        selectinload(Circle.members).selectinload(CircleMember.person),
+    ).order_by(Circle.state, Circle.created_at.desc(), Circle.id.desc())
+
+
+def _listed(query: Select) -> list[Circle]:
+    return list(db.session.scalars(_in_list_order(query)))
 
 
 def circles_of(person: Person) -> list[Circle]:
@@ -150,9 +153,12 @@ def active_circle_count(person_id: int) -> int:
     )
 
 
-def all_circles() -> list[Circle]:
-    """Every circle, proposed ones too, for coordinators."""
-    return _listed(select(Circle))
+def all_circles(page: int, per_page: int = CIRCLES_PAGE_SIZE) -> Pagination:
+    """One page of every circle, proposed ones too, for coordinators, in a fixed number
+    of queries."""
+    return db.paginate(
+        _in_list_order(select(Circle)), page=page, per_page=per_page, error_out=False
+    )
 
 
 def board(circle: Circle, reader: Person) -> list[CirclePost]:

@@ -315,3 +315,36 @@ def test_the_facilitator_or_a_member_of_an_ended_circle_cannot_leave_and_is_told
     assert refused.status_code == 409
     assert "This circle is not active." in refused.get_data(as_text=True)
     assert circles.is_member(member, circle)
+
+
+def circles_led_by(facilitator, count: int, make_person) -> None:
+    for n in range(count):
+        led_circle(facilitator, [make_person()], f"Circle {n:02d}", "Hello")
+
+
+def test_coordinators_page_through_every_circle(client, make_person):
+    facilitator = make_person(RoleName.VOLUNTEER, RoleName.MENTOR)
+    circles_led_by(facilitator, circles.CIRCLES_PAGE_SIZE + 2, make_person)
+    sign_in(client, make_person(RoleName.COORDINATOR))
+    first = client.get("/circles/").get_data(as_text=True)
+    assert first.count('class="card"') == circles.CIRCLES_PAGE_SIZE
+    assert "Page 1 of 2" in first and 'href="/circles/?page=2"' in first
+    second = client.get("/circles/?page=2").get_data(as_text=True)
+    assert second.count('class="card"') == 2 and "Circle 00" in second
+    assert client.get("/circles/?page=x").status_code == 404
+
+
+def test_the_circle_list_runs_the_same_queries_whatever_the_circles(
+    client, make_person, count_queries
+):
+    facilitator = make_person(RoleName.VOLUNTEER, RoleName.MENTOR)
+    sign_in(client, make_person(RoleName.COORDINATOR))
+
+    def queries_with(count: int) -> int:
+        circles_led_by(facilitator, count, make_person)
+        client.get("/circles/")  # warm caches
+        with count_queries() as counted:
+            assert client.get("/circles/").status_code == 200
+        return counted.n
+
+    assert queries_with(1) == queries_with(5)
