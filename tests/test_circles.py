@@ -348,3 +348,57 @@ def test_the_coverage_map_names_peer_circles_for_good_practice_and_regular_meeti
         if r.feature == "peer-circles" and r.page == "circles.index"
     }
     assert covered == {"share-best-practices", "regular-community-meetings"}
+
+
+def kinds_told(person) -> list[str]:
+    return list(
+        db.session.scalars(
+            select(Notification.kind)
+            .where(Notification.person_id == person.id)
+            .order_by(Notification.id)
+        )
+    )
+
+
+def test_a_member_leaves_their_posts_stay_and_the_facilitator_is_told(active_circle):
+    circle, _, facilitator, members = active_circle
+    with transaction():
+        circles.post(members[0], circle, "reflection", "My first edit")
+    group_member = members[0]
+    with transaction():
+        circles.leave_circle(group_member, circle)
+    db.session.expire_all()
+    assert group_member.id not in {m.person_id for m in circle.members}
+    assert not circles.can_view(group_member, circle)
+    assert [p.body for p in circles.board(circle, facilitator)] == ["My first edit"]
+    assert kinds_told(facilitator)[-2:] == ["circle_member_left", "circle_too_small"]
+    event = db.session.scalars(select(ProgramEvent).order_by(ProgramEvent.id.desc())).first()
+    assert (event.kind, event.actor_id, event.data["members"]) == (
+        "circle_left",
+        group_member.id,
+        2,
+    )
+    assert circle.state == CircleState.ACTIVE
+
+
+def test_leaving_a_circle_still_large_enough_tells_only_that_someone_left(active_circle, app):
+    circle, _, facilitator, members = active_circle
+    app.config["CIRCLE_MIN_SIZE"] = 2
+    with transaction():
+        circles.leave_circle(members[0], circle)
+    assert kinds_told(facilitator)[-1] == "circle_member_left"
+    assert "circle_too_small" not in kinds_told(facilitator)
+
+
+def test_leaving_is_refused_to_a_non_member_and_in_an_ended_circle(active_circle):
+    circle, coordinator, facilitator, members = active_circle
+    for outsider in (facilitator, coordinator):
+        with pytest.raises(DomainError) as refused:
+            circles.leave_circle(outsider, circle)
+        assert "not a member" in str(refused.value.message)
+    with transaction():
+        circles.end_circle(coordinator, circle, TODAY)
+    with pytest.raises(DomainError) as refused:
+        circles.leave_circle(members[0], circle)
+    assert "not active" in str(refused.value.message)
+    assert len(circle.members) == 3

@@ -89,7 +89,7 @@ def _id_parameter(converter: IdConverter) -> dict:
 
 
 def init_app(app: Flask) -> None:
-    from . import gatherings  # noqa: F401  (gatherings adds its operations to blp)
+    from . import circles, gatherings  # noqa: F401  (they add their operations to blp)
     from .routes import blp
 
     app.config.update(

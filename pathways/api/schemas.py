@@ -240,6 +240,46 @@ class MentorshipCreatedSchema(Schema):
     mentorship_id = fields.Integer(required=True)
 
 
+# Peer circles ---------------------------------------------------------------------------
+
+
+class CirclePostSchema(Schema):
+    id = fields.Integer(required=True)
+    kind = fields.String(required=True, metadata={"description": "reflection or practice"})
+    author = fields.String(
+        allow_none=True, required=True, metadata={"description": "The author's username."}
+    )
+    body = fields.String(required=True)
+    created_at = UtcDateTime(required=True)
+    hidden = fields.Boolean(
+        required=True, metadata={"description": "Hidden by the facilitator: shown only to them."}
+    )
+
+
+class CircleScheduleSchema(Schema):
+    weekday = fields.Integer(
+        allow_none=True, required=True, metadata={"description": "0 = Monday; null: not set"}
+    )
+    meets_at = fields.String(
+        allow_none=True, required=True, metadata={"description": "HH:MM; null: not set"}
+    )
+    timezone = fields.String(required=True)
+
+
+class CircleSchema(Schema):
+    id = fields.Integer(required=True)
+    title = fields.String(required=True)
+    level = fields.String(required=True, metadata={"description": "The circle's rung."})
+    language = fields.String(required=True)
+    schedule = fields.Nested(CircleScheduleSchema, required=True)
+    state = fields.String(required=True)
+    facilitator = fields.String(
+        allow_none=True, required=True, metadata={"description": "The facilitator's username."}
+    )
+    member_count = fields.Integer(required=True)
+    posts = fields.List(fields.Nested(CirclePostSchema), required=True)
+
+
 # Mentorships ----------------------------------------------------------------------------
 
 

@@ -1,7 +1,7 @@
 from babel.dates import get_day_names
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from wtforms import RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
 
@@ -53,6 +53,13 @@ class ScheduleForm(Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.weekday.choices = [SelectChoice(n, name) for n, name in sorted(day_names().items())]
+
+
+class LeaveForm(Form):
+    confirm = BooleanField(
+        _l("Yes, I want to leave this circle"),
+        validators=[DataRequired(_l("Tick the box to confirm that you are leaving."))],
+    )
 
 
 class HandoverForm(Form):

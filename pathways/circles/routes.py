@@ -9,9 +9,17 @@ from ..auth import role_required
 from ..extensions import db
 from ..models import Circle, CirclePost, Person, RoleName
 from ..services import circles, transaction
-from ..web import form_status, submit, with_isolated
+from ..web import form_status, submit, whole_number_arg, with_isolated
 from . import bp
-from .forms import HandoverForm, NewCircleForm, PostForm, PostReportForm, ScheduleForm, day_names
+from .forms import (
+    HandoverForm,
+    LeaveForm,
+    NewCircleForm,
+    PostForm,
+    PostReportForm,
+    ScheduleForm,
+    day_names,
+)
 
 
 def _viewable(circle_id: int) -> Circle:
@@ -35,11 +43,11 @@ def _show(circle: Circle):
 @bp.get("/")
 @login_required
 def index():
-    coordinating = current_user.has_role(RoleName.COORDINATOR)
+    everyone = None
+    if current_user.has_role(RoleName.COORDINATOR):
+        everyone = circles.all_circles(whole_number_arg("page", 1, minimum=1))
     return render_template(
-        "circles/index.html",
-        mine=circles.circles_of(current_user),
-        everyone=circles.all_circles() if coordinating else None,
+        "circles/index.html", mine=circles.circles_of(current_user), everyone=everyone
     )
 
 
@@ -61,6 +69,7 @@ def _render_show(circle: Circle, post_form: PostForm, schedule_form: ScheduleFor
         schedule_form=schedule_form,
         can_post=circles.is_party(current_user, circle),
         can_lead=circles.can_lead(current_user, circle),
+        is_member=circles.is_member(current_user, circle),
     )
     refused = post_form.errors or (schedule_form is not None and schedule_form.errors)
     return page, 422 if refused else 200
@@ -173,6 +182,20 @@ def end(circle_id: int):
         circles.end_circle(current_user, circle, date.today())
     flash(_("The circle has ended. Thank you to its facilitator."), "success")
     return _show(circle)
+
+
+@bp.route("/<int:circle_id>/leave", methods=["GET", "POST"])
+@login_required
+def leave(circle_id: int):
+    """A member leaves, after confirming on a page that says what happens to their posts;
+    anyone else who can see the circle, or a member of an ended one, gets a 409 saying why."""
+    circle = _viewable(circle_id)
+    circles.check_can_leave(current_user, circle)
+    form = LeaveForm()
+    if submit(form, lambda: circles.leave_circle(current_user, circle)):
+        flash(_("You have left the circle. Its facilitator is told."), "success")
+        return redirect(url_for("circles.index"))
+    return render_template("circles/leave.html", form=form, circle=circle), form_status(form)
 
 
 @bp.post("/<int:circle_id>/approve")

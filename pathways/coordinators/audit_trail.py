@@ -181,6 +181,9 @@ SENTENCES: dict[str, Sentence] = {
         _("A peer circle was handed over to %(name)s."), name=n.person(d["facilitator"])
     ),
     "circle_ended": lambda e, d, n: _("A peer circle ended."),
+    "circle_left": lambda e, d, n: with_isolated(
+        _("A member left a peer circle led by %(name)s."), name=n.person(d["facilitator"])
+    ),
     "circle_post_hidden": lambda e, d, n: _("A post in a peer circle was hidden."),
     "circle_post_restored": lambda e, d, n: _("A hidden post in a peer circle was shown again."),
     "circle_post_reported": lambda e, d, n: _("A post in a peer circle was reported."),

@@ -75,7 +75,7 @@ def _skills_to_tick(offer) -> list[str]:
 
 @bp.get("/calls")
 def calls():
-    return render_template("mentors/calls.html", calls=open_calls())
+    return render_template("mentors/calls.html", calls=open_calls(date.today()))
 
 
 @bp.post("/calls/<skill_id>")

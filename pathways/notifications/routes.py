@@ -145,6 +145,17 @@ SENTENCES: dict[str, Callable[[dict], str]] = {
         "Thank you for leading your peer circle! Its place in your capacity is free again."
     ),
     "circle_post_reported": lambda p: _("A post in a peer circle was reported. Please look at it."),
+    "circle_member_left": lambda p: with_isolated(
+        _("%(name)s left your peer circle."), name=_name(p, "member")
+    ),
+    "circle_too_small": lambda p: ngettext(
+        "Your peer circle has %(num)d member now, fewer than the %(minimum)d a circle starts"
+        " with. It goes on: a coordinator can add members, or you can end it.",
+        "Your peer circle has %(num)d members now, fewer than the %(minimum)d a circle starts"
+        " with. It goes on: a coordinator can add members, or you can end it.",
+        int(p["members"]),
+        minimum=int(p["minimum"]),
+    ),
     "badge_issued": lambda p: _("Your %(level)s certificate is ready.", level=_level(p)),
     "endorsement_requested": lambda p: _(
         "A mentee finished the %(level)s level and waits for your endorsement.", level=_level(p)
@@ -236,6 +247,8 @@ LINKS: dict[str, Callable[[int], str | None]] = {
     "circle_handed_over": _circle,
     "circle_ended": _circle,
     "circle_thanks": _circle,
+    "circle_member_left": _circle,
+    "circle_too_small": _circle,
     "circle_post_reported": lambda _subject_id: url_for("coordinators.reports"),
     "badge_revoked": _certificate,
     "coordinator_term_added": _coordinator_terms,

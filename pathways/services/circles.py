@@ -16,6 +16,7 @@ from datetime import date
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext as _ln
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, delete, func, insert, or_, select, update
 from sqlalchemy.orm import selectinload
 
@@ -46,6 +47,7 @@ from .matching import WAITING, bump_profile_version, mentor_profiles
 from .offers import check_can_take_one_more, lock_offer
 from .rules import BREAK_DAYS, check_text, consecutive_terms
 
+CIRCLES_PAGE_SIZE = 25
 MAX_POST = 2000
 MAX_TITLE = 200
 POST_KINDS = ("reflection", "practice")
@@ -115,15 +117,16 @@ def _require_active(circle: Circle) -> None:
 # Lists ---------------------------------------------------------------------------------
 
 
-def _listed(query) -> list[Circle]:
-    return list(
-        db.session.scalars(
-            query.options(
-                selectinload(Circle.facilitator),
-                selectinload(Circle.members).selectinload(CircleMember.person),
-            ).order_by(Circle.state, Circle.created_at.desc(), Circle.id.desc())
-        )
-    )
+def _in_list_order(query: Select) -> Select:
+    """Circles by state, newest first, with facilitators and members loaded."""
+    return query.options(
+        selectinload(Circle.facilitator),
+        selectinload(Circle.members).selectinload(CircleMember.person),
+    ).order_by(Circle.state, Circle.created_at.desc(), Circle.id.desc())
+
+
+def _listed(query: Select) -> list[Circle]:
+    return list(db.session.scalars(_in_list_order(query)))
 
 
 def circles_of(person: Person) -> list[Circle]:
@@ -150,22 +153,36 @@ def active_circle_count(person_id: int) -> int:
     )
 
 
-def all_circles() -> list[Circle]:
-    """Every circle, proposed ones too, for coordinators."""
-    return _listed(select(Circle))
+def all_circles(page: int, per_page: int = CIRCLES_PAGE_SIZE) -> Pagination:
+    """One page of every circle, proposed ones too, for coordinators, in a fixed number
+    of queries."""
+    return db.paginate(
+        _in_list_order(select(Circle)), page=page, per_page=per_page, error_out=False
+    )
 
 
 def board(circle: Circle, reader: Person) -> list[CirclePost]:
     """The circle's posts, oldest first; hidden ones only for those who moderate."""
-    query = (
+    return boards([circle], reader)[circle.id]
+
+
+def boards(listed: list[Circle], reader: Person) -> dict[int, list[CirclePost]]:
+    """The boards of several circles by circle id, in one query, as :func:`board` shows
+    each: hidden posts only in the circles the reader moderates."""
+    moderated = [c.id for c in listed if can_lead(reader, c)]
+    posts = db.session.scalars(
         select(CirclePost)
-        .where(CirclePost.circle_id == circle.id)
+        .where(
+            CirclePost.circle_id.in_([c.id for c in listed]),
+            or_(CirclePost.hidden_at.is_(None), CirclePost.circle_id.in_(moderated)),
+        )
         .options(selectinload(CirclePost.author))
         .order_by(CirclePost.created_at, CirclePost.id)
     )
-    if not can_lead(reader, circle):
-        query = query.where(CirclePost.hidden_at.is_(None))
-    return list(db.session.scalars(query))
+    by_circle: dict[int, list[CirclePost]] = {c.id: [] for c in listed}
+    for entry in posts:
+        by_circle[entry.circle_id].append(entry)
+    return by_circle
 
 
 # Terms and places ----------------------------------------------------------------------
@@ -578,6 +595,36 @@ def end_circle(person: Person, circle: Circle, today: date) -> None:
     if circle.facilitator is not None:
         notify(circle.facilitator, "circle_thanks", circle.id, title=circle.title)
     bump_profile_version()
+
+
+def _membership(person: Person, circle: Circle) -> CircleMember:
+    """The person's place in an active circle, or a refusal that says why not."""
+    membership = next((m for m in circle.members if m.person_id == person.id), None)
+    if membership is None:
+        raise DomainError(_l("You are not a member of this circle."), "circle")
+    _require_active(circle)
+    return membership
+
+
+def check_can_leave(person: Person, circle: Circle) -> None:
+    """Refuse, before asking for confirmation, a person who cannot leave the circle."""
+    _membership(person, circle)
+
+
+def leave_circle(person: Person, circle: Circle) -> None:
+    """A member leaves an active circle. Their posts stay on the board (deleting their
+    account removes them); the facilitator is told, and also when the circle is now
+    smaller than a circle is gathered (it goes on: ending it is theirs to decide)."""
+    circle.members.remove(_membership(person, circle))
+    remaining = len(circle.members)
+    record(person, "circle_left", circle.id, facilitator=circle.facilitator_id, members=remaining)
+    facilitator = circle.facilitator
+    if facilitator is None:
+        return
+    notify(facilitator, "circle_member_left", circle.id, member=person.username)
+    minimum = current_app.config["CIRCLE_MIN_SIZE"]
+    if remaining < minimum:
+        notify(facilitator, "circle_too_small", circle.id, members=remaining, minimum=minimum)
 
 
 # The board -----------------------------------------------------------------------------

@@ -83,7 +83,7 @@ def next_steps(person: Person, today: date) -> NextSteps:
     work = coordinator_work() if coordinates else None
     invitation = invitation_for(person)
     return NextSteps(
-        _volunteer_next(person) if person.has_role(RoleName.VOLUNTEER) else None,
+        _volunteer_next(person, today) if person.has_role(RoleName.VOLUNTEER) else None,
         _mentor_next(person, today) if person.has_role(RoleName.MENTOR) else None,
         work,
         len(awaiting(person)),
@@ -92,13 +92,13 @@ def next_steps(person: Person, today: date) -> NextSteps:
     )
 
 
-def _volunteer_next(person: Person) -> VolunteerNext:
+def _volunteer_next(person: Person, today: date) -> VolunteerNext:
     progress = ladder_progress(person.id)
     steps_left = None if progress is None else progress[1] - progress[0]
     return VolunteerNext(
         steps_left,
         open_request_of(person),
-        open_calls_for(person),
+        open_calls_for(person, today),
         active_circle_count(person.id),
     )
 

@@ -1,16 +1,19 @@
 """Open calls: skills that more waiting mentees ask for than the mentors teaching them
-have free places for, shown to volunteers who can teach them. Read in a fixed number of
-queries; the dashboard's skill figures count with the same functions."""
+have free places for, shown to volunteers who can teach them. Requests for a peer circle
+wait for the batch's circles, not for a mentor, and a mentor on a wiki-break has no
+free place until they are back. Read in a fixed number of queries; the dashboard's skill
+figures count with the same functions."""
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import select
 
 from ..catalog import get_catalog
 from ..extensions import db
 from ..models import MentorOffer, MentorRequest, Person, SkillStance, Stance
-from .matching import WAITING, active_mentee_counts
+from .matching import WAITING, active_mentee_counts, is_away
 
 
 def requested_skills(*where) -> Counter[str]:
@@ -38,6 +41,16 @@ def teachers_by_skill() -> dict[str, dict[int, int]]:
     return teachers
 
 
+def _away_mentors(today: date) -> set[int]:
+    """The mentors on a wiki-break today, in one query."""
+    rows = db.session.execute(
+        select(MentorOffer.person_id, MentorOffer.away_from, MentorOffer.away_until).where(
+            MentorOffer.away_from.is_not(None)
+        )
+    )
+    return {row.person_id for row in rows if is_away(row, today)}
+
+
 def skill_name(skill_id: str) -> str:
     catalog = get_catalog()
     return catalog.skills[skill_id].name if skill_id in catalog.skills else skill_id
@@ -56,27 +69,29 @@ class OpenCall:
         return self.waiting - self.free_places
 
 
-def open_calls() -> list[OpenCall]:
-    """Skills whose waiting requests outnumber the free places of the mentors teaching
-    them, the biggest shortfall first."""
-    waiting = requested_skills(MentorRequest.state.in_(WAITING))
+def open_calls(today: date) -> list[OpenCall]:
+    """Skills whose requests waiting for a mentor outnumber the free places of the
+    mentors teaching them (none for those away today), the biggest shortfall first."""
+    waiting = requested_skills(
+        MentorRequest.state.in_(WAITING), MentorRequest.wants_group.is_(False)
+    )
     teachers = teachers_by_skill()
-    held = active_mentee_counts()
+    held, away = active_mentee_counts(), _away_mentors(today)
     calls = []
     for skill_id, asked in waiting.items():
         mentors = teachers.get(skill_id, {})
-        free = sum(max(cap - held.get(m, 0), 0) for m, cap in mentors.items())
+        free = sum(max(cap - held.get(m, 0), 0) for m, cap in mentors.items() if m not in away)
         if asked > free:
             calls.append(OpenCall(skill_id, skill_name(skill_id), asked, len(mentors), free))
     calls.sort(key=lambda c: (-c.missing, c.name))
     return calls
 
 
-def open_calls_for(person: Person) -> list[OpenCall]:
+def open_calls_for(person: Person, today: date) -> list[OpenCall]:
     """Open calls in the skills the person says they can teach, unless they already
     teach them as a serving mentor."""
     offer = db.session.scalar(select(MentorOffer).where(MentorOffer.person_id == person.id))
     if offer is not None and offer.retired_at is None:
         return []
     can_teach = {s.skill_id for s in person.stances if s.stance == Stance.CAN_TEACH}
-    return [c for c in open_calls() if c.skill_id in can_teach] if can_teach else []
+    return [c for c in open_calls(today) if c.skill_id in can_teach] if can_teach else []

@@ -1,3 +1,5 @@
+from datetime import date
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -99,7 +101,7 @@ def _render_ladder(plan: Plan, failed: StepForm | None = None, failed_id: int | 
         badges={badge.level_id: badge for badge in recognition.badges_of(current_user)},
         endorsements=endorsements.endorsements_of(current_user),
         resources=resources.for_skills((row.skill_id for row in plan.steps), reader_languages()),
-        open_calls=open_calls_for(current_user),
+        open_calls=open_calls_for(current_user, date.today()),
         gatherings={
             "trainings": trainings.for_ladder(current_user, plan),
             "communities": communities.in_languages(current_user.language_codes),

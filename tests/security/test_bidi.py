@@ -86,6 +86,7 @@ NO_USER_TEXT = {
     "api_v1.mentors",
     "api_v1.mentor",
     "api_v1.my_requests",
+    "api_v1.my_circles",
     "api_v1.my_request",
     "api_v1.capx_profile",
     "api_v1.queue",
@@ -221,6 +222,7 @@ def world(make_person) -> World:
         (mentee, "/communities/"),
         (c, "/circles/"),
         (mentee, f"/circles/{circle.id}"),
+        (mentee, f"/circles/{circle.id}/leave"),
         (mentor, f"/circles/{circle.id}/hand-over"),
         (second, f"/circles/posts/{post.id}/report"),
     ]

@@ -222,6 +222,12 @@ def circle_routes(w: World) -> dict[str, list[dict]]:
             route("POST", f"/circles/{c}/hand-over", leads),
         ],
         "circles.end": [route("POST", f"/circles/{c}/end", leads)],
+        # Those who see the circle reach the leave page; the service refuses the
+        # facilitator and coordinators (not members) with a 409 that says why.
+        "circles.leave": [
+            route("GET", f"/circles/{c}/leave", party | {COORDINATOR}),
+            route("POST", f"/circles/{c}/leave", party | {COORDINATOR}),
+        ],
         "circles.approve": [route("POST", f"/circles/{c}/approve", {COORDINATOR})],
         "circles.new": [route("GET", "/circles/new", {COORDINATOR})],
         "coordinators.resolve_circle_report": [
@@ -254,6 +260,7 @@ def api_routes(w: World) -> dict[str, list[dict]]:
         "api_v1.mentors": [route("GET", f"{v1}/mentors", SIGNED_IN)],
         "api_v1.mentor": [route("GET", f"{v1}/mentors/{w.people[MENTOR]}", SIGNED_IN)],
         "api_v1.my_requests": [route("GET", f"{v1}/me/requests", SIGNED_IN)],
+        "api_v1.my_circles": [route("GET", f"{v1}/me/circles", SIGNED_IN)],
         "api_v1.request_mentor": [route("POST", f"{v1}/me/requests", SIGNED_IN)],
         "api_v1.my_request": [route("GET", f"{v1}/me/requests/{r}", {MENTEE})],
         "api_v1.withdraw": [route("POST", f"{v1}/me/requests/{r}/withdraw", {MENTEE})],

@@ -270,3 +270,81 @@ def test_handing_over_to_a_mentor_without_a_free_place_is_refused_at_the_field(
     assert 'id="facilitator-error">' in response.get_data(as_text=True)
     assert "no free place left" in response.get_data(as_text=True)
     assert db.session.get(Circle, circle.id).facilitator_id == leaving.id
+
+
+def test_a_member_confirms_leaving_on_a_page_that_says_their_posts_stay(client, make_person):
+    facilitator = make_person(RoleName.VOLUNTEER, RoleName.MENTOR, username="Guide")
+    member = make_person(username="Asha")
+    circle, _ = led_circle(facilitator, [member, make_person(), make_person()], "Wikidata", "Hi")
+    sign_in(client, member)
+    assert f"/circles/{circle.id}/leave" in client.get(f"/circles/{circle.id}").get_data(
+        as_text=True
+    )
+    page = client.get(f"/circles/{circle.id}/leave").get_data(as_text=True)
+    assert "Only deleting your account removes your posts." in page
+    unconfirmed = client.post(f"/circles/{circle.id}/leave", data={})
+    assert unconfirmed.status_code == 422
+    assert "Tick the box" in unconfirmed.get_data(as_text=True)
+    assert circles.is_member(member, circle)
+    response = client.post(f"/circles/{circle.id}/leave", data={"confirm": "y"})
+    assert response.status_code == 302 and response.headers["Location"] == "/circles/"
+    db.session.expire_all()
+    assert not circles.is_member(member, circle)
+    assert client.get(f"/circles/{circle.id}").status_code == 403
+    sign_in(client, facilitator)
+    told = client.get("/notifications/").get_data(as_text=True)
+    assert "<bdi>Asha</bdi> left your peer circle." in told
+    assert "fewer than the 3 a circle starts with" in told
+    assert "Hi" in client.get(f"/circles/{circle.id}").get_data(as_text=True)
+
+
+def test_the_facilitator_or_a_member_of_an_ended_circle_cannot_leave_and_is_told_why(
+    client, make_person
+):
+    facilitator = make_person(RoleName.VOLUNTEER, RoleName.MENTOR)
+    member = make_person()
+    circle, _ = led_circle(facilitator, [member, make_person(), make_person()], "Wikidata", "Hi")
+    sign_in(client, facilitator)
+    refused = client.post(f"/circles/{circle.id}/leave", data={"confirm": "y"})
+    assert refused.status_code == 409
+    assert "You are not a member of this circle." in refused.get_data(as_text=True)
+    with transaction():
+        circles.end_circle(facilitator, circle, TODAY)
+    sign_in(client, member)
+    refused = client.post(f"/circles/{circle.id}/leave", data={"confirm": "y"})
+    assert refused.status_code == 409
+    assert "This circle is not active." in refused.get_data(as_text=True)
+    assert circles.is_member(member, circle)
+
+
+def circles_led_by(facilitator, count: int, make_person) -> None:
+    for n in range(count):
+        led_circle(facilitator, [make_person()], f"Circle {n:02d}", "Hello")
+
+
+def test_coordinators_page_through_every_circle(client, make_person):
+    facilitator = make_person(RoleName.VOLUNTEER, RoleName.MENTOR)
+    circles_led_by(facilitator, circles.CIRCLES_PAGE_SIZE + 2, make_person)
+    sign_in(client, make_person(RoleName.COORDINATOR))
+    first = client.get("/circles/").get_data(as_text=True)
+    assert first.count('class="card"') == circles.CIRCLES_PAGE_SIZE
+    assert "Page 1 of 2" in first and 'href="/circles/?page=2"' in first
+    second = client.get("/circles/?page=2").get_data(as_text=True)
+    assert second.count('class="card"') == 2 and "Circle 00" in second
+    assert client.get("/circles/?page=x").status_code == 404
+
+
+def test_the_circle_list_runs_the_same_queries_whatever_the_circles(
+    client, make_person, count_queries
+):
+    facilitator = make_person(RoleName.VOLUNTEER, RoleName.MENTOR)
+    sign_in(client, make_person(RoleName.COORDINATOR))
+
+    def queries_with(count: int) -> int:
+        circles_led_by(facilitator, count, make_person)
+        client.get("/circles/")  # warm caches
+        with count_queries() as counted:
+            assert client.get("/circles/").status_code == 200
+        return counted.n
+
+    assert queries_with(1) == queries_with(5)

@@ -1,13 +1,17 @@
 """Open calls: skills asked for by more waiting mentees than their mentors have free
 places, offered to volunteers who can teach them, with one click to mentor."""
 
+from datetime import date, timedelta
+
 import pytest
 
 from pathways.extensions import db
-from pathways.services import offers, plans, transaction
+from pathways.services import mentor_requests, offers, plans, transaction
 from pathways.services.dashboard import skills_demand
 from pathways.services.open_calls import open_calls, open_calls_for
 from tests.helpers import ask_for_mentors, sign_in
+
+TODAY = date.today()
 
 
 @pytest.fixture
@@ -34,7 +38,7 @@ def retired_mentor(make_mentor, capacity: int = 2):
 
 
 def test_more_waiting_than_free_places_is_an_open_call(app, shortage):
-    [call] = open_calls()
+    [call] = open_calls(TODAY)
     assert (call.skill_id, call.waiting, call.mentors, call.free_places) == (
         "referencing",
         3,
@@ -51,13 +55,32 @@ def test_the_dashboard_counts_the_same_mentors(app, shortage):
 def test_enough_free_places_is_no_call(app, make_person, make_mentor):
     make_mentor(skills=("referencing",), capacity=3)
     ask_for_mentors(make_person, "waiting1", "waiting2", "waiting3")
-    assert open_calls() == []
+    assert open_calls(TODAY) == []
+
+
+def test_requests_for_a_peer_circle_are_not_waiting_for_a_mentor(app, make_person, make_mentor):
+    make_mentor(skills=("referencing",), capacity=1)
+    ask_for_mentors(make_person, "waiting1")
+    with transaction():
+        for _ in range(3):
+            mentor_requests.request_mentor(make_person(), ["referencing"], "", wants_group=True)
+    assert open_calls(TODAY) == []
+
+
+def test_an_away_mentors_places_are_not_free(app, shortage, make_mentor):
+    away = make_mentor(skills=("referencing",), capacity=2)
+    with transaction():
+        offers.go_away(away, TODAY + timedelta(days=10), "", TODAY)
+    [call] = open_calls(TODAY)
+    assert (call.waiting, call.mentors, call.free_places) == (3, 2, 1)
+    back_by_then = TODAY + timedelta(days=11)
+    assert open_calls(back_by_then) == []  # 1 + 2 free places for 3 waiting
 
 
 def test_only_who_can_teach_the_skill_sees_the_call(app, client, shortage, make_person):
     teacher, learner = volunteer(make_person, "can_teach"), volunteer(make_person, "confident")
-    assert [c.skill_id for c in open_calls_for(teacher)] == ["referencing"]
-    assert open_calls_for(learner) == []
+    assert [c.skill_id for c in open_calls_for(teacher, TODAY)] == ["referencing"]
+    assert open_calls_for(learner, TODAY) == []
     sign_in(client, teacher)
     assert "Offer to mentor this" in client.get("/").get_data(as_text=True)
     sign_in(client, learner)
@@ -93,7 +116,7 @@ def test_the_button_adds_the_skill_to_the_offer_and_the_call_goes(
     app, client, shortage, make_mentor
 ):
     mentor = sign_in(client, retired_mentor(make_mentor))
-    assert [c.skill_id for c in open_calls_for(mentor)] == ["referencing"]
+    assert [c.skill_id for c in open_calls_for(mentor, TODAY)] == ["referencing"]
     response = client.post("/mentors/calls/referencing", follow_redirects=True)
     assert response.status_code == 200
     assert "you now offer to mentor" in response.get_data(as_text=True)
@@ -104,8 +127,8 @@ def test_the_button_adds_the_skill_to_the_offer_and_the_call_goes(
         "referencing",
         "wiki-basics",
     ]
-    assert open_calls() == []  # 1 + 2 free places for 3 waiting
-    assert open_calls_for(mentor) == []
+    assert open_calls(TODAY) == []  # 1 + 2 free places for 3 waiting
+    assert open_calls_for(mentor, TODAY) == []
 
 
 def test_a_refused_offer_changes_nothing(app, client, shortage, make_mentor):
@@ -114,7 +137,7 @@ def test_a_refused_offer_changes_nothing(app, client, shortage, make_mentor):
     assert response.status_code in (400, 409, 422)
     db.session.expire_all()
     assert offers.offer_of(mentor).retired_at is not None
-    assert [c.skill_id for c in open_calls()] == ["referencing"]
+    assert [c.skill_id for c in open_calls(TODAY)] == ["referencing"]
 
 
 def test_a_serving_mentor_adds_the_skill_from_the_calls_page(app, client, shortage, make_mentor):
@@ -127,7 +150,7 @@ def test_a_serving_mentor_adds_the_skill_from_the_calls_page(app, client, shorta
         "wiki-basics",
     ]
     assert offers.offer_of(mentor).capacity == 2
-    assert open_calls() == []
+    assert open_calls(TODAY) == []
 
 
 def test_the_ladder_shows_the_calls_its_volunteer_can_answer(app, client, shortage, make_person):
