@@ -6,7 +6,7 @@ from flask import Flask
 
 from . import security, wikimedia
 from .config import Config, complete
-from .extensions import babel, csrf, db, limiter, login_manager
+from .extensions import babel, csrf, init_database, limiter, login_manager
 from .i18n import (
     available_locales,
     format_date_range,
@@ -44,7 +44,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
-    db.init_app(app)
+    init_database(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)

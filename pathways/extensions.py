@@ -19,7 +19,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import Connection, MetaData, event
 from sqlalchemy.orm import DeclarativeBase
 
 from .config import REPO_ROOT
@@ -44,6 +44,31 @@ login_manager = LoginManager()
 babel = Babel()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=get_remote_address)
+
+
+def init_database(app: Flask) -> None:
+    """Bind ``db`` to ``app``; on SQLite, a savepoint always sits inside a transaction.
+
+    Python 3.11's sqlite3 (its legacy transaction control) begins a transaction only at
+    the first INSERT, UPDATE or DELETE, never before a SAVEPOINT: a service's
+    ``begin_nested()`` before any write would open SQLite's own transaction, and its
+    RELEASE commit what the failed action's rollback must take back. So BEGIN goes
+    first. Reads still run outside a transaction until the first write: SQLAlchemy's
+    recipe (BEGIN on every transaction) makes each read hold its lock until commit,
+    and two requests that read then write then deadlock, one failing at once with
+    "database is locked" where today it waits its turn (tests/security/test_races.py).
+    """
+    db.init_app(app)
+    with app.app_context():
+        for engine in db.engines.values():
+            if engine.dialect.name == "sqlite":
+                event.listen(engine, "savepoint", _begin_before_the_first_savepoint)
+
+
+def _begin_before_the_first_savepoint(connection: Connection, _name: str) -> None:
+    sqlite = connection.connection.dbapi_connection
+    if not sqlite.in_transaction:
+        sqlite.execute("BEGIN")
 
 
 def init_migrations(app: Flask) -> None:

@@ -6,8 +6,9 @@ from sqlalchemy import select
 from pathways import create_app
 from pathways.config import engine_options
 from pathways.extensions import db
-from pathways.models import Person
-from pathways.services import transaction
+from pathways.models import Badge, Person
+from pathways.services import recognition, transaction
+from tests.helpers import count
 
 
 @pytest.mark.parametrize(
@@ -49,3 +50,14 @@ def test_text_in_every_script_comes_back_as_written(app, make_person, interests)
         person.interests = interests
     db.session.expire_all()
     assert db.session.get(Person, person.id).interests == interests
+
+
+def test_a_savepoint_after_a_read_is_rolled_back_with_its_transaction(app, make_person):
+    """On SQLite, Python's sqlite3 begins no transaction before a read or a SAVEPOINT:
+    the savepoint would then open one of its own, and its RELEASE commit the badge."""
+    person = make_person()
+    with app.test_request_context(), pytest.raises(RuntimeError), transaction():
+        assert recognition.badge_of(person, "emerging") is None
+        recognition.issue_level_badge(person, "emerging")
+        raise RuntimeError("the action fails after the badge is issued")
+    assert count(Badge) == 0
