@@ -35,7 +35,6 @@ from ..models import (
     MentorOffer,
     MentorRequest,
     Person,
-    PersonLanguage,
     RequestState,
     RoleName,
     utcnow,
@@ -43,7 +42,13 @@ from ..models import (
 from . import DomainError, NotAllowed
 from .accounts import check_language, check_timezone, coordinators, find_by_username
 from .events import notify, record
-from .matching import WAITING, bump_profile_version, mentor_profiles
+from .matching import (
+    WAITING,
+    bump_profile_version,
+    languages_of,
+    mentor_profiles,
+    waiting_request_rows,
+)
 from .offers import check_can_take_one_more, lock_offer
 from .rules import BREAK_DAYS, check_text, consecutive_terms
 
@@ -256,34 +261,6 @@ def _rung(skills: list[str]) -> str:
     return min((catalog.skills[s].level for s in skills), key=order.__getitem__)
 
 
-def _waiting_group_requests() -> list:
-    return db.session.execute(
-        select(
-            MentorRequest.id,
-            MentorRequest.mentee_id,
-            MentorRequest.skills,
-            MentorRequest.note,
-            Person.username,
-            Person.interests,
-        )
-        .join(Person, Person.id == MentorRequest.mentee_id)
-        .where(MentorRequest.state.in_(WAITING), MentorRequest.wants_group.is_(True))
-        .order_by(MentorRequest.id)
-    ).all()
-
-
-def _languages_of(person_ids) -> dict[int, list[str]]:
-    languages: dict[int, list[str]] = defaultdict(list)
-    rows = db.session.execute(
-        select(PersonLanguage.person_id, PersonLanguage.code).where(
-            PersonLanguage.person_id.in_(person_ids)
-        )
-    )
-    for person_id, code in rows:
-        languages[person_id].append(code)
-    return languages
-
-
 def _facilitators(today: date, taken: Counter) -> list[Facilitator]:
     """Mentors who can lead one more circle today: open, with a place left after the
     pairs of the same batch (``taken``), and not at their limit of terms in a row."""
@@ -305,8 +282,8 @@ def propose_batch_circles(batch_id: str, taken: Counter, today: date) -> Propose
     """Propose circles for every group request waiting; ``taken`` counts the places the
     batch's pairs already proposed, per mentor. Circles of an earlier run are dropped."""
     _drop_proposed_circles()
-    rows = _waiting_group_requests()
-    languages = _languages_of([row.mentee_id for row in rows])
+    rows = waiting_request_rows(True)
+    languages = languages_of([row.mentee_id for row in rows])
     by_mentee = {row.mentee_id: row for row in rows}
     seekers = [
         GroupSeeker(

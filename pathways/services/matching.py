@@ -383,7 +383,9 @@ class WaitingBatch:
     invalid: dict[int, str]
 
 
-def _waiting_rows(only: list[int] | None):
+def waiting_request_rows(wants_group: bool, only: list[int] | None = None):
+    """The waiting requests for one mentor (or, with ``wants_group``, for a peer circle),
+    oldest first, with what the matchers read of each mentee."""
     query = (
         select(
             MentorRequest.id,
@@ -394,7 +396,7 @@ def _waiting_rows(only: list[int] | None):
             Person.interests,
         )
         .join(Person, Person.id == MentorRequest.mentee_id)
-        .where(MentorRequest.state.in_(WAITING), MentorRequest.wants_group.is_(False))
+        .where(MentorRequest.state.in_(WAITING), MentorRequest.wants_group.is_(wants_group))
         .order_by(MentorRequest.created_at, MentorRequest.id)
     )
     if only is not None:
@@ -402,11 +404,12 @@ def _waiting_rows(only: list[int] | None):
     return db.session.execute(query).all()
 
 
-def _languages_of_waiting() -> dict[int, list[str]]:
+def languages_of(person_ids) -> dict[int, list[str]]:
+    """Each person's language codes; ``person_ids`` is a list or a subquery."""
     languages: dict[int, list[str]] = defaultdict(list)
     rows = db.session.execute(
         select(PersonLanguage.person_id, PersonLanguage.code).where(
-            PersonLanguage.person_id.in_(_waiting_mentees())
+            PersonLanguage.person_id.in_(person_ids)
         )
     )
     for person_id, code in rows:
@@ -419,8 +422,8 @@ def _waiting_profiles(
 ) -> tuple[list[WaitingRequest], list[MenteeProfile], dict[int, str]]:
     """The waiting requests (all, or ``only`` these) and their mentees' profiles, in five
     queries whatever their number."""
-    rows = _waiting_rows(only)
-    languages, next_rungs = _languages_of_waiting(), _next_rungs_of_waiting()
+    rows = waiting_request_rows(False, only)
+    languages, next_rungs = languages_of(_waiting_mentees()), _next_rungs_of_waiting()
     excluded = _exclusions_of_waiting()
     requests, profiles, invalid = [], [], {}
     for request_id, mentee_id, skills, note, username, interests in rows:
