@@ -13,7 +13,7 @@ from sqlalchemy import select
 from ..catalog import get_catalog
 from ..extensions import db
 from ..models import MentorOffer, MentorRequest, Person, SkillStance, Stance
-from .matching import WAITING, active_mentee_counts, is_away
+from .matching import WAITING, active_mentee_counts, open_mentors
 
 
 def requested_skills(*where) -> Counter[str]:
@@ -41,16 +41,6 @@ def teachers_by_skill() -> dict[str, dict[int, int]]:
     return teachers
 
 
-def _away_mentors(today: date) -> set[int]:
-    """The mentors on a wiki-break today, in one query."""
-    rows = db.session.execute(
-        select(MentorOffer.person_id, MentorOffer.away_from, MentorOffer.away_until).where(
-            MentorOffer.away_from.is_not(None)
-        )
-    )
-    return {row.person_id for row in rows if is_away(row, today)}
-
-
 def skill_name(skill_id: str) -> str:
     catalog = get_catalog()
     return catalog.skills[skill_id].name if skill_id in catalog.skills else skill_id
@@ -71,16 +61,17 @@ class OpenCall:
 
 def open_calls(today: date) -> list[OpenCall]:
     """Skills whose requests waiting for a mentor outnumber the free places of the
-    mentors teaching them (none for those away today), the biggest shortfall first."""
+    mentors teaching them (none for those who take no mentee today: away, between terms),
+    the biggest shortfall first."""
     waiting = requested_skills(
         MentorRequest.state.in_(WAITING), MentorRequest.wants_group.is_(False)
     )
     teachers = teachers_by_skill()
-    held, away = active_mentee_counts(), _away_mentors(today)
+    held, taking = active_mentee_counts(), open_mentors(today)
     calls = []
     for skill_id, asked in waiting.items():
         mentors = teachers.get(skill_id, {})
-        free = sum(max(cap - held.get(m, 0), 0) for m, cap in mentors.items() if m not in away)
+        free = sum(max(cap - held.get(m, 0), 0) for m, cap in mentors.items() if m in taking)
         if asked > free:
             calls.append(OpenCall(skill_id, skill_name(skill_id), asked, len(mentors), free))
     calls.sort(key=lambda c: (-c.missing, c.name))

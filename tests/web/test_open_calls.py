@@ -160,3 +160,11 @@ def test_the_ladder_shows_the_calls_its_volunteer_can_answer(app, client, shorta
     page = client.get("/ladder/").get_data(as_text=True)
     assert "You can teach what mentees are waiting for" in page
     assert "/mentors/calls/referencing" in page
+
+
+def test_a_mentor_between_terms_has_no_free_places(app, shortage, make_mentor):
+    resting = make_mentor(skills=("referencing",), capacity=2)
+    with transaction():
+        offers.offer_of(resting).terms[0].ends_on = TODAY - timedelta(days=1)
+    [call] = open_calls(TODAY)
+    assert (call.waiting, call.mentors, call.free_places) == (3, 2, 1)
