@@ -7,12 +7,16 @@ inside those words (``TextIndex(..., chars=True)``, scikit-learn's ``analyzer="c
 what the matcher scores interest text with, so "editatonas", "editatones" and
 "editathons", or "monumentos" and "monuments", meet across languages; 4-grams scored
 best on the labelled set, 1.000 against 0.975 for 3-5 and 5-grams, at a third of 3-5's
-density). The vectors are scikit-learn's ``TfidfVectorizer`` with the settings below,
-given each document as its `analyze` tokens (a callable ``analyzer``), so a text is
-analysed once for both kinds of vector and each distinct word is folded and cut into
-4-grams once per process. scikit-learn is imported when an index is first fitted, not
-with this module: `analyze` alone (an import's row checks) does not load it (~0.85 s of
-CPU). Settings and why:
+density). The vectors are scikit-learn's ``TfidfVectorizer`` with the settings below:
+its counts, then its ``TfidfTransformer``. The counting is done here, as a product of
+two sparse matrices (documents × distinct words, words × terms: `_term_counts`), because
+scikit-learn counts every term of every document in a Python loop (~6 s of the 100k ×
+10k batch, against ~0.5 s); the terms, their order and every weight stay scikit-learn's
+(the tests compare the vectors with ``TfidfVectorizer``'s). So a text is analysed once
+for both kinds of vector and each distinct word is folded and cut into 4-grams once per
+process. scikit-learn is imported when an index is first fitted, not with this module:
+`analyze` alone (an import's row checks) does not load it (~0.85 s of CPU). Settings
+and why:
 
 * Markup goes first (`strip_markup`): wikitext templates, file and category links, link
   targets (a link's label stays), HTML tags with script/style content, entities, URLs
@@ -53,7 +57,7 @@ import itertools
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -62,12 +66,13 @@ import numpy as np
 import scipy.sparse as sp
 
 if TYPE_CHECKING:
-    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.feature_extraction.text import TfidfTransformer
 
 __all__ = [
     "TextIndex",
     "analyze",
     "l2_rows",
+    "preload",
     "strip_accents",
     "strip_markup",
     "strongest_shared",
@@ -242,36 +247,90 @@ def top_terms(contributions: sp.csr_matrix, limit: int) -> list[list[int]]:
     return [cols[start:end] for start, end in itertools.pairwise(bounds)]
 
 
-def _grams_of_words(tokens: list[str]) -> Iterator[str]:
-    """The ``char_wb`` 4-grams of a document's tokens, each distinct word cut once."""
-    return itertools.chain.from_iterable(map(_word_grams, tokens))
+def _word_terms(chars: bool) -> Callable[[str], tuple[str, ...]]:
+    """What a word counts as: its ``char_wb`` 4-grams, or itself."""
+    return _word_grams if chars else _itself
 
 
-def _vectorizer(chars: bool, documents: int) -> "TfidfVectorizer":
-    """scikit-learn's TF-IDF with the settings above, over documents given as their
-    `analyze` tokens (each text analysed once, each distinct word cut once)."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
+def _itself(word: str) -> tuple[str, ...]:
+    return (word,)
 
-    common = chars and documents >= COMMON_GRAM_MIN_DOCUMENTS
-    return TfidfVectorizer(
-        analyzer=_grams_of_words if chars else list,
-        min_df=1,
-        max_df=COMMON_GRAM_DF if common else 1.0,
-        sublinear_tf=True,
-        dtype=np.float32,
-    )
+
+def _word_counts(tokens: Sequence[list[str]]) -> tuple[sp.csr_matrix, list[str]]:
+    """Documents × distinct words: how often each document uses each word, and the
+    words in column order."""
+    flat = list(itertools.chain.from_iterable(tokens))
+    words = list(dict.fromkeys(flat))
+    column = {word: i for i, word in enumerate(words)}
+    indices = np.fromiter(map(column.__getitem__, flat), dtype=np.int32, count=len(flat))
+    indptr = np.zeros(len(tokens) + 1, dtype=np.int64)
+    np.cumsum([len(document) for document in tokens], out=indptr[1:])
+    data = np.ones(len(flat), dtype=np.float32)
+    counts = sp.csr_matrix((data, indices, indptr), shape=(len(tokens), len(words)))
+    counts.sum_duplicates()
+    return counts, words
+
+
+def _term_counts(
+    tokens: Sequence[list[str]],
+    terms_of: Callable[[str], tuple[str, ...]],
+    vocabulary: Mapping[str, int],
+) -> sp.csr_matrix:
+    """scikit-learn's ``CountVectorizer.transform`` (float32) of documents given as
+    tokens: (documents × words) @ (words × terms), terms outside `vocabulary` left out."""
+    per_word, words = _word_counts(tokens)
+    columns = [[i for i in map(vocabulary.get, terms_of(w)) if i is not None] for w in words]
+    indptr = np.zeros(len(words) + 1, dtype=np.int64)
+    np.cumsum([len(ids) for ids in columns], out=indptr[1:])
+    indices = np.fromiter(itertools.chain.from_iterable(columns), np.int32, int(indptr[-1]))
+    data = np.ones(len(indices), dtype=np.float32)
+    terms = sp.csr_matrix((data, indices, indptr), shape=(len(words), len(vocabulary)))
+    terms.sum_duplicates()
+    counts = (per_word @ terms).tocsr()
+    counts.sort_indices()
+    return counts
+
+
+def _fitted_counts(
+    tokens: Sequence[list[str]], terms_of: Callable[[str], tuple[str, ...]], max_df: float
+) -> tuple[sp.csr_matrix, np.ndarray]:
+    """``CountVectorizer.fit_transform``: every term the documents use, in sorted order,
+    less those used by more than `max_df` of the documents; the counts and the terms."""
+    used = {term for document in tokens for word in document for term in terms_of(word)}
+    terms = np.array(sorted(used), dtype=object)
+    counts = _term_counts(tokens, terms_of, {term: i for i, term in enumerate(terms)})
+    if max_df < 1.0:
+        kept = np.bincount(counts.indices, minlength=len(terms)) <= max_df * len(tokens)
+        counts, terms = counts[:, kept].tocsr(), terms[kept]
+    return counts, terms
+
+
+def preload() -> None:
+    """Import everything fitting and pairing need (NumPy, SciPy, scikit-learn, OR-Tools,
+    sparse_dot_topn: ~1 s of CPU) now rather than at the first index: a long-lived
+    process that forks one child per job, like a queue worker, then pays it once."""
+    from sklearn.feature_extraction import text  # noqa: F401
+
+    from . import pairing, suggest  # noqa: F401
+
+
+def _tfidf() -> "TfidfTransformer":
+    """scikit-learn's TF-IDF weighting with the settings above."""
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    return TfidfTransformer(sublinear_tf=True)
 
 
 class TextIndex:
     """TF-IDF vectors of keyed documents, for "which documents is this text about".
 
     The vocabulary and idf are fitted on the documents once (scikit-learn's
-    ``TfidfVectorizer``); queries are transformed with them, so words no document uses
-    are ignored. Keys keep their insertion order. With ``chars=True`` the terms are the
-    character 4-grams of the words (``char_wb``), and on a large set of documents
-    (`COMMON_GRAM_MIN_DOCUMENTS`) a 4-gram more than `COMMON_GRAM_DF` of them use is
-    dropped (``max_df``). `tokens`, if given, are `analyze` of each document, for a
-    caller that already has them.
+    ``TfidfVectorizer``, see the module); queries are transformed with them, so words no
+    document uses are ignored. Keys keep their insertion order. With ``chars=True`` the
+    terms are the character 4-grams of the words (``char_wb``), and on a large set of
+    documents (`COMMON_GRAM_MIN_DOCUMENTS`) a 4-gram more than `COMMON_GRAM_DF` of them
+    use is dropped (``max_df``). `tokens`, if given, are `analyze` of each document, for
+    a caller that already has them.
     """
 
     def __init__(
@@ -286,19 +345,15 @@ class TextIndex:
         self.chars = chars
         if tokens is None:
             tokens = [analyze(text) for text in self._texts]
-        self.vectorizer: TfidfVectorizer | None = _vectorizer(chars, len(tokens))
-        try:
-            self.matrix: sp.csr_matrix = self.vectorizer.fit_transform(tokens).tocsr()
-        except ValueError:  # scikit-learn's "empty vocabulary" or, with max_df, "no terms remain"
-            if any(tokens) and self.vectorizer.max_df == 1.0:
-                raise
-            self.vectorizer = None  # no content word, or every 4-gram is common
-            self.matrix = sp.csr_matrix((len(self.keys), 0), dtype=np.float32)
-        self.terms: np.ndarray = (
-            self.vectorizer.get_feature_names_out()
-            if self.vectorizer
-            else np.array([], dtype=object)
+        self._terms_of = _word_terms(chars)
+        common = chars and len(tokens) >= COMMON_GRAM_MIN_DOCUMENTS
+        counts, self.terms = _fitted_counts(
+            tokens, self._terms_of, COMMON_GRAM_DF if common else 1.0
         )
+        self._vocabulary = {term: i for i, term in enumerate(self.terms.tolist())}
+        # no content word, or every 4-gram is common: an index that matches nothing
+        self._weights = _tfidf().fit(counts) if len(self.terms) else None
+        self.matrix: sp.csr_matrix = self._weighted(counts)
 
     def transform(self, texts: Iterable[str]) -> sp.csr_matrix:
         """L2-normalised query vectors (float32, one row per text) in this index's space."""
@@ -306,10 +361,12 @@ class TextIndex:
 
     def transform_tokens(self, tokens: Sequence[list[str]]) -> sp.csr_matrix:
         """`transform` of texts the caller has already analysed (`analyze`)."""
-        if self.vectorizer is None or not tokens:
-            # scikit-learn refuses to transform no documents at all
-            return sp.csr_matrix((len(tokens), len(self.terms)), dtype=np.float32)
-        return self.vectorizer.transform(tokens).tocsr()
+        return self._weighted(_term_counts(tokens, self._terms_of, self._vocabulary))
+
+    def _weighted(self, counts: sp.csr_matrix) -> sp.csr_matrix:
+        if self._weights is None or counts.shape[0] == 0:
+            return sp.csr_matrix(counts.shape, dtype=np.float32)
+        return self._weights.transform(counts, copy=False).tocsr()
 
     def similarities(self, query: str) -> dict[Hashable, float]:
         """Cosine similarity in [0, 1] of `query` to every document, keyed like the documents."""

@@ -283,6 +283,8 @@ def propose_batch_circles(batch_id: str, taken: Counter, today: date) -> Propose
     batch's pairs already proposed, per mentor. Circles of an earlier run are dropped."""
     _drop_proposed_circles()
     rows = waiting_request_rows(True)
+    if not rows:  # nobody asks for a circle: the facilitators need not be read
+        return ProposedCircles(0, [])
     languages = languages_of([row.mentee_id for row in rows])
     by_mentee = {row.mentee_id: row for row in rows}
     seekers = [
