@@ -79,6 +79,7 @@ _HOME = {
     "analyze": "text",
     "SKILL_WEIGHT": "vectorize",
     "TEXT_WEIGHT": "vectorize",
+    "preload": "text",
 }
 
 __all__ = sorted(_HOME)

@@ -3,8 +3,10 @@ is asserted, only that every step runs and reports what it measured."""
 
 import json
 import os
+import uuid
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy import select
 
 from bench import bench_app, bench_pages, bench_web, harness, report
@@ -59,6 +61,21 @@ def test_a_failing_command_stops_the_benchmark(tmp_path):
 def test_an_unreachable_database_stops_the_benchmark():
     with pytest.raises(harness.BenchError, match="does not answer"):
         harness.check_reachable("postgresql+psycopg://postgres@127.0.0.1:9/nothing")
+
+
+def test_a_postgresql_server_without_the_benchmarks_database_gets_it(database_url):
+    url = sa.make_url(database_url)
+    if url.get_backend_name() != "postgresql":
+        url = sa.make_url("postgresql+psycopg://postgres@127.0.0.1:9/nothing")
+        with pytest.raises(harness.BenchError, match="does not answer"):
+            harness.check_reachable(url.render_as_string(hide_password=False))
+        return
+    missing = url.set(database=f"pathways_bench_{uuid.uuid4().hex[:8]}")
+    harness.check_reachable(missing.render_as_string(hide_password=False))
+    server = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE "{missing.database}"'))
+    server.dispose()
 
 
 def test_the_app_benchmark_runs_at_a_tiny_size(tmp_path, monkeypatch):

@@ -68,3 +68,13 @@ def test_the_matcher_loads_its_libraries_when_used():
 
 def test_the_confusables_table_loads_when_a_name_is_checked():
     assert "disarm" in loaded_after("from pathways import usernames; usernames.key('Ada')")
+
+
+def test_a_worker_loads_the_matchers_libraries_before_it_forks_a_job():
+    warm = (
+        "from pathways import create_app\n"
+        "from pathways.jobs.worker import warm_up\n"
+        "with create_app().app_context():\n"
+        "    warm_up()\n"
+    )
+    assert {"numpy", "scipy", "sklearn", "ortools", "sparse_dot_topn"} <= set(loaded_after(warm))

@@ -91,7 +91,8 @@ def worker(burst: bool) -> None:
         queue.check(redis)
     except queue.QueueUnavailable as error:
         raise click.ClickException(str(error.message)) from error
-    from ..jobs.worker import AppWorker  # after queue.connection() set RQ's key prefix
+    from ..jobs.worker import AppWorker, warm_up  # after queue.connection() set RQ's prefix
 
+    warm_up()
     app = current_app._get_current_object()
     AppWorker([app.config["JOB_QUEUE"]], connection=redis, app=app).work(burst=burst)

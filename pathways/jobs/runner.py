@@ -315,7 +315,7 @@ def _impatient(connection) -> Iterator[None]:
         connection.exec_driver_sql(f"PRAGMA busy_timeout = {int(usual)}")
 
 
-def follow(job: Job, progress: Progress, poll_seconds: float = 0.5) -> Job:
+def follow(job: Job, progress: Progress, poll_seconds: float = 0.2) -> Job:
     """Wait for a queued job to end, telling ``progress`` what its row says meanwhile."""
     while True:
         db.session.expire_all()
