@@ -10,6 +10,9 @@ default) it measures, each in a process of its own:
 * ``flask profiles import`` of the program's files and ``flask match propose``, end to
   end, on a fresh SQLite file and on a fresh PostgreSQL schema (``--postgres`` or
   ``BENCH_POSTGRES_URL``; a URL that does not answer stops the run);
+* ``flask match propose`` again as production runs it (``--redis`` or
+  ``BENCH_REDIS_URL``; ``--redis ''`` leaves it out): REDIS_URL set and a worker already
+  listening, the command queueing the batch and following it to its end;
 * the same commands on a small program (``--probe``), to show whether a command's SQL
   statement count grows with the number of rows;
 * ``flask --app wsgi --help``, the start-up every command pays.
@@ -69,8 +72,11 @@ def run_library(size: tuple[int, int], seed: int, work: Path) -> dict:
     return json.loads(out.read_text()) | {"process": process.as_dict()}
 
 
-def run_app(database_url: str, files: list[Path], work: Path, tag: str) -> dict:
-    """Import ``files`` into a fresh database, then propose a batch: each measured."""
+def run_app(
+    database_url: str, files: list[Path], work: Path, tag: str, redis_url: str = ""
+) -> dict:
+    """Import ``files`` into a fresh database, then propose a batch, in the command's
+    process and (with ``redis_url``) queued to a worker: each measured."""
     harness.fresh_database(database_url, work)
     env = harness.app_environment(database_url)
     logs = work / "logs"
@@ -86,7 +92,9 @@ def run_app(database_url: str, files: list[Path], work: Path, tag: str) -> dict:
     propose = harness.measure(
         harness.flask("match", "propose"), env, logs / f"{tag}-propose.log", "match propose"
     )
+    queued = run_queued_propose(database_url, redis_url, logs, tag) if redis_url else None
     return {
+        "queued_propose": queued and queued.as_dict(),
         "import": {
             "seconds": sum(m.seconds for m in imports),
             "cpu_seconds": sum(m.cpu_seconds for m in imports),
@@ -97,6 +105,25 @@ def run_app(database_url: str, files: list[Path], work: Path, tag: str) -> dict:
         "propose": propose.as_dict(),
         "propose_summary": _last_summary(logs / f"{tag}-propose.log"),
     }
+
+
+def run_queued_propose(database_url: str, redis_url: str, logs: Path, tag: str):
+    """``match propose`` with the job queue: the worker is started (and waited for)
+    first, as in production; the command's time is the coordinator's wait. Its CPU is
+    the command's own: the batch's is the worker's."""
+    env = harness.app_environment(
+        database_url, REDIS_URL=redis_url, REDIS_KEY_PREFIX=harness.BENCH_REDIS_KEY_PREFIX
+    )
+    worker = harness.start_worker(env, logs / f"{tag}-worker.log")
+    try:
+        return harness.measure(
+            harness.flask("match", "propose"),
+            env,
+            logs / f"{tag}-queued-propose.log",
+            "match propose (queued)",
+        )
+    finally:
+        harness.stop(worker)
 
 
 def _last_summary(log: Path) -> str:
@@ -155,7 +182,7 @@ def bench(args) -> dict:
     results["library"] = run_library(size, args.seed, args.work)
     print_library(results["library"])
     for name, url in urls.items():
-        measured = run_app(url, files, args.work, name)
+        measured = run_app(url, files, args.work, name, args.redis)
         if probe_files:
             measured["probe"] = run_app(url, probe_files, args.work, f"{name}-probe")
         results["databases"][name] = measured
@@ -192,6 +219,11 @@ def print_app(name: str, measured: dict, lib: dict) -> None:
         f" (CPU ×{propose['cpu_seconds'] / lib['cpu_seconds']:.1f})"
     )
     print(f"                           {measured['propose_summary']}")
+    if queued := measured.get("queued_propose"):
+        print(
+            f"match propose, queued      {queued['seconds']:7.2f} s"
+            f"  (to a worker already listening; this command's CPU {queued['cpu_seconds']:.2f} s)"
+        )
     if "probe" in measured:
         probe = measured["probe"]
         print(
@@ -214,6 +246,11 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--mentors", type=int, default=DEFAULT_SIZE[1])
     parser.add_argument("--large", action="store_true", help="100k × 10k, PostgreSQL only")
     parser.add_argument("--postgres", help="PostgreSQL URL (default: $BENCH_POSTGRES_URL)")
+    parser.add_argument(
+        "--redis",
+        default=harness.BENCH_REDIS,
+        help="the job queue for the queued propose ('' to leave it out)",
+    )
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--help-runs", type=int, default=5)
     parser.add_argument("--no-probe", dest="probe", action="store_false")

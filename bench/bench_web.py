@@ -22,7 +22,6 @@ import argparse
 import http.client
 import os
 import re
-import signal
 import socket
 import subprocess
 import sys
@@ -38,8 +37,6 @@ from bench.programs import generate, write_import_files
 SIZE = (10_000, 2_000)
 HOST = "127.0.0.1"
 BARE = "bare route (/healthz)"
-# Production refuses a shared Redis without a secret key prefix; this one is the bench's own.
-BENCH_REDIS_KEY_PREFIX = "pathways-bench-only-prefix"
 # page -> (path, who asks for it)
 PAGES = {
     BARE: ("/healthz", None),
@@ -164,7 +161,7 @@ def web_environment(database_url: str, workers: int, redis_url: str, queue: bool
         PATHWAYS_ENV="production",
         **({"REDIS_URL": redis_url} if queue else {}),
         RATELIMIT_STORAGE_URI=redis_url if workers > 1 else "memory://",
-        REDIS_KEY_PREFIX=BENCH_REDIS_KEY_PREFIX,
+        REDIS_KEY_PREFIX=harness.BENCH_REDIS_KEY_PREFIX,
         SESSION_COOKIE_SECURE="0",
         HSTS_MAX_AGE="0",
     )
@@ -205,18 +202,8 @@ def start_gunicorn(
                 return server
         except OSError:
             time.sleep(0.2)
-    stop(server)
+    harness.stop(server)
     raise harness.BenchError("gunicorn did not answer /healthz within 60 s")
-
-
-def stop(server: subprocess.Popen) -> None:
-    if server.poll() is None:
-        server.send_signal(signal.SIGTERM)
-        try:
-            server.wait(30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 # Clients -----------------------------------------------------------------------------------
@@ -361,7 +348,7 @@ def bench(args) -> dict:
             results["batch"] = start_batch(port, cookies["coordinator"])
             print(f"start a batch from the web: {results['batch']}")
     finally:
-        stop(server)
+        harness.stop(server)
     if args.batch and args.queue:
         run_queued_jobs(url, args.workers, args.redis, args.work / "logs" / "worker.log")
     return results
@@ -382,7 +369,7 @@ def parse(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--database", default=os.environ.get("BENCH_WEB_DATABASE_URL"))
     parser.add_argument(
         "--redis",
-        default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/3"),
+        default=harness.BENCH_REDIS,
         help="the job queue, as in production, and the workers' shared rate-limit storage",
     )
     parser.add_argument(

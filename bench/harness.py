@@ -9,6 +9,7 @@ never a skip.
 
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -21,6 +22,9 @@ import sqlalchemy as sa
 REPO = Path(__file__).resolve().parent.parent
 FLASK = [sys.executable, "-m", "bench.counted_flask", "--app", "wsgi"]
 BENCH_SECRET = "bench-only-secret-key-not-for-production"
+BENCH_REDIS = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/3")
+# Production refuses a shared Redis without a secret key prefix; this one is the bench's own.
+BENCH_REDIS_KEY_PREFIX = "pathways-bench-only-prefix"
 
 
 class BenchError(SystemExit):
@@ -86,6 +90,36 @@ def measure(args: list[str], env: dict[str, str], log: Path, label: str = "") ->
         tail = log.read_text(errors="replace")[-3000:]
         raise BenchError(f"{result.command} failed (exit {child.returncode}):\n{tail}")
     return result
+
+
+def start_worker(env: dict[str, str], log: Path, timeout: float = 120.0) -> subprocess.Popen:
+    """``flask worker`` on ``env``'s REDIS_URL in the background, once it listens: it has
+    started and loaded what jobs need, as a production worker has long before a batch."""
+    flask_script = Path(sys.executable).with_name("flask")
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("wb") as out:
+        worker = subprocess.Popen(
+            [str(flask_script), "--app", "wsgi", "worker"],
+            stdout=out, stderr=subprocess.STDOUT, env=env, cwd=REPO,
+        )  # fmt: skip
+    deadline = time.monotonic() + timeout
+    while "Listening on" not in log.read_text(errors="replace"):
+        if worker.poll() is not None or time.monotonic() > deadline:
+            stop(worker)
+            raise BenchError(f"flask worker did not start:\n{log.read_text()[-3000:]}")
+        time.sleep(0.1)
+    return worker
+
+
+def stop(process: subprocess.Popen) -> None:
+    """SIGTERM (a worker ends the job at hand, gunicorn its requests), then a kill."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def flask(*args: str) -> list[str]:

@@ -96,7 +96,15 @@ def _database_targets(name: str, measured: dict | None, library: dict | None) ->
     if measured is None or library is None:
         return [_missing(import_target), _missing(pairing_target), _missing(queries_target)]
     imp, propose = measured["import"], measured["propose"]
-    ratio = propose["seconds"] / library["seconds"]
+    # End to end as production runs it (queued to a worker) when that was measured
+    queued = measured.get("queued_propose")
+    seconds = (queued or propose)["seconds"]
+    ratio = seconds / library["seconds"]
+    how = (
+        f"queued to a worker (production); {propose['seconds']:.2f} s in the command's process"
+        if queued
+        else "in the command's process"
+    )
     verdicts = [
         _verdict(
             import_target,
@@ -106,8 +114,8 @@ def _database_targets(name: str, measured: dict | None, library: dict | None) ->
         ),
         _verdict(
             pairing_target,
-            f"{propose['seconds']:.2f} s, ×{ratio:.1f} the library's {library['seconds']:.2f} s",
-            propose["seconds"] <= PAIRING_SECONDS,
+            f"{seconds:.2f} s {how}; ×{ratio:.1f} the library's {library['seconds']:.2f} s",
+            seconds <= PAIRING_SECONDS,
             ratio <= PAIRING_RATIO,
         ),
     ]
@@ -208,6 +216,12 @@ def _app_table(app: dict) -> list[str]:
             f" {propose['queries']} | ×{propose['seconds'] / lib['seconds']:.1f}"
             f" (×{propose['cpu_seconds'] / lib['cpu_seconds']:.1f}) |"
         )
+        if queued := measured.get("queued_propose"):
+            lines.append(
+                f"| `match propose`, queued to a worker already listening | {name} |"
+                f" {queued['seconds']:.2f} s | (the worker's) | | |"
+                f" ×{queued['seconds'] / lib['seconds']:.1f} |"
+            )
     if "help" in app:
         h = app["help"]
         lines.append(

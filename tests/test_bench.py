@@ -82,9 +82,13 @@ def test_the_app_benchmark_runs_at_a_tiny_size(tmp_path, monkeypatch):
     monkeypatch.delenv("BENCH_POSTGRES_URL", raising=False)
     out = tmp_path / "app.json"
     args = [*TINY, "--probe-mentees", "20", "--probe-mentors", "5", "--help-runs", "1"]
+    redis = os.environ.get("TEST_REDIS_URL", "")  # the queued propose, or none
+    args += ["--redis", redis]
     bench_app.main([*args, "--work", str(tmp_path), "--json-out", str(out)])
     figures = json.loads(out.read_text())
     sqlite = figures["databases"]["sqlite"]
+    queued = sqlite["queued_propose"]
+    assert (queued["seconds"] > 0 and queued["returncode"] == 0) if redis else queued is None
     assert figures["library"]["pairs"] > 0
     assert sqlite["import"]["queries_per_file"][0] > 0
     assert sqlite["propose"]["queries"] > 0 and sqlite["probe"]["propose"]["queries"] > 0

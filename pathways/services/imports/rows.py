@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select
+from sqlalchemy import String, any_, bindparam, or_, select
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from ... import usernames
 from ...catalog import get_catalog
@@ -34,7 +35,6 @@ LEVEL_NAMES = " | ".join(stance.value for stance in Stance)
 _LEVEL_SUFFIX = re.compile(r"^(?P<skill>.+?)\s*(?::\s*(?P<a>[^:]+)|\((?P<b>[^()]+)\))\s*$")
 _WHOLE_NUMBER = re.compile(r"^[+-]?\d{1,18}$")
 SKILL_KEYS = frozenset({"skill", "level"})
-POSTGRESQL_PARAMETERS = 65_535  # its protocol counts them in 16 bits
 
 
 @dataclass
@@ -328,27 +328,33 @@ def _taken(profiles: list[ProfileRow]) -> set[str]:
     query, in chunks only where the driver limits a statement's parameters."""
     names = list({name for profile in profiles for name in profile.names})
     taken: set[str] = set()
-    chunk_size = _parameter_limit() // 2  # the names are compared with both columns
+    chunk_size = _names_per_query()
     for start in range(0, len(names), chunk_size):
-        chunk = names[start : start + chunk_size]
-        rows = db.session.execute(
-            select(Person.username_key, Person.username_skeleton).where(
-                or_(Person.username_key.in_(chunk), Person.username_skeleton.in_(chunk))
-            )
-        )
+        rows = db.session.execute(_holders_of(names[start : start + chunk_size]))
         taken.update(name for row in rows for name in row)
     return taken
 
 
-def _parameter_limit() -> int:
-    """How many bound parameters one statement may have on this database."""
+def _holders_of(names: list[str]):
+    """The accounts whose key or skeleton is one of ``names``. PostgreSQL gets the names
+    as one array parameter: 24,000 parameters of an ``IN`` list cost SQLAlchemy and the
+    driver ~0.3 s of CPU for each check of a 12,000-row file, the array ~0.03 s."""
+    columns = (Person.username_key, Person.username_skeleton)
+    if db.session.connection().dialect.name == "postgresql":
+        among = bindparam("names", names, type_=ARRAY(String))
+        return select(*columns).where(or_(*(column == any_(among) for column in columns)))
+    return select(*columns).where(or_(*(column.in_(names) for column in columns)))
+
+
+def _names_per_query() -> int:
+    """How many names one query may compare with both columns: SQLite limits a
+    statement's parameters; PostgreSQL's array and MariaDB's driver (which writes the
+    values into the statement's text) take a whole file's names (two per row)."""
     connection = db.session.connection()
     if connection.dialect.name == "sqlite":
         dbapi = connection.connection.driver_connection
-        return dbapi.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
-    if connection.dialect.name == "postgresql":
-        return POSTGRESQL_PARAMETERS
-    return MAX_ROWS * 4  # MariaDB's driver sends the values in the statement's text
+        return dbapi.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // 2
+    return MAX_ROWS * 2
 
 
 def _also_on(line: int, profile: ProfileRow, other: int) -> RowError:
