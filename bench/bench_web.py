@@ -12,8 +12,10 @@ Redis, ``--redis``), and ``--clients`` threads ask for each page in turn for
 ``--seconds``, signed in as a demo volunteer with a plan (ladder, request form, mentor
 list) or the demo coordinator (queue, dashboard). ``/healthz``, which touches neither the
 database nor a template, is the bare route. Printed per page: requests per second, p50
-and p95 latency, and requests per second as a share of the bare route's. Last, the
-coordinator starts a batch pairing of every waiting request from the queue page.
+and p95 latency, and requests per second as a share of the bare route's. Then the
+coordinator starts a batch pairing of every waiting request from the queue page. Last,
+the floor: :mod:`bench.floor_app` (the same libraries, a session, one query and a tiny
+template) under the same settings, the least any page of this stack can cost here.
 
 Only 127.0.0.1 is asked; every loop is bounded in time and count.
 """
@@ -45,6 +47,11 @@ PAGES = {
     "mentor list": ("/mentors/", "volunteer"),
     "coordinator queue": ("/coordinators/", "coordinator"),
     "dashboard": ("/coordinators/dashboard/", "coordinator"),
+}
+# The same stack at its least (bench/floor_app.py): page -> path, asked as the volunteer
+FLOOR = {
+    "floor: bare Flask route": "/",
+    "floor: least page": "/page",
 }
 MAX_REQUESTS_PER_CLIENT = 10_000
 CSRF_FIELD = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -180,14 +187,21 @@ def run_queued_jobs(database_url: str, workers: int, redis_url: str, log: Path) 
 
 
 def start_gunicorn(
-    database_url: str, workers: int, redis_url: str, queue: bool, port: int, log: Path
+    database_url: str,
+    workers: int,
+    redis_url: str,
+    queue: bool,
+    port: int,
+    log: Path,
+    app: str = "wsgi:app",
+    ready: str = "/healthz",
 ) -> subprocess.Popen:
     """Gunicorn with the repository's configuration, as in production: jobs go onto the
     Redis queue; several workers count rate limits in Redis, one may count them in memory."""
     env = web_environment(database_url, workers, redis_url, queue)
     gunicorn = Path(sys.executable).with_name("gunicorn")
     args = [str(gunicorn), "-c", "gunicorn.conf.py", "--workers", str(workers)]
-    args += ["--bind", f"{HOST}:{port}", "wsgi:app"]
+    args += ["--bind", f"{HOST}:{port}", app]
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("wb") as out:
         server = subprocess.Popen(
@@ -198,12 +212,12 @@ def start_gunicorn(
         if server.poll() is not None:
             raise harness.BenchError(f"gunicorn stopped:\n{log.read_text()[-3000:]}")
         try:
-            if get(port, "/healthz", None)[0] == 200:
+            if get(port, ready, None)[0] == 200:
                 return server
         except OSError:
             time.sleep(0.2)
     harness.stop(server)
-    raise harness.BenchError("gunicorn did not answer /healthz within 60 s")
+    raise harness.BenchError(f"gunicorn did not answer {ready} within 60 s")
 
 
 # Clients -----------------------------------------------------------------------------------
@@ -351,7 +365,29 @@ def bench(args) -> dict:
         harness.stop(server)
     if args.batch and args.queue:
         run_queued_jobs(url, args.workers, args.redis, args.work / "logs" / "worker.log")
+    results["floor"] = {
+        page: asdict(figures)
+        for page, figures in floor(url, args, cookies["volunteer"], pages[BARE]).items()
+    }
     return results
+
+
+def floor(url: str, args, cookie: str, bare: PageFigures) -> dict[str, PageFigures]:
+    """:mod:`bench.floor_app` under the same gunicorn settings, asked like the pages."""
+    port = free_port()
+    log = args.work / "logs" / "gunicorn-floor.log"
+    server = start_gunicorn(
+        url, args.workers, args.redis, args.queue, port, log, "bench.floor_app:app", "/"
+    )
+    figures = {}
+    try:
+        for page, path in FLOOR.items():
+            warm_up(port, path, cookie, args.warm_up_rounds)
+            figures[page] = hammer(port, path, cookie, args.clients, args.seconds)
+            print_page(page, figures[page], bare, flush=True)
+    finally:
+        harness.stop(server)
+    return figures
 
 
 def print_page(page: str, figures: PageFigures, bare: PageFigures, flush: bool = False) -> None:

@@ -252,11 +252,19 @@ def _web_table(web: dict) -> list[str]:
         "| page | req/s | p50 | p95 | share of the bare route's req/s | requests (errors) |",
         "|---|---|---|---|---|---|",
     ]
-    for page, f in web["pages"].items():
+    for page, f in (*web["pages"].items(), *web.get("floor", {}).items()):
         lines.append(
             f"| {page} | {f['per_second']:.1f} | {f['p50_ms']:.0f} ms | {f['p95_ms']:.0f} ms |"
             f" {f['share_of_bare']:.1%} | {f['requests']} ({f['errors']}) |"
         )
+    if "floor" in web:
+        lines += [
+            "",
+            "The floor rows are `bench/floor_app.py`, served the same way in the same run:"
+            " the least a page of this stack costs (the least page: Flask, Flask-SQLAlchemy,"
+            " a signed session, one query, a two-line template), for reference beside the"
+            " targets.",
+        ]
     if "batch" in web:
         batch = web["batch"]
         answer = (

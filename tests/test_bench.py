@@ -111,8 +111,11 @@ def test_the_web_benchmark_runs_at_a_tiny_size(tmp_path, capsys):
     assert figures["batch"]["status"] == 302
     assert figures["queue"] == bool(redis)
     assert figures["contents"]["pending_proposals"] > 0
+    assert set(figures["floor"]) == set(bench_web.FLOOR)
+    assert all(page["requests"] > 0 and page["errors"] == 0 for page in figures["floor"].values())
     text = report.render(None, None, [figures], [])
     assert "sqlite web: dashboard p95 < 200 ms" in text
+    assert "| floor: least page |" in text
 
     # The same pages in one process, on the database the web bench filled.
     capsys.readouterr()
