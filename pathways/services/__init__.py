@@ -5,6 +5,7 @@ commit on their own, so an HTML view, a CLI command and an API view share them.
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 
 from flask_babel import lazy_ngettext as _ln
 
@@ -27,6 +28,11 @@ class NotAllowed(DomainError):
 def too_long(limit: int) -> str:
     """The refusal of a text longer than ``limit`` characters."""
     return _ln("Keep this under %(num)d character.", "Keep this under %(num)d characters.", limit)
+
+
+def iso(value: date | None) -> str | None:
+    """A date or a time as ISO 8601 text, for exports; no value stays None."""
+    return value.isoformat() if value is not None else None
 
 
 @contextmanager

@@ -39,7 +39,7 @@ from ..models import (
     RoleName,
     utcnow,
 )
-from . import DomainError, NotAllowed
+from . import DomainError, NotAllowed, iso
 from .accounts import check_language, check_timezone, coordinators, find_by_username
 from .events import notify, record
 from .matching import (
@@ -678,10 +678,6 @@ def resolve_circle_report(coordinator: Person, report: CircleReport) -> None:
 # Privacy -------------------------------------------------------------------------------
 
 
-def _iso(value) -> str | None:
-    return value.isoformat() if value else None
-
-
 def export_of(person: Person) -> dict:
     """The person's circles (as a member or a facilitator), their posts and the posts they
     reported, for the privacy export. Other people appear by username only."""
@@ -699,7 +695,7 @@ def export_of(person: Person) -> dict:
             for c in circles_of(person)
         ],
         "facilitator_terms": [
-            {"circle_id": t.circle_id, "starts_on": _iso(t.starts_on), "ends_on": _iso(t.ends_on)}
+            {"circle_id": t.circle_id, "starts_on": iso(t.starts_on), "ends_on": iso(t.ends_on)}
             for t in db.session.scalars(
                 select(FacilitatorTerm)
                 .where(FacilitatorTerm.person_id == person.id)
@@ -711,8 +707,8 @@ def export_of(person: Person) -> dict:
                 "circle_id": p.circle_id,
                 "kind": p.kind,
                 "body": p.body,
-                "created_at": _iso(p.created_at),
-                "hidden_at": _iso(p.hidden_at),
+                "created_at": iso(p.created_at),
+                "hidden_at": iso(p.hidden_at),
             }
             for p in db.session.scalars(
                 select(CirclePost).where(CirclePost.author_id == person.id).order_by(CirclePost.id)
@@ -722,8 +718,8 @@ def export_of(person: Person) -> dict:
             {
                 "post_id": r.post_id,
                 "text": r.text,
-                "created_at": _iso(r.created_at),
-                "resolved_at": _iso(r.resolved_at),
+                "created_at": iso(r.created_at),
+                "resolved_at": iso(r.resolved_at),
             }
             for r in db.session.scalars(
                 select(CircleReport)

@@ -23,7 +23,7 @@ from sqlalchemy.orm import aliased, selectinload
 
 from ..extensions import db
 from ..models import Handover, HandoverState, Person, RoleName, RoleTerm, utcnow
-from . import DomainError, NotAllowed
+from . import DomainError, NotAllowed, iso
 from .accounts import coordinators, find_by_username, grant_role, lock_person, revoke_role
 from .events import notify, record
 from .rules import check_new_term, check_term_dates, check_text
@@ -314,7 +314,7 @@ def export_of(person: Person) -> dict:
                 "ends_on": h.ends_on.isoformat(),
                 "state": h.state.value,
                 "created_at": h.created_at.isoformat(),
-                "decided_at": h.decided_at.isoformat() if h.decided_at else None,
+                "decided_at": iso(h.decided_at),
             }
             for h in handovers
         ],

@@ -6,7 +6,7 @@ e-mail, no password and no personal settings.
 """
 
 import json
-from datetime import date, datetime
+from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, cast, delete, or_, select, update
@@ -33,7 +33,7 @@ from ..models import (
     WikimediaAccount,
     utcnow,
 )
-from . import DomainError, circles, coordinator_terms, endorsements, showcase, trainings
+from . import DomainError, circles, coordinator_terms, endorsements, iso, showcase, trainings
 from .accounts import end_sessions
 from .events import record
 from .matching import bump_profile_version
@@ -52,10 +52,6 @@ def stand_in_name(person_id: int) -> str:
     return f"deleted#{person_id}"
 
 
-def _iso(value: date | datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
 def _username(person_id: int | None) -> str | None:
     person = db.session.get(Person, person_id) if person_id else None
     return person.username if person else None
@@ -72,7 +68,7 @@ def export_data(person: Person) -> dict:
     """
     return {
         "format": EXPORT_FORMAT,
-        "exported_at": _iso(utcnow()),
+        "exported_at": iso(utcnow()),
         "account": {
             "id": person.id,
             "username": person.username,
@@ -80,9 +76,9 @@ def export_data(person: Person) -> dict:
             "locale": person.locale,
             "timezone": person.timezone,
             "interests": person.interests,
-            "created_at": _iso(person.created_at),
-            "last_login_at": _iso(person.last_login_at),
-            "last_seen_on": _iso(person.last_seen_on),
+            "created_at": iso(person.created_at),
+            "last_login_at": iso(person.last_login_at),
+            "last_seen_on": iso(person.last_seen_on),
         },
         "roles": sorted(r.role.value for r in person.roles),
         "languages": person.language_codes,
@@ -92,8 +88,8 @@ def export_data(person: Person) -> dict:
             {
                 "id": b.public_id,
                 "level": b.level_id,
-                "issued_at": _iso(b.issued_at),
-                "revoked_at": _iso(b.revoked_at),
+                "issued_at": iso(b.issued_at),
+                "revoked_at": iso(b.revoked_at),
                 "revocation_reason": b.revocation_reason,
                 "showcase_story": b.showcase.story if b.showcase else None,
             }
@@ -103,10 +99,10 @@ def export_data(person: Person) -> dict:
             {
                 "level": e.level_id,
                 "state": e.state.value,
-                "requested_at": _iso(e.requested_at),
+                "requested_at": iso(e.requested_at),
                 "by": _username(e.endorser_id),
                 "comment": e.comment,
-                "decided_at": _iso(e.decided_at),
+                "decided_at": iso(e.decided_at),
             }
             for e in endorsements.endorsements_of(person).values()
         ],
@@ -116,7 +112,7 @@ def export_data(person: Person) -> dict:
                 "level": e.level_id,
                 "state": e.state.value,
                 "comment": e.comment,
-                "decided_at": _iso(e.decided_at),
+                "decided_at": iso(e.decided_at),
             }
             for e in db.session.scalars(
                 select(BadgeEndorsement)
@@ -143,8 +139,8 @@ def export_data(person: Person) -> dict:
                 "kind": n.kind,
                 "params": n.params,
                 "subject_id": n.subject_id,
-                "created_at": _iso(n.created_at),
-                "read_at": _iso(n.read_at),
+                "created_at": iso(n.created_at),
+                "read_at": iso(n.read_at),
             }
             for n in db.session.scalars(
                 select(Notification)
@@ -157,10 +153,10 @@ def export_data(person: Person) -> dict:
                 "name": t.name,
                 "prefix": t.prefix,
                 "scopes": t.scopes.split(),
-                "created_at": _iso(t.created_at),
-                "expires_at": _iso(t.expires_at),
-                "last_used_at": _iso(t.last_used_at),
-                "revoked_at": _iso(t.revoked_at),
+                "created_at": iso(t.created_at),
+                "expires_at": iso(t.expires_at),
+                "last_used_at": iso(t.last_used_at),
+                "revoked_at": iso(t.revoked_at),
             }
             for t in db.session.scalars(
                 select(AccessToken)
@@ -172,8 +168,8 @@ def export_data(person: Person) -> dict:
             {
                 "mentorship_id": r.mentorship_id,
                 "text": r.text,
-                "created_at": _iso(r.created_at),
-                "resolved_at": _iso(r.resolved_at),
+                "created_at": iso(r.created_at),
+                "resolved_at": iso(r.resolved_at),
             }
             for r in db.session.scalars(
                 select(ProblemReport).where(ProblemReport.reporter_id == person.id)
@@ -188,8 +184,8 @@ def export_data(person: Person) -> dict:
                 "format": r.format.value,
                 "level": r.level_id,
                 "translation_of": r.translation_of_id,
-                "created_at": _iso(r.created_at),
-                "approved_at": _iso(r.approved_at),
+                "created_at": iso(r.created_at),
+                "approved_at": iso(r.approved_at),
             }
             for r in added_by(person)
         ],
@@ -198,7 +194,7 @@ def export_data(person: Person) -> dict:
                 "kind": e.kind,
                 "subject_id": e.subject_id,
                 "reason": e.reason,
-                "created_at": _iso(e.created_at),
+                "created_at": iso(e.created_at),
             }
             for e in db.session.scalars(
                 select(ProgramEvent)
@@ -210,7 +206,7 @@ def export_data(person: Person) -> dict:
 
 
 def _thanks(thanks: ThankYou) -> dict:
-    return {"message": thanks.message, "created_at": _iso(thanks.created_at)}
+    return {"message": thanks.message, "created_at": iso(thanks.created_at)}
 
 
 def _export_plan(person: Person) -> dict | None:
@@ -220,16 +216,16 @@ def _export_plan(person: Person) -> dict | None:
     return {
         "goal_roles": list(plan.goal_roles),
         "hours_per_week": plan.hours_per_week,
-        "created_at": _iso(plan.created_at),
-        "updated_at": _iso(plan.updated_at),
+        "created_at": iso(plan.created_at),
+        "updated_at": iso(plan.updated_at),
         "steps": [
             {
                 "skill": s.skill_id,
                 "position": s.position,
                 "status": s.status.value,
                 "reflection": s.reflection,
-                "started_at": _iso(s.started_at),
-                "done_at": _iso(s.done_at),
+                "started_at": iso(s.started_at),
+                "done_at": iso(s.done_at),
             }
             for s in plan.steps
         ],
@@ -248,14 +244,12 @@ def _export_offer(person: Person) -> dict | None:
         "show_languages": offer.show_languages,
         "show_skills": offer.show_skills,
         "show_thanks": offer.show_thanks,
-        "away_from": _iso(offer.away_from),
-        "away_until": _iso(offer.away_until),
+        "away_from": iso(offer.away_from),
+        "away_until": iso(offer.away_until),
         "away_reason": offer.away_reason,
-        "retired_at": _iso(offer.retired_at),
-        "back_on": _iso(offer.back_on),
-        "terms": [
-            {"starts_on": _iso(t.starts_on), "ends_on": _iso(t.ends_on)} for t in offer.terms
-        ],
+        "retired_at": iso(offer.retired_at),
+        "back_on": iso(offer.back_on),
+        "terms": [{"starts_on": iso(t.starts_on), "ends_on": iso(t.ends_on)} for t in offer.terms],
     }
 
 
@@ -270,12 +264,12 @@ def _export_requests(person: Person) -> list[dict]:
             "note": r.note,
             "preferred_mentor": _username(r.preferred_mentor_id),
             "state": r.state.value,
-            "created_at": _iso(r.created_at),
+            "created_at": iso(r.created_at),
             "proposals": [
                 {
                     "mentor": p.mentor.username,
                     "state": p.state.value,
-                    "created_at": _iso(p.created_at),
+                    "created_at": iso(p.created_at),
                 }
                 for p in r.proposals
             ],
@@ -310,16 +304,16 @@ def _export_mentorships(person: Person) -> list[dict]:
                 "goals": m.goals,
                 "expectations": m.expectations,
                 "checkin_every_days": m.checkin_every_days,
-                "agreed_by_mentor_at": _iso(m.agreed_by_mentor_at),
-                "agreed_by_mentee_at": _iso(m.agreed_by_mentee_at),
-                "started_at": _iso(m.started_at),
-                "ended_at": _iso(m.ended_at),
+                "agreed_by_mentor_at": iso(m.agreed_by_mentor_at),
+                "agreed_by_mentee_at": iso(m.agreed_by_mentee_at),
+                "started_at": iso(m.started_at),
+                "ended_at": iso(m.ended_at),
                 "end_reason": m.end_reason,
-                "checkin_overdue_on": _iso(m.checkin_overdue_on),
-                "graduation_offered_on": _iso(m.graduation_offered_on),
+                "checkin_overdue_on": iso(m.checkin_overdue_on),
+                "graduation_offered_on": iso(m.graduation_offered_on),
                 "my_checkins": [
                     {
-                        "happened_on": _iso(c.happened_on),
+                        "happened_on": iso(c.happened_on),
                         "minutes": c.minutes,
                         "notes": c.notes,
                     }

@@ -28,7 +28,7 @@ from ..models import (
     TrainingSignup,
     utcnow,
 )
-from . import DomainError, NotAllowed, plans
+from . import DomainError, NotAllowed, iso, plans
 from .accounts import check_language, check_timezone
 from .rules import check_skill_ids, check_text
 
@@ -302,7 +302,7 @@ def export_of(person: Person) -> dict:
                 "training": s.training.title,
                 "starts_at": s.training.starts_at.isoformat(),
                 "signed_up_at": s.signed_up_at.isoformat(),
-                "attended_at": s.attended_at.isoformat() if s.attended_at else None,
+                "attended_at": iso(s.attended_at),
             }
             for s in signups_of(person)
         ],
