@@ -137,9 +137,15 @@ WEB_SCHEMES = ("http", "https")
 
 
 def is_web_link(text: str) -> bool:
-    """An absolute http(s) address with a host: never ``javascript:``, ``data:`` or a
-    relative path, and nothing a browser would read differently (spaces, backslashes)."""
+    """An absolute http(s) address with a host and, if any, a valid port: never
+    ``javascript:``, ``data:`` or a relative path, nothing a browser would read
+    differently (spaces, backslashes), nor what cannot be read as an address at all
+    ("https://[oops", a port above 65535)."""
     if not text or any(c.isspace() or c == "\\" for c in text) or control_character(text):
         return False
-    parts = urlsplit(text)
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 (reading it checks it)
+    except ValueError:
+        return False
     return parts.scheme.lower() in WEB_SCHEMES and bool(parts.hostname)

@@ -268,6 +268,9 @@ def test_links_in_posts_are_clickable_only_for_the_web_and_never_pass_markup():
     assert "&lt;b&gt;x&lt;/b&gt;" in html and "javascript:alert(1)" in html
     assert html.count("<a ") == 1
     assert "<a " not in str(linked('http://"onmouseover=alert(1)'))
+    # What reads as no address at all stays text (it raised, a 500 for every reader)
+    for broken in ("https://[oops", "https://example.org:99999/"):
+        assert str(linked(f"see {broken} here")) == f"see {broken} here"
 
 
 def test_the_facilitator_hides_and_restores_a_post(active_circle):

@@ -97,14 +97,24 @@ def render_error(
 def _way_back() -> str | None:
     """The page a refused action came from: the form's ``next``, else the Referer when it
     is a page of this site (never another site's address), else None."""
-    referer = urlsplit(request.referrer or "")
-    own = referer.scheme == request.scheme and referer.netloc == request.host
-    came_from = urlunsplit(("", "", referer.path, referer.query, "")) if own else None
+    came_from = _own_page(request.referrer or "")
     for target in (request.form.get("next"), came_from):
         path = same_site_path(target, "")
         if path and path != request.full_path.rstrip("?"):
             return path
     return None
+
+
+def _own_page(referrer: str) -> str | None:
+    """The path and query of a Referer that is a page of this site; None for another
+    site's, or for one that is no address at all (a header can hold anything)."""
+    try:
+        referer = urlsplit(referrer)
+    except ValueError:  # "http://[oops"
+        return None
+    if referer.scheme != request.scheme or referer.netloc != request.host:
+        return None
+    return urlunsplit(("", "", referer.path, referer.query, ""))
 
 
 @bp.app_errorhandler(CSRFError)

@@ -55,6 +55,8 @@ HOSTILE = (
     "ar",
     "y",
     "//evil.example",
+    "https://[oops",  # urlsplit raises on it
+    "https://example.org:99999/",
     "<script>alert(1)</script>",
     "'; DROP TABLE person; --",
     "x" * 5000,

@@ -85,7 +85,11 @@ def test_a_refusal_links_back_to_where_the_person_was_on_this_site_only(
 
     assert back_link({"Referer": f"http://localhost{here}"}).startswith("/coordinators/requests/")
     assert back_link(data={"next": "/coordinators/batch/1"}).startswith("/coordinators/batch/1")
-    for elsewhere in ("https://evil.example/coordinators/", "http://localhost.evil.example/"):
+    for elsewhere in (
+        "https://evil.example/coordinators/",
+        "http://localhost.evil.example/",
+        "http://[oops/",  # no address at all: still the refusal, never a 500
+    ):
         assert back_link({"Referer": elsewhere}, {"next": "//evil.example/"}) == ""
 
 

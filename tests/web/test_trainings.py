@@ -56,6 +56,7 @@ def test_a_mentor_posts_a_training_and_its_text_is_escaped(client, make_mentor):
         ({"places": "-3"}, "Give a whole number from 1 to 1000."),
         ({"timezone": "Nowhere/Atlantis"}, "is not a time zone"),
         ({"link": "javascript:alert(1)"}, "Give a web address starting with https://"),
+        ({"link": "https://[oops"}, "Give a web address starting with https://"),
         ({"title": "x" * 201}, "200 characters"),
     ],
 )
