@@ -25,6 +25,7 @@ import argparse
 import json
 import os
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -47,6 +48,8 @@ def library(mentees: int, mentors: int, seed: int, out: Path) -> None:
     catalog = get_catalog()
     context = {skill_id: catalog.skill_text(skill_id) for skill_id in catalog.skills}
     started, cpu_started = time.perf_counter(), time.process_time()
+    matcher.preload()  # what a cold process pays first, a warm worker never again
+    loaded = time.perf_counter()
     mentor_profiles, mentee_profiles = matcher_profiles(program)
     index = matcher.MentorIndex(mentor_profiles, context)
     fitted = time.perf_counter()
@@ -55,7 +58,8 @@ def library(mentees: int, mentors: int, seed: int, out: Path) -> None:
     result = {
         "seconds": done - started,
         "cpu_seconds": time.process_time() - cpu_started,
-        "fit_seconds": fitted - started,
+        "load_seconds": loaded - started,
+        "fit_seconds": fitted - loaded,
         "pair_seconds": done - fitted,
         "pairs": len(assignment.pairs),
         "unmatched": len(assignment.unmatched),
@@ -132,16 +136,56 @@ def _last_summary(log: Path) -> str:
     return lines[-1] if lines else ""
 
 
+# Run in a fresh interpreter: ``flask --app wsgi --help``, then the names of the
+# third-party modules it loaded, one a line after the marker.
+_HELP_THEN_MODULES = """
+import contextlib, io, sys
+from flask.cli import cli
+with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):
+    cli.main(["--app", "wsgi", "--help"])
+own = {"wsgi", "pathways", "matcher", "bench", "__main__"}
+print("--modules--")
+print("\\n".join(sorted(
+    name for name in sys.modules
+    if name.split(".")[0] not in own | set(sys.stdlib_module_names)
+)))
+"""
+_IMPORT_EACH = """
+import contextlib, importlib, sys
+for name in open(sys.argv[1]).read().split():
+    with contextlib.suppress(Exception):
+        importlib.import_module(name)
+"""
+
+
 def run_help(runs: int, work: Path) -> dict:
     """``flask --app wsgi --help`` with the real ``flask`` script, ``runs`` times after a
-    warm-up: the median time and the largest peak memory."""
+    warm-up: the median time and the largest peak memory; and, as often, the floor of
+    any command's start: the third-party modules it loads, imported alone."""
     script = Path(sys.executable).with_name("flask")
-    args = [str(script), "--app", "wsgi", "--help"]
     env = harness.app_environment(harness.sqlite_url(work, "help.sqlite"))
-    measured = [
-        harness.measure(args, env, work / "logs" / "help.log", "flask --help")
-        for _ in range(runs + 1)
-    ][1:]
+    logs = work / "logs"
+    help_args = [str(script), "--app", "wsgi", "--help"]
+    command = _median_of(runs, help_args, env, logs / "help.log", "flask --help")
+    modules = work / "start-modules.txt"
+    listing = subprocess.run(
+        [sys.executable, "-c", _HELP_THEN_MODULES],
+        env=env, cwd=harness.REPO, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    modules.write_text(listing.partition("--modules--")[2])
+    alone = [sys.executable, "-c", _IMPORT_EACH, str(modules)]
+    libraries = _median_of(runs, alone, env, logs / "libraries.log", "its libraries alone")
+    return command | {
+        "libraries_seconds": libraries["seconds"],
+        "libraries_mb": libraries["peak_mb"],
+        "libraries": len(modules.read_text().split()),
+    }
+
+
+def _median_of(runs: int, args: list[str], env: dict[str, str], log: Path, label: str) -> dict:
+    """``args`` run ``runs`` times after a warm-up: the median time, the range and the
+    largest peak memory."""
+    measured = [harness.measure(args, env, log, label) for _ in range(runs + 1)][1:]
     return {
         "seconds": statistics.median(m.seconds for m in measured),
         "seconds_min": min(m.seconds for m in measured),
@@ -197,7 +241,7 @@ def print_library(lib: dict) -> None:
     process = lib["process"]
     print(
         f"matcher library alone      {lib['seconds']:7.2f} s  CPU {lib['cpu_seconds']:5.2f} s"
-        f"  (fit {lib['fit_seconds']:.2f} s,"
+        f"  (loading {lib['load_seconds']:.2f} s, fit {lib['fit_seconds']:.2f} s,"
         f" pair {lib['pair_seconds']:.2f} s)  peak {process['peak_mb']:6.0f} MB"
         f"  {lib['pairs']:,} pairs"
     )
@@ -237,6 +281,10 @@ def print_help(measured: dict) -> None:
         f"flask --app wsgi --help    {measured['seconds']:7.2f} s (median of {measured['runs']};"
         f" {measured['seconds_min']:.2f}–{measured['seconds_max']:.2f})"
         f"  peak {measured['peak_mb']:6.0f} MB"
+    )
+    print(
+        f"  its {measured['libraries']} third-party modules alone"
+        f" {measured['libraries_seconds']:.2f} s  peak {measured['libraries_mb']:6.0f} MB"
     )
 
 

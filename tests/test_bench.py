@@ -94,6 +94,8 @@ def test_the_app_benchmark_runs_at_a_tiny_size(tmp_path, monkeypatch):
     assert sqlite["propose"]["queries"] > 0 and sqlite["probe"]["propose"]["queries"] > 0
     assert "proposals" in sqlite["propose_summary"]
     assert figures["help"]["peak_mb"] > 0
+    assert figures["help"]["libraries"] > 50 and figures["help"]["libraries_seconds"] > 0
+    assert figures["library"]["load_seconds"] > 0
     text = report.render(figures, None, [], [])
     assert "sqlite: import 10k × 2k" in text
     assert "postgresql: import 10k × 2k ≤ 3 s and ≤ 400 MB | — | not measured" in text
