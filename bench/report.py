@@ -87,11 +87,14 @@ def app_targets(app: dict | None) -> list[Verdict]:
         verdicts.append(_missing(help_target))
     for name in DATABASES:
         measured = (app or {}).get("databases", {}).get(name)
-        verdicts += _database_targets(name, measured, (app or {}).get("library"))
+        start = (app or {}).get("help", {}).get("seconds")
+        verdicts += _database_targets(name, measured, (app or {}).get("library"), start)
     return verdicts
 
 
-def _database_targets(name: str, measured: dict | None, library: dict | None) -> list[Verdict]:
+def _database_targets(
+    name: str, measured: dict | None, library: dict | None, start: float | None = None
+) -> list[Verdict]:
     import_target = f"{name}: import 10k × 2k ≤ {IMPORT_SECONDS:g} s and ≤ {IMPORT_MB} MB"
     pairing_target = (
         f"{name}: batch pairing end to end ≤ {PAIRING_SECONDS:g} s and ≤ {PAIRING_RATIO}×"
@@ -110,6 +113,9 @@ def _database_targets(name: str, measured: dict | None, library: dict | None) ->
         if queued
         else "in the command's process"
     )
+    if start is not None and "load_seconds" in library:
+        floor = start + library["fit_seconds"] + library["pair_seconds"]
+        how += f"; the floor, a command's start and the library's fit and pair, {floor:.2f} s"
     verdicts = [
         _verdict(
             import_target,
