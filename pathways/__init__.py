@@ -13,6 +13,7 @@ from .i18n import (
     format_month,
     format_time_ago,
     format_unit,
+    install_request_domain,
     install_template_gettext,
     language_name,
     locale_context,
@@ -48,6 +49,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    install_request_domain(app)
     install_template_gettext(app)
     csrf.init_app(app)
     limiter.init_app(app)

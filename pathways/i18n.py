@@ -30,7 +30,7 @@ from urllib.parse import urlencode
 import pytz
 from babel import Locale, UnknownLocaleError, dates, units
 from flask import current_app, g, has_request_context, request, session
-from flask_babel import format_timedelta, get_locale, get_translations
+from flask_babel import Domain, format_timedelta, get_domain, get_locale
 from flask_login import current_user
 
 DEFAULT_LOCALE = "en"
@@ -48,11 +48,26 @@ def translations():
     found = getattr(state, "pathways_translations", None)
     if locale is not None and found is not None and found[0] is locale:
         return found[1]
-    current = get_translations()
+    current = Domain.get_translations(get_domain())
     state = g.get("_flask_babel") if g else None
     if state is not None:
         state.pathways_translations = (getattr(state, "babel_locale", None), current)
     return current
+
+
+class RequestDomain(Domain):
+    """flask-babel's domain whose ``gettext`` and lazy texts (form labels, choices) use
+    :func:`translations`, as the templates' ``_`` does."""
+
+    def get_translations(self):
+        return translations()
+
+
+def install_request_domain(app) -> None:
+    """Make a :class:`RequestDomain` the domain of flask-babel's ``gettext`` (flask-babel
+    would build a plain one on first use), named as the app's configuration says."""
+    configured = app.extensions["babel"]
+    configured.instance.domain_instance = RequestDomain(domain=configured.default_domain)
 
 
 def install_template_gettext(app) -> None:
