@@ -22,6 +22,7 @@ from ..models import (
     ProblemReport,
     RoleName,
     ThankYou,
+    names_only,
     utcnow,
 )
 from . import DomainError, NotAllowed
@@ -272,7 +273,10 @@ def overdue_mentorships() -> list[Mentorship]:
                 Mentorship.checkin_overdue_on.is_not(None),
                 Mentorship.state != MentorshipState.ENDED,
             )
-            .options(selectinload(Mentorship.mentor), selectinload(Mentorship.mentee))
+            .options(
+                names_only(selectinload(Mentorship.mentor)),
+                names_only(selectinload(Mentorship.mentee)),
+            )
             .order_by(Mentorship.checkin_overdue_on, Mentorship.id)
         )
     )

@@ -28,6 +28,7 @@ from ..models import (
     Stance,
     Term,
     ThankYou,
+    names_only,
     utcnow,
 )
 from . import DomainError
@@ -318,7 +319,7 @@ def mentors_needing_successors(today: date) -> list[MentorOffer]:
     offers = db.session.scalars(
         select(MentorOffer)
         .where(MentorOffer.person_id.in_(held))
-        .options(selectinload(MentorOffer.person))
+        .options(names_only(selectinload(MentorOffer.person)))
     )
     return [o for o in offers if needs_successor(o, today)]
 
