@@ -29,7 +29,7 @@ from urllib.parse import urlencode
 
 import pytz
 from babel import Locale, UnknownLocaleError, dates, units
-from flask import current_app, g, has_request_context, request, session
+from flask import current_app, g, has_app_context, has_request_context, request, session
 from flask_babel import Domain, format_timedelta, get_domain, get_locale
 from flask_login import current_user
 
@@ -42,8 +42,11 @@ def translations():
     """flask-babel's translations for the current locale, found once per request (or app
     context) and locale: flask-babel looks up its domain, the locale and its cache anew for
     every text, about 8 µs each, and a list page shows a few hundred texts. A forced or
-    refreshed locale is a new locale object, so it finds its own."""
-    state = g.get("_flask_babel") if g else None  # flask-babel's state of this context
+    refreshed locale is a new locale object, so it finds its own. (``g`` is read once,
+    through ``_get_current_object``: each use of the proxy costs a lookup, and a page
+    calls this a few hundred times.)"""
+    here = g._get_current_object() if has_app_context() else None
+    state = getattr(here, "_flask_babel", None)  # flask-babel's state of this context
     locale = getattr(state, "babel_locale", None)
     found = getattr(state, "pathways_translations", None)
     if locale is not None and found is not None and found[0] is locale:

@@ -54,7 +54,8 @@ def listed_offers(page: int, per_page: int = MENTORS_PAGE_SIZE) -> Pagination:
         select(MentorOffer)
         .join(MentorOffer.person)
         .where(Person.deleted_at.is_(None), MentorOffer.retired_at.is_(None))
-        .options(contains_eager(MentorOffer.person))  # languages: selectin on Person
+        # languages: selectin on Person; not their roles, which the list does not show
+        .options(contains_eager(MentorOffer.person).lazyload(Person.roles))
         .order_by(Person.username_key, MentorOffer.id)
     )
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
