@@ -85,6 +85,9 @@ def install_template_gettext(app) -> None:
         ),
         newstyle=True,
     )
+    # Jinja's ``_`` looks ``gettext`` up in the template's context at every call; no
+    # template names anything ``gettext``, and a page calls ``_`` a few hundred times.
+    app.jinja_env.globals["_"] = app.jinja_env.globals["gettext"]
 
 
 def available_locales(translation_directories: Iterable[str]) -> tuple[str, ...]:
