@@ -14,7 +14,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext as _ln
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import contains_eager, selectinload
 
 from ..extensions import db
@@ -317,9 +317,12 @@ def _flag_for_succession(mentor: Person, kind: str) -> None:
 def mentors_needing_successors(today: date) -> list[MentorOffer]:
     """Mentors who left, or are away for long, and still hold mentees."""
     held = select(Mentorship.mentor_id).where(Mentorship.state != MentorshipState.ENDED)
+    # Only offers that left or whose break began can need a successor: the queue loads
+    # these, not every mentor who holds mentees.
+    left_or_away = or_(MentorOffer.retired_at.is_not(None), MentorOffer.away_from <= today)
     offers = db.session.scalars(
         select(MentorOffer)
-        .where(MentorOffer.person_id.in_(held))
+        .where(MentorOffer.person_id.in_(held), left_or_away)
         .options(names_only(selectinload(MentorOffer.person)))
     )
     return [o for o in offers if needs_successor(o, today)]
