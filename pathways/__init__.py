@@ -10,6 +10,7 @@ from .extensions import babel, csrf, init_database, limiter, login_manager
 from .i18n import (
     available_locales,
     format_date_range,
+    format_decimal,
     format_month,
     format_time_ago,
     format_unit,
@@ -144,6 +145,7 @@ def _register_template_helpers(app: Flask) -> None:
         translated=translated,
         translated_each=translated_each,
         unitformat=format_unit,
+        decimalformat=format_decimal,
         monthformat=format_month,
         time_ago=format_time_ago,
         language_name=language_name,
