@@ -409,7 +409,7 @@ def waiting_queue(
         .options(
             selectinload(MentorRequest.mentee).lazyload(Person.roles),
             names_only(selectinload(MentorRequest.preferred_mentor)),
-            names_only(selectinload(MentorRequest.proposals).selectinload(MatchProposal.mentor)),
+            names_only(selectinload(MentorRequest.proposals).joinedload(MatchProposal.mentor)),
         )
         .order_by(MentorRequest.created_at, MentorRequest.id)
     )

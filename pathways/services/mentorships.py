@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
 from ..models import (
@@ -274,8 +274,8 @@ def overdue_mentorships() -> list[Mentorship]:
                 Mentorship.state != MentorshipState.ENDED,
             )
             .options(
-                names_only(selectinload(Mentorship.mentor)),
-                names_only(selectinload(Mentorship.mentee)),
+                names_only(joinedload(Mentorship.mentor)),
+                names_only(joinedload(Mentorship.mentee)),
             )
             .order_by(Mentorship.checkin_overdue_on, Mentorship.id)
         )

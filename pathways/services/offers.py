@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext as _ln
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import func, or_, select, update
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from ..extensions import db
 from ..models import (
@@ -323,7 +323,7 @@ def mentors_needing_successors(today: date) -> list[MentorOffer]:
     offers = db.session.scalars(
         select(MentorOffer)
         .where(MentorOffer.person_id.in_(held), left_or_away)
-        .options(names_only(selectinload(MentorOffer.person)))
+        .options(names_only(joinedload(MentorOffer.person)))
     )
     return [o for o in offers if needs_successor(o, today)]
 
