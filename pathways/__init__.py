@@ -10,9 +10,11 @@ from .extensions import babel, csrf, init_database, limiter, login_manager
 from .i18n import (
     available_locales,
     format_date_range,
+    format_decimal,
     format_month,
     format_time_ago,
     format_unit,
+    install_request_domain,
     install_template_gettext,
     language_name,
     locale_context,
@@ -48,6 +50,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    install_request_domain(app)
     install_template_gettext(app)
     csrf.init_app(app)
     limiter.init_app(app)
@@ -142,6 +145,7 @@ def _register_template_helpers(app: Flask) -> None:
         translated=translated,
         translated_each=translated_each,
         unitformat=format_unit,
+        decimalformat=format_decimal,
         monthformat=format_month,
         time_ago=format_time_ago,
         language_name=language_name,

@@ -12,7 +12,6 @@ from typing import IO, Any
 
 import yaml
 from flask import g, has_app_context
-from flask_babel import get_locale
 
 from .catalog import Feature, Level, Pillar, Recommendation, Role, Skill, Track, get_catalog
 from .i18n import translations
@@ -75,7 +74,8 @@ def skill_name(skill_id: str) -> str:
     few skills on every row.
     """
     names = g.setdefault("skill_names", {}) if has_app_context() else {}
-    key = (str(get_locale()), skill_id)
+    found = translations()  # the reader's language, found faster than its name
+    key = (found, skill_id)
     if key not in names:
         skill = get_catalog().skills.get(skill_id)
         names[key] = skill_id if skill is None else translated(skill)

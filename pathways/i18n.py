@@ -28,9 +28,9 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytz
-from babel import Locale, UnknownLocaleError, dates, units
-from flask import current_app, g, has_request_context, request, session
-from flask_babel import format_timedelta, get_locale, get_translations
+from babel import Locale, UnknownLocaleError, dates, numbers, units
+from flask import current_app, g, has_app_context, has_request_context, request, session
+from flask_babel import Domain, format_timedelta, get_domain, get_locale
 from flask_login import current_user
 
 DEFAULT_LOCALE = "en"
@@ -42,17 +42,35 @@ def translations():
     """flask-babel's translations for the current locale, found once per request (or app
     context) and locale: flask-babel looks up its domain, the locale and its cache anew for
     every text, about 8 µs each, and a list page shows a few hundred texts. A forced or
-    refreshed locale is a new locale object, so it finds its own."""
-    state = g.get("_flask_babel") if g else None  # flask-babel's state of this context
+    refreshed locale is a new locale object, so it finds its own. (``g`` is read once,
+    through ``_get_current_object``: each use of the proxy costs a lookup, and a page
+    calls this a few hundred times.)"""
+    here = g._get_current_object() if has_app_context() else None
+    state = getattr(here, "_flask_babel", None)  # flask-babel's state of this context
     locale = getattr(state, "babel_locale", None)
     found = getattr(state, "pathways_translations", None)
     if locale is not None and found is not None and found[0] is locale:
         return found[1]
-    current = get_translations()
+    current = Domain.get_translations(get_domain())
     state = g.get("_flask_babel") if g else None
     if state is not None:
         state.pathways_translations = (getattr(state, "babel_locale", None), current)
     return current
+
+
+class RequestDomain(Domain):
+    """flask-babel's domain whose ``gettext`` and lazy texts (form labels, choices) use
+    :func:`translations`, as the templates' ``_`` does."""
+
+    def get_translations(self):
+        return translations()
+
+
+def install_request_domain(app) -> None:
+    """Make a :class:`RequestDomain` the domain of flask-babel's ``gettext`` (flask-babel
+    would build a plain one on first use), named as the app's configuration says."""
+    configured = app.extensions["babel"]
+    configured.instance.domain_instance = RequestDomain(domain=configured.default_domain)
 
 
 def install_template_gettext(app) -> None:
@@ -67,6 +85,9 @@ def install_template_gettext(app) -> None:
         ),
         newstyle=True,
     )
+    # Jinja's ``_`` looks ``gettext`` up in the template's context at every call; no
+    # template names anything ``gettext``, and a page calls ``_`` a few hundred times.
+    app.jinja_env.globals["_"] = app.jinja_env.globals["gettext"]
 
 
 def available_locales(translation_directories: Iterable[str]) -> tuple[str, ...]:
@@ -193,7 +214,24 @@ def path_without_choice() -> str:
 def format_unit(value: float, unit: str) -> str:
     """A quantity with its unit in the reader's language, plural by CLDR's rules even for
     decimals: ``format_unit(2.5, "duration-hour")`` is "2.5 hours", "2,5 horas"."""
-    return units.format_unit(value, unit, locale=get_locale())
+    return _format_unit(value, unit, get_locale())
+
+
+def format_decimal(number: float, format: str | None = None) -> str:
+    """flask-babel's ``decimalformat``, the same text found once per process."""
+    return _format_decimal(number, format, get_locale())
+
+
+# Babel formats a number or a quantity in 10-20 µs, a list page asks for dozens, mostly the
+# same few (hours of a step, counts, scores); CLDR's data do not change while the app runs.
+@functools.lru_cache(maxsize=4096, typed=True)
+def _format_unit(value: float, unit: str, locale: Locale | None) -> str:
+    return units.format_unit(value, unit, locale=locale)
+
+
+@functools.lru_cache(maxsize=4096, typed=True)
+def _format_decimal(number: float, format: str | None, locale: Locale | None) -> str:
+    return numbers.format_decimal(number, format=format, locale=locale)
 
 
 def format_month(day: date | datetime) -> str:

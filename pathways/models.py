@@ -26,7 +26,7 @@ from sqlalchemy import (
     false,
     text,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
+from sqlalchemy.orm import Load, Mapped, lazyload, mapped_column, relationship, validates
 
 from . import usernames
 from .extensions import db
@@ -183,6 +183,12 @@ class Person(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:
         return self.deleted_at is None
+
+
+def names_only(people: Load) -> Load:
+    """People loaded to be named: their roles and languages only if asked for (a query
+    each otherwise, whether the page reads them or not)."""
+    return people.options(lazyload(Person.roles), lazyload(Person.languages))
 
 
 class PersonRole(db.Model):

@@ -16,6 +16,7 @@ from pathways.models import (
     ProposalState,
     RequestState,
     RoleName,
+    utcnow,
 )
 from pathways.services import DomainError, NotAllowed, mentor_requests, offers, rules, transaction
 from tests.helpers import count
@@ -279,6 +280,32 @@ def test_wiki_break_pauses_mentorships_and_flags_long_absence(
         offers.come_back(mentor, TODAY)
     assert mentorship.state == MentorshipState.ACTIVE
     assert offers.mentors_needing_successors(TODAY) == []
+
+
+@pytest.mark.parametrize(
+    ("retired", "away_from", "away_until", "needs"),
+    [
+        (False, None, None, False),
+        (True, None, None, True),
+        (False, TODAY, None, True),
+        (False, TODAY - timedelta(days=3), TODAY + timedelta(days=31), True),
+        (False, TODAY, TODAY + timedelta(days=30), False),
+        (False, TODAY + timedelta(days=1), None, False),
+        (False, TODAY - timedelta(days=9), TODAY - timedelta(days=1), False),
+    ],
+)
+def test_a_mentor_holding_mentees_needs_a_successor_once_left_or_away_for_long(
+    make_mentor, make_person, coordinator, retired, away_from, away_until, needs
+):
+    mentor = make_mentor()
+    approve(coordinator, pending(ask(make_person())))
+    offer = offers.offer_of(mentor)
+    offer.retired_at = utcnow() if retired else None
+    offer.away_from, offer.away_until = away_from, away_until
+    db.session.commit()
+    assert [o.person_id for o in offers.mentors_needing_successors(TODAY)] == (
+        [mentor.id] if needs else []
+    )
 
 
 def test_going_away_with_a_past_return_date_is_refused(make_mentor):

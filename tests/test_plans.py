@@ -209,3 +209,30 @@ def test_knows_everything_gets_an_empty_ladder_suggesting_mentoring(make_person)
     ladder = plans.current_ladder(person)
     assert ladder.complete and ladder.suggest_mentor_role
     assert plans.progress_by_rung(plan) == []
+
+
+def test_the_ladder_of_a_plan_is_the_engines_for_its_inputs_now(make_person):
+    """The ladder page's engine run is kept for the same inputs, and only for them."""
+    from pathways.ladder import LadderRequest, build_ladder
+    from pathways.models import Stance
+
+    person = make_person()
+    plan = onboard(person, {"referencing": "learning"}, interests="photos")
+    first = plans.current_ladder(person, plan)
+    assert plans.current_ladder(person, plan) == first
+    assert first == build_ladder(
+        get_catalog(),
+        LadderRequest(
+            stances={"referencing": Stance.LEARNING},
+            goal_roles=("event-organizer",),
+            interests="photos",
+            languages=("en",),
+            hours_per_week=3,
+        ),
+    )
+    with transaction():
+        plans.save_assessment(person, {"referencing": "confident"})
+    changed = plans.current_ladder(person, plan)
+    assert "referencing" in [s.skill_id for s in first.steps]
+    assert "referencing" not in [s.skill_id for s in changed.steps]
+    assert plans.plan_is_stale(plan, changed)

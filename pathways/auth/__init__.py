@@ -6,11 +6,16 @@ from functools import wraps
 
 from flask import Blueprint, abort, request
 from flask_login import current_user, login_required
+from sqlalchemy.orm import joinedload
 
 from ..extensions import db
 from ..models import Person, RoleName
 
 bp = Blueprint("auth", __name__)
+
+
+# Every signed-in page reads the person's roles and languages: one query, not three.
+SIGNED_IN_PERSON = (joinedload(Person.roles), joinedload(Person.languages))
 
 
 def load_person(session_id: str) -> Person | None:
@@ -23,7 +28,7 @@ def load_person(session_id: str) -> Person | None:
     person_id, _, version = session_id.partition(".")
     if not (person_id.isdigit() and version.isdigit()):
         return None
-    person = db.session.get(Person, int(person_id))
+    person = db.session.get(Person, int(person_id), options=SIGNED_IN_PERSON)
     if person is None or not person.is_active or person.get_id() != session_id:
         return None
     return person

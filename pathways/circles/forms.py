@@ -1,13 +1,13 @@
 from babel.dates import get_day_names
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from ..catalog import get_catalog
 from ..catalog_messages import translated
-from ..forms import Form
+from ..forms import Form, SelectField
 from ..services import too_long
 from ..services.circles import MAX_POST, MAX_TITLE
 

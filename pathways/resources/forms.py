@@ -1,10 +1,10 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, SelectField, StringField, URLField
+from wtforms import HiddenField, StringField, URLField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from ..catalog import get_catalog
 from ..catalog_messages import translated
-from ..forms import Form
+from ..forms import Form, SelectField
 from ..input_rules import parse_whole_number
 from ..labels import label
 from ..mentors.forms import skill_choices

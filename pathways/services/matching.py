@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from flask import current_app
 from sqlalchemy import func, select, union_all
+from sqlalchemy.orm import Load
 
 import matcher
 from matcher import (
@@ -49,6 +50,7 @@ from ..models import (
     Stance,
     StepStatus,
     Term,
+    names_only,
 )
 
 NEXT_RUNG_WEIGHT = 0.5
@@ -301,11 +303,13 @@ def reasons_to_dict(reasons: Reasons) -> dict:
     }
 
 
-def _with_people(suggestions: list[Suggestion]) -> list[MentorSuggestion]:
+def _with_people(suggestions: list[Suggestion], *options) -> list[MentorSuggestion]:
     people = {
         p.id: p
         for p in db.session.scalars(
-            select(Person).where(Person.id.in_([s.mentor_id for s in suggestions]))
+            select(Person)
+            .where(Person.id.in_([s.mentor_id for s in suggestions]))
+            .options(*options)
         )
     }
     return [MentorSuggestion(people[s.mentor_id], s.score, s.reasons) for s in suggestions]
@@ -344,8 +348,10 @@ def suggest_public_mentors(request: MentorRequest, top: int = 5) -> list[MentorS
             )
         )
     )
-    # Only the people shown are loaded, not every candidate.
-    return _with_people([s for s in candidates if s.mentor_id in shown][:top])
+    # Only the people shown are loaded, not every candidate, and only to be named.
+    return _with_people(
+        [s for s in candidates if s.mentor_id in shown][:top], names_only(Load(Person))
+    )
 
 
 WAITING = (RequestState.OPEN, RequestState.PROPOSED)

@@ -29,6 +29,7 @@ from ..models import (
     ProgramEvent,
     ProposalState,
     RequestState,
+    names_only,
     utcnow,
 )
 from . import DomainError, NotAllowed
@@ -400,14 +401,15 @@ def waiting_queue(
     language: str | None, skill: str | None, waiting_days: int | None, page: int
 ) -> Pagination:
     """One page of the requests waiting for a mentor, oldest first, filtered; each with its
-    mentee, languages and proposals loaded in a fixed number of queries."""
+    mentee, languages and proposals loaded in a fixed number of queries (the mentors only
+    to be named)."""
     query = (
         select(MentorRequest)
         .where(MentorRequest.state.in_(WAITING))
         .options(
-            selectinload(MentorRequest.mentee),
-            selectinload(MentorRequest.preferred_mentor),
-            selectinload(MentorRequest.proposals).selectinload(MatchProposal.mentor),
+            selectinload(MentorRequest.mentee).lazyload(Person.roles),
+            names_only(selectinload(MentorRequest.preferred_mentor)),
+            names_only(selectinload(MentorRequest.proposals).joinedload(MatchProposal.mentor)),
         )
         .order_by(MentorRequest.created_at, MentorRequest.id)
     )

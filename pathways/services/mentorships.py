@@ -9,7 +9,7 @@ from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
 from ..models import (
@@ -22,6 +22,7 @@ from ..models import (
     ProblemReport,
     RoleName,
     ThankYou,
+    names_only,
     utcnow,
 )
 from . import DomainError, NotAllowed
@@ -272,7 +273,10 @@ def overdue_mentorships() -> list[Mentorship]:
                 Mentorship.checkin_overdue_on.is_not(None),
                 Mentorship.state != MentorshipState.ENDED,
             )
-            .options(selectinload(Mentorship.mentor), selectinload(Mentorship.mentee))
+            .options(
+                names_only(joinedload(Mentorship.mentor)),
+                names_only(joinedload(Mentorship.mentee)),
+            )
             .order_by(Mentorship.checkin_overdue_on, Mentorship.id)
         )
     )

@@ -14,8 +14,8 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext as _ln
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import func, select, update
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from ..extensions import db
 from ..models import (
@@ -28,6 +28,7 @@ from ..models import (
     Stance,
     Term,
     ThankYou,
+    names_only,
     utcnow,
 )
 from . import DomainError
@@ -53,7 +54,8 @@ def listed_offers(page: int, per_page: int = MENTORS_PAGE_SIZE) -> Pagination:
         select(MentorOffer)
         .join(MentorOffer.person)
         .where(Person.deleted_at.is_(None), MentorOffer.retired_at.is_(None))
-        .options(contains_eager(MentorOffer.person))  # languages: selectin on Person
+        # languages: selectin on Person; not their roles, which the list does not show
+        .options(contains_eager(MentorOffer.person).lazyload(Person.roles))
         .order_by(Person.username_key, MentorOffer.id)
     )
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
@@ -315,10 +317,13 @@ def _flag_for_succession(mentor: Person, kind: str) -> None:
 def mentors_needing_successors(today: date) -> list[MentorOffer]:
     """Mentors who left, or are away for long, and still hold mentees."""
     held = select(Mentorship.mentor_id).where(Mentorship.state != MentorshipState.ENDED)
+    # Only offers that left or whose break began can need a successor: the queue loads
+    # these, not every mentor who holds mentees.
+    left_or_away = or_(MentorOffer.retired_at.is_not(None), MentorOffer.away_from <= today)
     offers = db.session.scalars(
         select(MentorOffer)
-        .where(MentorOffer.person_id.in_(held))
-        .options(selectinload(MentorOffer.person))
+        .where(MentorOffer.person_id.in_(held), left_or_away)
+        .options(names_only(joinedload(MentorOffer.person)))
     )
     return [o for o in offers if needs_successor(o, today)]
 

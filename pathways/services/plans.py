@@ -7,6 +7,7 @@ Finishing every step of a level issues that level's badge, or asks a mentor to
 endorse it first (:mod:`pathways.services.endorsements`).
 """
 
+import functools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ..catalog import get_catalog
+from ..catalog import Catalog, get_catalog
 from ..extensions import db
 from ..ladder import (
     MAX_HOURS_PER_WEEK,
@@ -159,18 +160,39 @@ def _run_engine(
     languages: list[str],
     hours_per_week: float,
 ) -> Ladder:
-    request = LadderRequest(
-        stances=stances,
-        goal_roles=tuple(goal_roles),
-        interests=interests,
-        languages=tuple(languages),
-        hours_per_week=hours_per_week,
-    )
     try:
-        return build_ladder(get_catalog(), request)
+        return _ladder(
+            get_catalog(),
+            tuple(stances.items()),
+            tuple(goal_roles),
+            interests,
+            tuple(languages),
+            hours_per_week,
+        )
     except LadderInputError as error:
         message = _ENGINE_MESSAGES.get(error.field, _l("This value cannot be used for a ladder."))
         raise DomainError(message, error.field) from error
+
+
+@functools.lru_cache(maxsize=256, typed=True)
+def _ladder(
+    catalog: Catalog,
+    stances: tuple[tuple[str, Stance], ...],
+    goal_roles: tuple[str, ...],
+    interests: str,
+    languages: tuple[str, ...],
+    hours_per_week: float,
+) -> Ladder:
+    """The engine is pure, its ladders immutable, and the ladder page runs it at every
+    view (about 2 ms): the ladders asked for last are kept (a catalog is its identity)."""
+    request = LadderRequest(
+        stances=dict(stances),
+        goal_roles=goal_roles,
+        interests=interests,
+        languages=languages,
+        hours_per_week=hours_per_week,
+    )
+    return build_ladder(catalog, request)
 
 
 def build_plan(

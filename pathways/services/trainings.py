@@ -26,6 +26,7 @@ from ..models import (
     StepStatus,
     Training,
     TrainingSignup,
+    names_only,
     utcnow,
 )
 from . import DomainError, NotAllowed, iso, plans
@@ -233,7 +234,7 @@ def upcoming(language: str | None = None, skill: str | None = None) -> list[Trai
     query = (
         select(Training)
         .where(Training.starts_at > utcnow(), Training.cancelled_at.is_(None))
-        .options(selectinload(Training.host), selectinload(Training.signups))
+        .options(names_only(selectinload(Training.host)), selectinload(Training.signups))
         .order_by(Training.starts_at, Training.id)
     )
     if language:

@@ -278,3 +278,32 @@ def test_translations_follow_a_forced_locale_and_come_back(app):
     assert spanish[1] == spanish[2] and french[1] == french[2]
     assert len({skill.name, spanish[0], french[0]}) == 3
     assert len({"Save progress", spanish[1], french[1]}) == 3
+
+
+def test_numbers_and_quantities_are_babels_for_each_locale_and_forced_locale(app):
+    """``decimalformat`` and ``unitformat`` keep the texts they made (per locale, number
+    and type): the same as Babel's, and a forced locale gets its own."""
+    from babel import numbers, units
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    page = (
+        "{{ 1234.5|decimalformat }} {{ 0.8312|decimalformat('0.00') }}"
+        " {{ 2|unitformat('duration-hour') }} {{ 2.0|unitformat('duration-hour') }}"
+    )
+
+    def babels(code: str) -> str:
+        return " ".join(
+            [
+                numbers.format_decimal(1234.5, locale=code),
+                numbers.format_decimal(0.8312, "0.00", locale=code),
+                units.format_unit(2, "duration-hour", locale=code),
+                units.format_unit(2.0, "duration-hour", locale=code),
+            ]
+        )
+
+    for code in ("en", "fr", "hi", "en"):
+        with app.test_request_context(f"/?lang={code}"):
+            assert render_template_string(page) == babels(code)
+            with force_locale("ar"):
+                assert render_template_string(page) == babels("ar")
