@@ -272,14 +272,16 @@ def _wants(skills: list[str], next_rungs: list[str]) -> dict[str, float]:
 
 def mentee_profile(request: MentorRequest, excluding: Iterable[int] = ()) -> MenteeProfile:
     """The request's mentee as the matcher sees them; ``excluding`` names mentors to leave
-    out beside the ones always excluded (:func:`excluded_mentors`)."""
+    out beside the ones always excluded (:func:`excluded_mentors`). The request may be a
+    draft not saved yet (the request form's preview): the mentee is read from
+    ``request.mentee``, which a draft has, never from its unset ``mentee_id``."""
     mentee = request.mentee
     return _mentee(
         mentee.id,
         mentee.language_codes,
-        _wants(request.skills, next_rung_skills(request.mentee_id)),
+        _wants(request.skills, next_rung_skills(mentee.id)),
         " ".join((mentee.interests, request.note)),
-        excluded_mentors(request.mentee_id, request.id) | set(excluding),
+        excluded_mentors(mentee.id, request.id) | set(excluding),
         mentee.username,
     )
 

@@ -1,7 +1,17 @@
+from datetime import timedelta
+
 from sqlalchemy import func, select
 
 from pathways.extensions import db
-from pathways.models import MentorRequest, RequestState, RoleName
+from pathways.models import (
+    MentorRequest,
+    Mentorship,
+    MentorshipState,
+    RequestState,
+    RoleName,
+    utcnow,
+)
+from pathways.services import transaction
 
 
 def request_count() -> int:
@@ -22,6 +32,25 @@ def test_preview_shows_suggested_mentors_with_reasons_and_saves_nothing(
     assert any(label in page for label in ("Strong fit", "Good fit", "Possible fit"))
     assert "%" not in page.partition("Citer")[2].partition("</li>")[0]
     assert "Teaches none of the requested skills" not in page
+
+
+def test_the_preview_never_suggests_a_mentor_the_person_had_before(client, login_as, make_mentor):
+    former = make_mentor(username="Former", skills=("referencing",))
+    make_mentor(username="Citer", skills=("referencing",))
+    volunteer = login_as(RoleName.VOLUNTEER)
+    with transaction():
+        db.session.add(
+            Mentorship(
+                mentor_id=former.id,
+                mentee_id=volunteer.id,
+                state=MentorshipState.ENDED,
+                started_at=utcnow() - timedelta(days=90),
+                ended_at=utcnow() - timedelta(days=10),
+            )
+        )
+    page = client.get("/requests/new?skills=referencing").get_data(as_text=True)
+    assert "Citer" in page
+    assert "Former" not in page  # the batch run would never propose them again either
 
 
 def test_send_request_with_a_preference(client, login_as, make_mentor):
