@@ -4,6 +4,7 @@ Options given on the command line win over these (``--bind``, ``--workers``); so
 ``PORT`` and ``WEB_CONCURRENCY`` in the environment, as buildpack platforms set them.
 """
 
+import gc
 import os
 
 # Serving with this file is production unless the environment says otherwise: the app
@@ -34,4 +35,8 @@ def on_starting(server) -> None:
 
 
 def post_worker_init(worker) -> None:
+    """The worker has loaded the app, which lives as long as the worker: the garbage
+    collector's full passes need not walk it again (they paused a request for ~0.13 s
+    every 70 ladder pages or so; ~0.06 s with it frozen)."""
+    gc.freeze()
     worker.log.info("Worker %s is ready", worker.pid)

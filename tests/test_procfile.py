@@ -131,3 +131,18 @@ def test_worker_connects_to_the_queue_under_the_key_prefix(migrated_database, tm
         worker.terminate()
         worker.wait(timeout=30)
         client.close()
+
+
+def test_a_gunicorn_worker_freezes_what_it_loaded_for_the_garbage_collector():
+    import gc
+    import logging
+    import runpy
+    from types import SimpleNamespace
+
+    config = runpy.run_path(str(REPO / "gunicorn.conf.py"))
+    worker = SimpleNamespace(pid=os.getpid(), log=logging.getLogger("gunicorn-test"))
+    try:
+        config["post_worker_init"](worker)
+        assert gc.get_freeze_count() > 10_000
+    finally:
+        gc.unfreeze()
