@@ -276,13 +276,25 @@ def writer(make_person, make_mentor, bearer):
     return bearer(make_person(), *READ_WRITE)
 
 
-def test_malformed_json_is_a_400(client, writer):
+@pytest.mark.parametrize("body", ["{not json", "[" * 5000])  # too deep: a RecursionError
+def test_malformed_json_is_a_400(client, writer, body):
     response = client.post(
         "/api/v1/me/requests",
-        data="{not json",
+        data=body,
         headers={**writer, "Content-Type": "application/json"},
     )
     assert response.status_code == 400 and error_of(response)["code"] == "bad_request"
+
+
+def test_a_refusal_of_a_body_too_deep_to_read_is_still_the_refusal(client, writer):
+    """The refusal reads the body for the names sent (it raised: a 500)."""
+    created = client.post("/api/v1/me/requests", json={"skills": ["referencing"]}, headers=writer)
+    withdraw = f"/api/v1/me/requests/{created.get_json()['id']}/withdraw"
+    assert client.post(withdraw, headers=writer).status_code == 200
+    again = client.post(
+        withdraw, data="[" * 5000, headers={**writer, "Content-Type": "application/json"}
+    )
+    assert again.status_code == 409 and error_of(again)["code"] != "server_error"
 
 
 @pytest.mark.parametrize(
