@@ -321,6 +321,12 @@ def test_a_control_character_or_lone_surrogate_in_a_body_is_a_422_naming_the_fie
     assert snapshot() == before
 
 
+def test_api_text_loses_bidi_scope_controls_as_a_form_field_does(client, writer):
+    body = {"skills": ["referencing"], "note": "old \u202emaps\u200f"}
+    created = client.post("/api/v1/me/requests", json=body, headers=writer)
+    assert created.status_code == 201 and created.get_json()["note"] == "old maps\u200f"
+
+
 @pytest.mark.parametrize(
     ("body", "field"),
     [
