@@ -4,12 +4,12 @@ A refusal is a message next to the field that names it, so the view answers 422 
 for any other mistake; free text loses its bidi embedding, override and isolate controls.
 """
 
-from datetime import date
+from datetime import date, datetime
 
 import wtforms
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
-from wtforms import DateField, Field, IntegerField, PasswordField, StringField, TextAreaField
+from wtforms import DateTimeField, Field, IntegerField, PasswordField, StringField, TextAreaField
 
 from .input_rules import (
     control_character,
@@ -40,8 +40,9 @@ def input_problem(field: Field):
             return control_character_error(name, character)
     if isinstance(field, IntegerField) and field.data is not None and not fits_integer(field.data):
         return integer_error(name)
-    if isinstance(field, DateField) and field.data is not None:
-        return date_error(name, field.data, date.today())
+    if isinstance(field, DateTimeField) and field.data is not None:  # a DateField too
+        day = field.data.date() if isinstance(field.data, datetime) else field.data
+        return date_error(name, day, date.today())
     return None
 
 

@@ -18,8 +18,12 @@ Dates
     From 2001-01-15, the day Wikipedia started, to :data:`YEARS_AHEAD` years after today.
 Where to go next
     A path of this site only (:func:`same_site_path`), never another site's address.
+JSON
+    Read with :func:`read_json`: nesting too deep to read is a fault of the text like
+    any other, not a crash.
 """
 
+import json
 import re
 from datetime import date
 from urllib.parse import urlsplit
@@ -129,6 +133,19 @@ def same_site_path(target: str | None, fallback: str) -> str:
     if target and SITE_PATH.fullmatch(target) and not urlsplit(target).netloc:
         return target
     return fallback
+
+
+# JSON ----------------------------------------------------------------------------------
+
+
+def read_json(text: str | bytes, **options):
+    """``json.loads``, with nesting too deep to read (a few kilobytes of ``[`` reach
+    Python's recursion limit, a RecursionError) a :class:`json.JSONDecodeError` too."""
+    try:
+        return json.loads(text, **options)
+    except RecursionError as error:
+        doc = text if isinstance(text, str) else text.decode(errors="replace")
+        raise json.JSONDecodeError("Nesting too deep", doc, 0) from error
 
 
 # Links ---------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, abort, flash, request
+from flask.json.provider import DefaultJSONProvider
 from flask_sqlalchemy.pagination import Pagination
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
@@ -17,6 +18,7 @@ from .input_rules import (
     control_character_error,
     is_web_link,
     parse_whole_number,
+    read_json,
 )
 from .services import DomainError, transaction
 
@@ -172,8 +174,17 @@ class ListPage(Pagination):
         return len(self._rows)
 
 
+class JsonProvider(DefaultJSONProvider):
+    """Flask's own, reading request bodies with :func:`read_json`."""
+
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        return read_json(s, **kwargs)
+
+
 def install_input_rules(app: Flask) -> None:
-    """Paths and query strings follow the input rules; before any blueprint is registered."""
+    """Paths, query strings and JSON bodies follow the input rules; before any blueprint
+    is registered."""
+    app.json = JsonProvider(app)
     app.url_map.converters.update(
         int=IdConverter, default=TextConverter, string=TextConverter, path=TextPathConverter
     )

@@ -92,7 +92,12 @@ def test_bad_profiles_are_refused_naming_the_field(app, data, field, words):
 
 @pytest.mark.parametrize(
     ("text", "words"),
-    [("{not json", "not JSON"), (b"\xff\xfe{}", "not JSON"), ("[" * 20_000, "larger than")],
+    [
+        ("{not json", "not JSON"),
+        (b"\xff\xfe{}", "not JSON"),
+        ("[" * 20_000, "larger than"),
+        ("[" * 5000, "Nesting too deep"),  # within the size, it raised a RecursionError
+    ],
 )
 def test_text_that_is_not_a_profile_is_refused(app, text, words):
     with pytest.raises(DomainError) as refused:
@@ -172,7 +177,11 @@ def test_the_page_takes_a_file(client, login_as):
 
 @pytest.mark.parametrize(
     ("text", "words"),
-    [("nope", "This is not JSON"), ('{"skills_known": ["x"]}', "skills_known: Entry 1")],
+    [
+        ("nope", "This is not JSON"),
+        ('{"skills_known": ["x"]}', "skills_known: Entry 1"),
+        ("[" * 5000, "This is not JSON"),  # a 500
+    ],
 )
 def test_the_page_names_what_is_wrong(client, login_as, text, words):
     person = login_as()

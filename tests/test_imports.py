@@ -307,6 +307,7 @@ def test_a_username_taken_while_writing_rolls_back_the_whole_file(
     ("row", "field", "message"),
     [
         ("{not json", None, "Not valid JSON"),
+        ("[" * 5000, None, "Nesting too deep"),  # RecursionError: the command crashed
         ('["a", "list"]', None, "one JSON object"),
         (
             {"username": "Ivy", "role": "mentee", "languages": "en", "wants": ["referencing"]},

@@ -7,11 +7,14 @@ from datetime import date
 from flask import abort, current_app
 from flask_login import current_user
 from flask_smorest import Blueprint
+from webargs.core import missing
+from webargs.flaskparser import FlaskParser, is_json_request
 
 from ..catalog import get_catalog
 from ..catalog_messages import translated
 from ..extensions import db, limiter
 from ..i18n import reader_languages
+from ..input_rules import read_json
 from ..models import MatchProposal, MentorRequest, Mentorship, Person, PlanStep, RoleName
 from ..services import (
     capx,
@@ -30,7 +33,17 @@ from . import PREFIX
 from . import schemas as s
 from .auth import FORBIDDEN, UNAUTHORIZED, authenticate, rate_limit_key, requires
 
+
+class ArgumentsParser(FlaskParser):
+    """webargs' own, reading JSON bodies with :func:`read_json`: nesting too deep to read
+    is a 400 like any other body that does not parse."""
+
+    def _raw_load_json(self, req):
+        return read_json(req.get_data(cache=True)) if is_json_request(req) else missing
+
+
 blp = Blueprint("api_v1", __name__, description="Pathways JSON API, version 1")
+blp.ARGUMENTS_PARSER = ArgumentsParser()
 blp.before_request(authenticate)
 # Once, with the blueprint: the limiter keeps a blueprint's limits for the process, so a
 # limit added by each app made (tests make many) would count every request once per app.

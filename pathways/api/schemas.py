@@ -4,9 +4,14 @@ default), so a misspelt field is a 422 naming it rather than silently ignored.""
 
 from datetime import UTC
 
-from marshmallow import EXCLUDE, Schema, fields, validate
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
-from ..input_rules import INTEGER_MAX
+from ..input_rules import (
+    INTEGER_MAX,
+    control_character,
+    control_character_error,
+    without_bidi_controls,
+)
 from ..models import EndorsementState, ResourceFormat, StepStatus
 from ..services.capx import MAX_LIST_ITEMS as MAX_CAPX_ITEMS
 from ..services.rules import MAX_TEXT
@@ -21,6 +26,24 @@ class UtcDateTime(fields.DateTime):
         if value is not None and value.tzinfo is None:
             value = value.replace(tzinfo=UTC)
         return super()._serialize(value, attr, obj, **kwargs)
+
+
+class Text(fields.String):
+    """Text sent in a body, under the rules a form's field follows: no control character
+    (``multiline`` text keeps tab and line breaks) and no lone surrogate, refused naming
+    the field (PostgreSQL refuses NUL, and no database can write a lone surrogate); free
+    text loses its bidi embedding, override and isolate controls."""
+
+    def __init__(self, *args, multiline: bool = False, **kwargs) -> None:
+        self.multiline = multiline
+        super().__init__(*args, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs) -> str:
+        text = super()._deserialize(value, attr, data, **kwargs)
+        character = control_character(text, self.multiline)
+        if character is not None:
+            raise ValidationError(str(control_character_error(self.name, character)))
+        return without_bidi_controls(text)
 
 
 MAX_PER_PAGE = 100
@@ -147,7 +170,7 @@ class LadderSchema(Schema):
 
 class StepUpdateSchema(Schema):
     status = fields.String(required=True, validate=validate.OneOf([s.value for s in StepStatus]))
-    reflection = fields.String(load_default="", validate=validate.Length(max=MAX_TEXT))
+    reflection = Text(multiline=True, load_default="", validate=validate.Length(max=MAX_TEXT))
 
 
 class StepUpdatedSchema(Schema):
@@ -217,7 +240,7 @@ class RequestCreateSchema(Schema):
         required=True,
         validate=validate.Length(max=MAX_PER_PAGE),
     )
-    note = fields.String(load_default="", validate=validate.Length(max=MAX_TEXT))
+    note = Text(multiline=True, load_default="", validate=validate.Length(max=MAX_TEXT))
     preferred_mentor_id = fields.Integer(load_default=None, allow_none=True, validate=Id)
     wants_group = fields.Boolean(
         load_default=False,
@@ -233,7 +256,7 @@ class QueueArgsSchema(Schema):
 
 
 class RejectSchema(Schema):
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=1000))
+    reason = Text(required=True, validate=validate.Length(min=1, max=1000))
 
 
 class MentorshipCreatedSchema(Schema):
@@ -309,7 +332,7 @@ class CheckInSchema(Schema):
 class CheckInCreateSchema(Schema):
     happened_on = fields.Date(required=True)
     minutes = fields.Integer(required=True, validate=validate.Range(min=0, max=24 * 60))
-    notes = fields.String(load_default="", validate=validate.Length(max=MAX_TEXT))
+    notes = Text(multiline=True, load_default="", validate=validate.Length(max=MAX_TEXT))
 
 
 # Dashboard ------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from wtforms.fields.choices import SelectChoice
 
 from ..auth import role_required
 from ..extensions import db
+from ..input_rules import fits_integer
 from ..models import Circle, CirclePost, Person, RoleName
 from ..services import circles, transaction
 from ..web import form_status, submit, whole_number_arg, with_isolated
@@ -158,7 +159,7 @@ def hand_over(circle_id: int):
     candidates = circles.handover_candidates(circle, date.today())
     form.facilitator.choices = [SelectChoice(p.id, p.username) for p in candidates]
     chosen = form.facilitator.data if form.is_submitted() else None
-    successor = db.session.get(Person, chosen) if chosen else None
+    successor = db.session.get(Person, chosen) if chosen and fits_integer(chosen) else None
     if successor is not None and submit(
         form, lambda: circles.hand_over(current_user, circle, successor, date.today())
     ):

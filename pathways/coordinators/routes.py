@@ -90,7 +90,7 @@ def queue():
     return render_template(
         "coordinators/queue.html",
         form=form,
-        filters={k: v for k, v in request.args.items() if k != "page" and v},
+        filters={k: v for k, v in request.args.items() if k in form and v},
         requests=requests,
         loads=offers.loads(p.mentor_id for r in shown for p in r.proposals),
         reject_form=RejectForm(),

@@ -5,7 +5,8 @@ from contextlib import suppress
 from datetime import timedelta
 from urllib.parse import urlsplit, urlunsplit
 
-from flask import Blueprint, g, jsonify, render_template, request
+from flask import Blueprint, Response, g, jsonify, render_template, request
+from flask.globals import request_ctx
 from flask_babel import format_timedelta
 from flask_babel import gettext as _
 from flask_limiter import RateLimitExceeded
@@ -87,6 +88,8 @@ def render_error(
     if _wants_json():
         error = {"status": status, "title": title, "message": message, **json_fields}
         return jsonify(error=error), status
+    if request_ctx.url_adapter is None:  # a Host no address is built for ("a..b"): no links
+        return Response(f"{title}\n\n{message}\n", status, mimetype="text/plain")
     back = _way_back() if status == 409 else None
     page = render_template(
         "errors/error.html", status=status, title=title, message=message, back=back

@@ -15,7 +15,6 @@ proficiency ``0`` (none) is left out, and no level is stored, since Pathways kee
 """
 
 import functools
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext as _ln
 
 from ..catalog import SAFE_LOADER, get_catalog, normalize
+from ..input_rules import read_json
 from ..ladder import MAX_INTERESTS_LENGTH, Stance
 from ..models import Person
 from . import DomainError
@@ -111,7 +111,7 @@ def read_profile(text: str | bytes) -> CapxProfile:
             _l("The profile is larger than %(num)d KB.", num=MAX_PROFILE_BYTES // 1024), "profile"
         )
     try:
-        data = json.loads(text)
+        data = read_json(text)
     except (ValueError, UnicodeDecodeError) as error:
         raise DomainError(
             _l("This is not JSON: %(problem)s", problem=str(error)), "profile"

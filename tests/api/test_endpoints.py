@@ -7,7 +7,7 @@ import pytest
 from pathways.extensions import db
 from pathways.models import MentorRequest, RequestState, RoleName
 from pathways.services import plans, transaction
-from tests.helpers import count
+from tests.helpers import count, snapshot
 
 READ_WRITE = ("read", "write")
 
@@ -276,13 +276,55 @@ def writer(make_person, make_mentor, bearer):
     return bearer(make_person(), *READ_WRITE)
 
 
-def test_malformed_json_is_a_400(client, writer):
+@pytest.mark.parametrize("body", ["{not json", "[" * 5000])  # too deep: a RecursionError
+def test_malformed_json_is_a_400(client, writer, body):
     response = client.post(
         "/api/v1/me/requests",
-        data="{not json",
+        data=body,
         headers={**writer, "Content-Type": "application/json"},
     )
     assert response.status_code == 400 and error_of(response)["code"] == "bad_request"
+
+
+def test_a_refusal_of_a_body_too_deep_to_read_is_still_the_refusal(client, writer):
+    """The refusal reads the body for the names sent (it raised: a 500)."""
+    created = client.post("/api/v1/me/requests", json={"skills": ["referencing"]}, headers=writer)
+    withdraw = f"/api/v1/me/requests/{created.get_json()['id']}/withdraw"
+    assert client.post(withdraw, headers=writer).status_code == 200
+    again = client.post(
+        withdraw, data="[" * 5000, headers={**writer, "Content-Type": "application/json"}
+    )
+    assert again.status_code == 409 and error_of(again)["code"] != "server_error"
+
+
+@pytest.mark.parametrize("character", ["\x00", "\ud800", "\x1b"])
+@pytest.mark.parametrize("field", ["note", "notes"])
+def test_a_control_character_or_lone_surrogate_in_a_body_is_a_422_naming_the_field(
+    client, world, bearer, field, character
+):
+    """PostgreSQL refuses NUL and no database writes a lone surrogate: both were 500s."""
+    from pathways.models import Person
+
+    url, body, author = {
+        "note": ("/api/v1/me/requests", {"skills": ["referencing"]}, "outsider"),
+        "notes": (
+            f"/api/v1/mentorships/{world.mentorship_id}/checkins",
+            {"happened_on": date.today().isoformat(), "minutes": 30},
+            "mentor",
+        ),
+    }[field]
+    headers = bearer(db.session.get(Person, world.people[author]), *READ_WRITE)
+    before = snapshot()
+    response = client.post(url, json={**body, field: f"a {character} b"}, headers=headers)
+    assert response.status_code == 422, response.get_json()
+    assert "U+" in error_of(response)["fields"][field]
+    assert snapshot() == before
+
+
+def test_api_text_loses_bidi_scope_controls_as_a_form_field_does(client, writer):
+    body = {"skills": ["referencing"], "note": "old \u202emaps\u200f"}
+    created = client.post("/api/v1/me/requests", json=body, headers=writer)
+    assert created.status_code == 201 and created.get_json()["note"] == "old maps\u200f"
 
 
 @pytest.mark.parametrize(

@@ -79,3 +79,12 @@ def test_rendered_pages_carry_no_inline_style(client, login_as, make_mentor, rol
     response = client.get(path)
     assert response.status_code == 200
     assert not INLINE_CODE.findall(response.get_data(as_text=True))
+
+
+@pytest.mark.parametrize("host", ["a..b", "x" * 64 + ".example"])
+@pytest.mark.parametrize("path", ["/", "/api/v1/catalog/skills"])
+def test_a_host_no_address_can_be_built_for_is_a_400(client, host, path):
+    """Werkzeug refuses the Host (an empty label, one over 63 characters); the error page
+    then built its links for it, and raised: a 500."""
+    response = client.get(path, headers={"Host": host})
+    assert response.status_code == 400

@@ -3,6 +3,7 @@ reflection, and the pages around a circle."""
 
 from datetime import date
 
+import pytest
 from sqlalchemy import select
 
 from pathways.extensions import db
@@ -269,6 +270,21 @@ def test_handing_over_to_a_mentor_without_a_free_place_is_refused_at_the_field(
     assert response.status_code == 422
     assert 'id="facilitator-error">' in response.get_data(as_text=True)
     assert "no free place left" in response.get_data(as_text=True)
+    assert db.session.get(Circle, circle.id).facilitator_id == leaving.id
+
+
+@pytest.mark.parametrize("chosen", ["2147483648", "99999999999999999999999", "-1", "x"])
+def test_handing_over_to_an_id_no_person_can_have_is_refused_at_the_field(
+    client, make_person, chosen
+):
+    """The id was looked up before the form was checked: past what the database holds,
+    a 500 (SQLite cannot bind it, PostgreSQL refuses it)."""
+    leaving, member = make_person(RoleName.MENTOR), make_person()
+    circle, _ = led_circle(leaving, [member], "Readers", "hello")
+    sign_in(client, leaving)
+    response = client.post(f"/circles/{circle.id}/hand-over", data={"facilitator": chosen})
+    assert response.status_code == 422
+    assert 'id="facilitator-error">' in response.get_data(as_text=True)
     assert db.session.get(Circle, circle.id).facilitator_id == leaving.id
 
 

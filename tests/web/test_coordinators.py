@@ -55,6 +55,19 @@ def test_queue_filters(client, coordinator, make_mentor, make_person):
     assert client.get("/coordinators/?waiting_days=-3").status_code == 200
 
 
+@pytest.mark.parametrize("query", ["endpoint=x", "_method=DELETE"])
+def test_the_queue_pages_keep_its_filters_and_nothing_else(
+    client, coordinator, make_person, monkeypatch, query
+):
+    """Every query parameter went into the pager's url_for: these made it raise (a 500)."""
+    monkeypatch.setattr(mentor_requests, "QUEUE_PAGE_SIZE", 1)
+    ask(make_person(languages=("es",)))
+    ask(make_person(languages=("es",)))
+    response = client.get(f"/coordinators/?language=es&{query}")
+    assert response.status_code == 200
+    assert '/coordinators/?page=2&amp;language=es"' in response.get_data(as_text=True)
+
+
 def test_approve_and_approve_again(client, coordinator, make_mentor, make_person):
     make_mentor()
     request = ask(make_person())

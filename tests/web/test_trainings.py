@@ -53,6 +53,8 @@ def test_a_mentor_posts_a_training_and_its_text_is_escaped(client, make_mentor):
     ("changes", "message"),
     [
         ({"starts_at": "2001-02-03T10:00"}, "A training starts in the future."),
+        # Past the program's dates: west of UTC, the year 10000 (an OverflowError, a 500)
+        ({"starts_at": "9999-12-31T23:59", "timezone": "America/New_York"}, "must be a date"),
         ({"places": "-3"}, "Give a whole number from 1 to 1000."),
         ({"timezone": "Nowhere/Atlantis"}, "is not a time zone"),
         ({"link": "javascript:alert(1)"}, "Give a web address starting with https://"),

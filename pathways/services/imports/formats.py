@@ -14,7 +14,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_ngettext as _ln
 
 from ...i18n import format_unit
-from ...input_rules import printable
+from ...input_rules import printable, read_json
 from .. import DomainError
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -228,7 +228,7 @@ def _without_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 def _json_object(raw: str) -> dict[Any, Any]:
     try:
-        value = json.loads(raw, object_pairs_hook=_without_duplicate_keys)
+        value = read_json(raw, object_pairs_hook=_without_duplicate_keys)
     except _DuplicateKey as error:
         return {None: (printable(error.args[0]), _l("This key appears twice on the line."))}
     except json.JSONDecodeError as error:
