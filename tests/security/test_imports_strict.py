@@ -77,6 +77,12 @@ def test_a_nul_in_the_header_is_refused_on_line_one(app, tmp_path):
     assert [e.line for e in errors] == [1]
 
 
+def test_an_unknown_column_is_named_without_its_control_characters(app, tmp_path):
+    # its name reaches a terminal: an escape sequence there would rewrite what follows
+    errors = rejected(write_csv(tmp_path, GOOD_MENTEE + ",x", header=HEADER + ",\x1b[2Jcolour"))
+    assert [(e.line, e.field) for e in errors] == [(1, "\ufffd[2jcolour")]
+
+
 def test_line_breaks_and_tabs_stay_allowed_in_free_text(app, tmp_path):
     path = write_csv(tmp_path, 'Cy,mentee,en,,"maps\r\n\tand atlases",,referencing,,')
     with transaction():

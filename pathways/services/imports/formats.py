@@ -185,8 +185,8 @@ def _open_quote_column(record: str) -> int | None:
 def _check_header(columns: list[str]) -> None:
     errors = []
     for position, name in enumerate(columns):
-        if name not in FIELDS:
-            errors.append(RowError(1, name or f"#{position + 1}", _unknown_field()))
+        if name not in FIELDS:  # named as printable: the name reaches terminals and pages
+            errors.append(RowError(1, printable(name) or f"#{position + 1}", _unknown_field()))
         elif columns.index(name) != position:
             errors.append(RowError(1, name, _l("This column appears twice.")))
     for name in REQUIRED_COLUMNS:
