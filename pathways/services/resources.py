@@ -45,6 +45,8 @@ def normalise_link(raw: str) -> tuple[str, str]:
         raise DomainError(_l("A web address with a user name or password is not taken."), "link")
     scheme = parts.scheme.lower()
     host = parts.hostname.lower()
+    if ":" in host:  # an IPv6 address: urlsplit gives it without its brackets
+        host = f"[{host}]"
     if port is not None and port != _DEFAULT_PORTS[scheme]:
         host = f"{host}:{port}"
     path = quote(unquote(parts.path), safe=_PATH_SAFE) or "/"

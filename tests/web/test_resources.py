@@ -60,10 +60,16 @@ def test_spellings_of_one_page_share_a_key(spelling):
     assert normalise_link(spelling)[1] == normalise_link(ES_INTRO)[1]
 
 
+def test_a_link_to_an_ipv6_host_keeps_its_brackets():
+    assert normalise_link("https://[2001:DB8::1]:8443/wiki")[0] == "https://[2001:db8::1]:8443/wiki"
+    assert normalise_link("http://[::1]/")[0] == "http://[::1]/"
+
+
 @pytest.mark.parametrize(
     "link",
     [
         "javascript:alert(1)",
+        "https://[oops/",
         "ftp://example.org/file",
         "data:text/html,hi",
         "https://",
